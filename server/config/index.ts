@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import path from 'node:path';
+
+/**
+ * The only place that reads process.env. Every variable is documented in README.md ("Configuration").
+ * A bad value stops start-up with a message naming the variable.
+ */
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  CONCORD_HOST: z.string().min(1).default('127.0.0.1'),
+  CONCORD_PORT: int(0, 65535).default(8080),
+  CONCORD_PUBLIC_URL: z.url().optional(),
+  CONCORD_DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  CONCORD_PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case SQL identifier').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  CONCORD_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CONCORD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CONCORD_SESSION_TTL_MINUTES: int(1, 7 * 24 * 60).default(8 * 60),
+  CONCORD_LINK_TTL_HOURS: int(1, 24 * 90).default(72),
+  CONCORD_JWT_ROTATE_DAYS: int(1, 365).default(30),
+  CONCORD_BODY_LIMIT_KB: int(1, 10_240).default(100),
+  CONCORD_LOGIN_MAX_ATTEMPTS: int(1, 10_000).default(10),
+  CONCORD_IDENTITY_MAX_ATTEMPTS: int(1, 1_000).default(5),
+  CONCORD_IDENTITY_WINDOW_MINUTES: int(1, 24 * 60).default(15),
+  CONCORD_CORS_ORIGINS: z.string().default(''),
+  CONCORD_TRUST_PROXY: bool.default(false),
+  CONCORD_DEMO: bool.default(true),
+});
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Base URL that mediation links point at; defaults to http://host:port. */
+  readonly publicUrl: string | undefined;
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
+  readonly redisUrl: string | undefined;
+  readonly secret: string | undefined;
+  readonly logLevel: z.infer<typeof schema>['CONCORD_LOG_LEVEL'];
+  readonly sessionTtlMinutes: number;
+  readonly linkTtlHours: number;
+  readonly jwtRotateDays: number;
+  readonly bodyLimitKb: number;
+  readonly loginMaxAttempts: number;
+  readonly identityMaxAttempts: number;
+  readonly identityWindowMinutes: number;
+  readonly corsOrigins: readonly string[];
+  readonly trustProxy: boolean;
+  readonly demo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.CONCORD_DATA_DIR);
+  return Object.freeze({
+    host: e.CONCORD_HOST,
+    port: e.CONCORD_PORT,
+    publicUrl: e.CONCORD_PUBLIC_URL?.replace(/\/+$/, ''),
+    dataDir,
+    database: e.DATABASE_URL
+      ? Object.freeze({ kind: 'postgres' as const, url: e.DATABASE_URL, schema: e.CONCORD_PG_SCHEMA })
+      : Object.freeze({ kind: 'sqlite' as const, file: path.join(dataDir, 'concord.sqlite') }),
+    redisUrl: e.REDIS_URL,
+    secret: e.CONCORD_SECRET,
+    logLevel: e.CONCORD_LOG_LEVEL,
+    sessionTtlMinutes: e.CONCORD_SESSION_TTL_MINUTES,
+    linkTtlHours: e.CONCORD_LINK_TTL_HOURS,
+    jwtRotateDays: e.CONCORD_JWT_ROTATE_DAYS,
+    bodyLimitKb: e.CONCORD_BODY_LIMIT_KB,
+    loginMaxAttempts: e.CONCORD_LOGIN_MAX_ATTEMPTS,
+    identityMaxAttempts: e.CONCORD_IDENTITY_MAX_ATTEMPTS,
+    identityWindowMinutes: e.CONCORD_IDENTITY_WINDOW_MINUTES,
+    corsOrigins: Object.freeze(e.CONCORD_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)),
+    trustProxy: e.CONCORD_TRUST_PROXY,
+    demo: e.CONCORD_DEMO,
+  });
+}
