@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, onStaffUnauthorized } from './api.js';
+import { AppHeader } from './components/AppHeader.js';
+import { t, useLang, type MessageKey } from './i18n/index.js';
+import { matchRoute, navigate, onLinkClick, usePathname } from './router.js';
+import { clearStaffSession, getStaffSession, updateStaffProfile, type StaffSession } from './session.js';
+import { CaseDetailView } from './views/CaseDetail.js';
+import { CaseListView } from './views/CaseList.js';
+import { CaseNewView } from './views/CaseNew.js';
+import { JoinView } from './views/Join.js';
+import { LoginView } from './views/Login.js';
+import { WaitingView } from './views/Waiting.js';
+
+/** Where to go after signing in, when a staff page was opened without a session. */
+let returnTo: string | null = null;
+
+export function App() {
+  const lang = useLang();
+  const path = usePathname();
+  const route = matchRoute(path);
+  const [session, setSession] = useState<StaffSession | null>(() => getStaffSession());
+  const [flash, setFlash] = useState<MessageKey | null>(null);
+
+  const endSession = useCallback((message: MessageKey | null) => {
+    clearStaffSession();
+    setSession(null);
+    setFlash(message);
+    navigate('/login', { replace: true });
+  }, []);
+
+  useEffect(() => onStaffUnauthorized(() => endSession('login.sessionEnded')), [endSession]);
+
+  // Refresh the profile (name, organisation) once per session.
+  const token = session?.token;
+  useEffect(() => {
+    if (!token) return;
+    api
+      .me()
+      .then((r) => {
+        const next = updateStaffProfile(r.staff, r.organisation);
+        if (next) setSession(next);
+      })
+      .catch(() => undefined); // a 401 is handled by onStaffUnauthorized; anything else can wait
+  }, [token]);
+
+  const isPublic = route.name === 'join' || route.name === 'waiting';
+  const needsSession = !isPublic && route.name !== 'login' && route.name !== 'notFound';
+
+  useEffect(() => {
+    if (needsSession && !session) {
+      returnTo = location.pathname + location.search;
+      navigate('/login', { replace: true });
+    } else if (route.name === 'login' && session) {
+      const to = returnTo ?? '/';
+      returnTo = null;
+      navigate(to, { replace: true });
+    }
+  }, [needsSession, session, route.name]);
+
+  useEffect(() => {
+    document.title = route.name === 'join' || route.name === 'waiting' ? `${t('join.title')} · Concord` : 'Concord';
+  }, [route.name, lang]);
+
+  let body;
+  if (route.name === 'join') body = <JoinView />;
+  else if (route.name === 'waiting') body = <WaitingView />;
+  else if (route.name === 'notFound') body = <NotFound />;
+  else if (!session || route.name === 'login')
+    body = (
+      <LoginView
+        flash={flash}
+        onLogin={(s) => {
+          setFlash(null);
+          setSession(s);
+        }}
+      />
+    );
+  else if (route.name === 'cases') body = <CaseListView />;
+  else if (route.name === 'newCase') body = <CaseNewView session={session} />;
+  else body = <CaseDetailView key={route.id} caseId={route.id} session={session} />;
+
+  return (
+    <div class={`app ${isPublic ? 'app-public' : ''}`} data-lang={lang}>
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <AppHeader session={isPublic ? null : session} onLogout={() => endSession(null)} />
+      <main id="main" class="main" tabIndex={-1}>
+        {body}
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  return (
+    <section class="card narrow" data-testid="not-found">
+      <h1>{t('notFound.title')}</h1>
+      <p>
+        <a href="/" onClick={onLinkClick}>
+          {t('notFound.back')}
+        </a>
+      </p>
+    </section>
+  );
+}

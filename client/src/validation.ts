@@ -1,0 +1,87 @@
+import { t } from './i18n/index.js';
+
+/** Field path ("parties.0.idNumber") -> translated message. */
+export type FieldErrors = Record<string, string>;
+
+/** The parts of a zod issue we read (structural, so zod's internal types do not leak into views). */
+interface IssueLike {
+  code: string;
+  path: readonly PropertyKey[];
+  message: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: string;
+  format?: string;
+}
+
+export function pathKey(path: readonly PropertyKey[]): string {
+  return path.map((p) => String(p)).join('.');
+}
+
+function issueMessage(i: IssueLike): string {
+  const key = pathKey(i.path);
+  const last = String(i.path[i.path.length - 1] ?? '');
+  if (key === 'parties' && i.code === 'custom') return t('validation.bothSides');
+  if (key === 'disputeTypes' && i.code === 'custom') return t('validation.repeated');
+  if (i.code === 'invalid_format') {
+    if (last === 'amount') return t('validation.amount');
+    if (last === 'idNumber') return t('validation.idNumber');
+    if (last === 'phone') return t('validation.phone');
+    if (last === 'startsAt' || i.format === 'datetime') return t('validation.datetime');
+    return t('validation.format');
+  }
+  if (i.code === 'too_small') {
+    const min = Number(i.minimum);
+    if (i.origin === 'array' || i.origin === 'set') return key === 'participants' ? t('validation.participants') : t('validation.pickAtLeast', { min });
+    if (i.origin === 'string') return min <= 1 ? t('validation.required') : t('validation.tooShort', { min });
+    if (i.origin === 'number' || i.origin === 'int') return t('validation.range', { min, max: '…' });
+  }
+  if (i.code === 'too_big') {
+    const max = Number(i.maximum);
+    if (i.origin === 'string') return t('validation.tooLong', { max });
+    if (i.origin === 'array') return t('validation.tooMany', { max });
+    return t('validation.range', { min: '…', max });
+  }
+  if (i.code === 'invalid_type' && i.message.includes('undefined')) return t('validation.required');
+  return t('validation.invalid');
+}
+
+/** The first message per field; a form shows one message under each field. */
+export function zodFieldErrors(issues: readonly IssueLike[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const i of issues) {
+    const k = pathKey(i.path);
+    if (!(k in out)) out[k] = issueMessage(i);
+  }
+  return out;
+}
+
+export interface DetailLine {
+  field: string;
+  message: string;
+}
+
+/**
+ * Server VALIDATION_FAILED details, in whichever of the common shapes they come:
+ * an array of issues ({path, message}), {issues: [...]}, zod's flatten() ({formErrors, fieldErrors}) or a plain map.
+ */
+export function detailLines(details: unknown): DetailLine[] {
+  if (!details || typeof details !== 'object') return [];
+  const fromIssue = (v: unknown): DetailLine | null => {
+    if (!v || typeof v !== 'object') return null;
+    const o = v as { path?: unknown; field?: unknown; message?: unknown };
+    const field = Array.isArray(o.path) ? pathKey(o.path as PropertyKey[]) : typeof o.path === 'string' ? o.path : typeof o.field === 'string' ? o.field : '';
+    return typeof o.message === 'string' ? { field, message: o.message } : null;
+  };
+  if (Array.isArray(details)) return details.map(fromIssue).filter((x): x is DetailLine => x !== null);
+  const d = details as Record<string, unknown>;
+  if (Array.isArray(d.issues)) return detailLines(d.issues);
+  const lines: DetailLine[] = [];
+  if (Array.isArray(d.formErrors)) for (const m of d.formErrors) if (typeof m === 'string') lines.push({ field: '', message: m });
+  const map = d.fieldErrors && typeof d.fieldErrors === 'object' ? (d.fieldErrors as Record<string, unknown>) : d.formErrors ? {} : d;
+  for (const [field, v] of Object.entries(map)) {
+    if (typeof v === 'string') lines.push({ field, message: v });
+    else if (Array.isArray(v)) for (const m of v) if (typeof m === 'string') lines.push({ field, message: m });
+  }
+  return lines;
+}

@@ -1,0 +1,148 @@
+import type { Kysely } from 'kysely';
+import type { Database, LinksTable } from '../store/schema.js';
+import type { HearingRole } from '../../signaling/protocol/domain.js';
+import { newId } from '../lib/ids.js';
+import { IdentityCheckError, InvalidStateError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../lib/errors.js';
+import type { AuditLog } from './audit.js';
+import { actorName, type StaffActor } from './cases.js';
+import type { HearingService, ParticipantRow } from './hearings.js';
+import { normaliseName, type IdentityHasher } from './identity.js';
+
+export interface LinkRecord {
+  id: string; caseId: string; hearingId: string; participantId: string; role: HearingRole; expiresAt: string;
+  revokedAt: string | null; verifiedAt: string | null; createdAt: string;
+}
+export type LinkStatus = 'active' | 'expired' | 'revoked';
+
+/** What the person at the join page typed. Staff answers are checked by the caller (auth owns passwords). */
+export type IdentityAnswers = { kind: 'party'; name: string; idNumber: string } | { kind: 'staff'; passwordOk: boolean; usernameOk: boolean };
+
+export class LinkService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditLog,
+    private readonly hearings: HearingService,
+    private readonly identity: IdentityHasher,
+    private readonly limits: { maxAttempts: number; windowMinutes: number },
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  status(l: LinkRecord): LinkStatus {
+    if (l.revokedAt) return 'revoked';
+    return Date.parse(l.expiresAt) <= this.now().getTime() ? 'expired' : 'active';
+  }
+
+  async issue(actor: StaffActor, caseId: string, hearingId: string, participantId: string, ttlHours: number): Promise<LinkRecord> {
+    const hearing = await this.hearings.get(caseId, hearingId);
+    if (hearing.status === 'closed' || hearing.status === 'cancelled') throw new InvalidStateError(`the hearing is ${hearing.status}`);
+    const p = await this.hearings.participant(caseId, hearingId, participantId);
+    const at = this.now();
+    const link: LinkRecord = {
+      id: newId<'link'>('lnk'), caseId, hearingId, participantId, role: p.role as HearingRole,
+      expiresAt: new Date(at.getTime() + ttlHours * 3_600_000).toISOString(), revokedAt: null, verifiedAt: null, createdAt: at.toISOString(),
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('links')
+        .values({
+          id: link.id, case_id: caseId, hearing_id: hearingId, participant_id: participantId, role: link.role,
+          expires_at: link.expiresAt, revoked_at: null, revoked_by: null, verified_at: null, created_by: actor.id, created_at: link.createdAt,
+        })
+        .execute();
+      await this.audit.append(trx, caseId, {
+        actor: actorName(actor), action: 'link.issued',
+        data: { linkId: link.id, hearingId, participantId, role: link.role, name: p.display_name, expiresAt: link.expiresAt },
+      });
+    });
+    return link;
+  }
+
+  async revoke(actor: StaffActor, caseId: string, linkId: string, reason?: string): Promise<LinkRecord> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('links').selectAll().where('id', '=', linkId).where('case_id', '=', caseId).executeTakeFirst();
+      if (!row) throw new NotFoundError('link');
+      if (row.revoked_at) throw new InvalidStateError('the link is already revoked');
+      const at = this.now().toISOString();
+      await trx.updateTable('links').set({ revoked_at: at, revoked_by: actor.id }).where('id', '=', linkId).where('revoked_at', 'is', null).execute();
+      await this.audit.append(trx, caseId, {
+        actor: actorName(actor), action: 'link.revoked', data: { linkId, role: row.role, ...(reason ? { reason } : {}) },
+      });
+      return { ...linkRecord(row), revokedAt: at };
+    });
+  }
+
+  async get(linkId: string): Promise<LinkRecord> {
+    const row = await this.db.selectFrom('links').selectAll().where('id', '=', linkId).executeTakeFirst();
+    if (!row) throw new NotFoundError('link');
+    return linkRecord(row);
+  }
+
+  async forHearings(hearingIds: string[]): Promise<LinkRecord[]> {
+    if (hearingIds.length === 0) return [];
+    const rows = await this.db.selectFrom('links').selectAll().where('hearing_id', 'in', hearingIds).orderBy('created_at').execute();
+    return rows.map(linkRecord);
+  }
+
+  /** A link that was revoked or has expired admits nobody, whatever its token says. */
+  async requireActive(linkId: string): Promise<LinkRecord> {
+    const link = await this.get(linkId).catch(() => {
+      throw new UnauthenticatedError('this link is not valid');
+    });
+    const s = this.status(link);
+    if (s === 'revoked') throw new UnauthenticatedError('this link has been revoked', 'TOKEN_REVOKED');
+    if (s === 'expired') throw new UnauthenticatedError('this link has expired', 'TOKEN_EXPIRED');
+    return link;
+  }
+
+  /**
+   * The identity check at the join page. Failed attempts per link are counted over a sliding window in the store
+   * (so the limit holds across restarts and instances); every attempt, and every refusal for too many, is audited.
+   */
+  async checkIdentity(linkId: string, ip: string, answers: IdentityAnswers): Promise<{ link: LinkRecord; participant: ParticipantRow }> {
+    const link = await this.requireActive(linkId);
+    const since = new Date(this.now().getTime() - this.limits.windowMinutes * 60_000).toISOString();
+    const failures = await this.db
+      .selectFrom('identity_checks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('link_id', '=', linkId)
+      .where('ok', '=', 0)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    if (Number(failures.n) >= this.limits.maxAttempts) {
+      await this.audit.record(link.caseId, { actor: `link:${linkId}`, action: 'identity.rate_limited', data: { ip } });
+      throw new RateLimitedError(`too many failed identity checks; try again in ${this.limits.windowMinutes} minutes`);
+    }
+    const participant = await this.hearings.participant(link.caseId, link.hearingId, link.participantId);
+    const ok = await this.matches(participant, answers);
+    const at = this.now().toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('identity_checks').values({ link_id: linkId, case_id: link.caseId, ok: ok ? 1 : 0, ip, at }).execute();
+      if (ok) await trx.updateTable('links').set({ verified_at: at }).where('id', '=', linkId).execute();
+      await this.audit.append(trx, link.caseId, {
+        actor: `link:${linkId}`, action: ok ? 'identity.verified' : 'identity.failed',
+        data: { role: link.role, participantId: participant.id, ip, method: answers.kind },
+      });
+    });
+    if (!ok) throw new IdentityCheckError('the identity data does not match what is registered for this link');
+    return { link: { ...link, verifiedAt: at }, participant };
+  }
+
+  private async matches(p: ParticipantRow, a: IdentityAnswers): Promise<boolean> {
+    if (a.kind === 'staff') return p.staff_id !== null && a.usernameOk && a.passwordOk;
+    if (p.party_id) {
+      const party = await this.db.selectFrom('parties').select(['name_norm', 'id_number_hash']).where('id', '=', p.party_id).executeTakeFirst();
+      return !!party && party.name_norm === normaliseName(a.name) && this.identity.matchesIdNumber(a.idNumber, party.id_number_hash);
+    }
+    if (p.guest_id_hash && p.guest_name_norm) {
+      return p.guest_name_norm === normaliseName(a.name) && this.identity.matchesIdNumber(a.idNumber, p.guest_id_hash);
+    }
+    return false;
+  }
+}
+
+function linkRecord(r: LinksTable): LinkRecord {
+  return {
+    id: r.id, caseId: r.case_id, hearingId: r.hearing_id, participantId: r.participant_id, role: r.role as HearingRole,
+    expiresAt: r.expires_at, revokedAt: r.revoked_at, verifiedAt: r.verified_at, createdAt: r.created_at,
+  };
+}

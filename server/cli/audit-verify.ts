@@ -1,0 +1,25 @@
+import { loadConfig } from '../config/index.js';
+import { createLogger } from '../lib/logger.js';
+import { createServices } from '../wiring.js';
+
+/** `npm run audit:verify -- <caseId>`: exit 0 when the chain holds, 2 when it is broken, 1 on usage errors. */
+const chainId = process.argv[2];
+if (!chainId || chainId.startsWith('-')) {
+  process.stderr.write('usage: npm run audit:verify -- <caseId>\n');
+  process.exit(1);
+}
+const services = await createServices(loadConfig(), createLogger('silent'));
+try {
+  const exists = await services.store.db.selectFrom('audit_heads').select('chain_id').where('chain_id', '=', chainId).executeTakeFirst();
+  if (!exists) {
+    process.stderr.write(`no audit chain for ${chainId}\n`);
+    process.exitCode = 1;
+  } else {
+    const v = await services.audit.verify(chainId);
+    process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+    process.stdout.write(v.ok ? `audit chain ${chainId}: intact, ${v.checked} entries\n` : `audit chain ${chainId}: BROKEN at entry ${v.firstBroken?.seq}: ${v.firstBroken?.reason}\n`);
+    process.exitCode = v.ok ? 0 : 2;
+  }
+} finally {
+  await services.store.close();
+}

@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { HttpDeps } from './context.js';
+import { errorBody, errorHandler, notFoundHandler, requireJson } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { authRouter } from './routes/auth.js';
+import { casesRouter } from './routes/cases.js';
+import { joinRouter } from './routes/join.js';
+import { metaRouter } from './routes/meta.js';
+
+export interface AppOptions {
+  /** Built browser client (vite output); served with an SPA fallback when it exists. */
+  clientDir?: string;
+}
+
+export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          mediaSrc: ["'self'", 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          // The browser client reads its link token from the fragment and must not leak it in a Referer.
+          upgradeInsecureRequests: null,
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(deps.metrics.middleware());
+  app.use(pinoHttp({ logger: deps.log, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' } }));
+
+  // CORS stays closed unless origins are configured: the client is served from this same origin.
+  app.use((req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && deps.config.corsOrigins.includes(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    if (await deps.ping()) res.json({ status: 'ready' });
+    else res.status(503).json(errorBody('UNAVAILABLE', 'the store is not reachable'));
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  const openapi = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  const api = express.Router();
+  api.use(requireJson);
+  api.use(express.json({ limit: `${deps.config.bodyLimitKb}kb`, strict: true }));
+  api.use('/auth', authRouter(deps));
+  api.use('/cases', casesRouter(deps));
+  api.use(metaRouter(deps));
+  api.use(joinRouter(deps));
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  if (opts.clientDir && fs.existsSync(path.join(opts.clientDir, 'index.html'))) {
+    const index = path.join(opts.clientDir, 'index.html');
+    app.use(express.static(opts.clientDir, { index: false, maxAge: '1h' }));
+    // SPA fallback: every other GET is a client route (/, /cases/..., /join, /waiting).
+    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.sendFile(index);
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.log));
+  return app;
+}

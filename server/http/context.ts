@@ -1,0 +1,75 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../lib/logger.js';
+import { NotFoundError, UnauthenticatedError } from '../lib/errors.js';
+import type { AuditLog } from '../cases/audit.js';
+import type { CaseAccessInfo, CaseService, StaffActor } from '../cases/cases.js';
+import type { HearingService } from '../cases/hearings.js';
+import type { LinkService } from '../cases/links.js';
+import type { Roster } from '../cases/roster.js';
+import { assertCan, can, type CaseAction, type Principal } from '../auth/permissions.js';
+import { participantPrincipal, type ParticipantClaims, type TokenService } from '../auth/tokens.js';
+import type { Metrics } from './metrics.js';
+
+/** Everything the HTTP layer calls, passed in explicitly by the wiring. */
+export interface HttpDeps {
+  config: Config;
+  log: Logger;
+  ping: () => Promise<boolean>;
+  audit: AuditLog;
+  roster: Roster;
+  cases: CaseService;
+  hearings: HearingService;
+  links: LinkService;
+  tokens: TokenService;
+  metrics: Metrics;
+  /** Where links point: the configured public URL or the address the server actually listens on. */
+  baseUrl: () => string;
+}
+
+export type Handler = (req: Request, res: Response) => Promise<void> | void;
+/** Express 5 forwards rejected promises to the error handler; this only adds the type. */
+export const route = (h: Handler): RequestHandler => (req, res, next: NextFunction) => {
+  Promise.resolve(h(req, res)).catch(next);
+};
+
+function bearer(req: Request): string {
+  const h = req.headers.authorization;
+  if (!h || !h.startsWith('Bearer ')) throw new UnauthenticatedError('sign in first (Authorization: Bearer <token>)');
+  return h.slice(7).trim();
+}
+
+export interface StaffContext { principal: Principal & { kind: 'staff' }; actor: StaffActor }
+
+/** Resolves the staff session token; a deactivated account loses access at once, not when its token expires. */
+export async function staffFrom(req: Request, deps: HttpDeps): Promise<StaffContext> {
+  const claims = deps.tokens.verifyStaff(bearer(req));
+  const staff = await deps.roster.getStaff(claims.sub).catch(() => undefined);
+  if (!staff || !staff.active) throw new UnauthenticatedError('this account is no longer active');
+  return {
+    principal: { kind: 'staff', staffId: staff.id, role: staff.role, orgId: staff.orgId },
+    actor: { id: staff.id, role: staff.role, orgId: staff.orgId },
+  };
+}
+
+/** A participant session is only as good as the link behind it: revoking the link ends the session too. */
+export async function participantFrom(req: Request, deps: HttpDeps): Promise<{ claims: ParticipantClaims; principal: Principal }> {
+  const claims = deps.tokens.verifyParticipant(bearer(req));
+  await deps.links.requireActive(claims.jti);
+  return { claims, principal: participantPrincipal(claims) };
+}
+
+/**
+ * Loads a case for an action. A case the principal cannot even read answers NOT_FOUND, so ids of other cases
+ * reveal nothing; a readable case with a forbidden action answers PERMISSION_DENIED.
+ */
+export async function caseFor(deps: HttpDeps, p: Principal, caseId: string, action: CaseAction): Promise<CaseAccessInfo> {
+  const access = await deps.cases.access(caseId);
+  if (!can(p, 'case.read', access) && !can(p, action, access)) throw new NotFoundError('case');
+  assertCan(p, action, access);
+  return access;
+}
+
+export function clientIp(req: Request): string {
+  return (req.ip ?? req.socket.remoteAddress ?? 'unknown').slice(0, 64);
+}

@@ -1,0 +1,34 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RequestHandler } from 'express';
+
+/** A registry per server instance (not prom-client's global), so tests can run several servers in one process. */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'concord_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly logins = new Counter({ name: 'concord_logins_total', help: 'Staff login attempts', labelNames: ['outcome'] as const, registers: [this.registry] });
+  readonly identityChecks = new Counter({
+    name: 'concord_identity_checks_total', help: 'Identity checks at the join page', labelNames: ['outcome'] as const, registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'concord_' });
+  }
+
+  middleware(): RequestHandler {
+    return (req, res, next) => {
+      const end = this.httpDuration.startTimer({ method: req.method });
+      res.on('finish', () => {
+        // The matched route pattern, not the raw path: ids must not explode the label set.
+        const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'static');
+        end({ route: `${req.baseUrl}${typeof route === 'string' && route !== req.baseUrl ? route : ''}` || 'static', status: String(res.statusCode) });
+      });
+      next();
+    };
+  }
+}

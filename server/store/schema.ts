@@ -1,0 +1,57 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types. Portable between SQLite and PostgreSQL: ids and timestamps are text (ISO-8601 UTC),
+ * money is a decimal string, lists and JSON payloads are JSON text.
+ */
+export interface OrganisationsTable { id: string; name: string; name_en: string; site: string; kind: string; created_at: string }
+export interface StaffTable {
+  id: string; org_id: string; username: string; display_name: string; role: string; panel: string | null;
+  password_hash: string; active: number; created_at: string;
+}
+export interface CasesTable {
+  id: string; number: string; org_id: string; site: string; status: string; dispute_types: string;
+  claim_amount: string; claim_currency: string; summary: string; created_by: string; created_at: string; updated_at: string;
+}
+export interface PartiesTable {
+  id: string; case_id: string; side: string; kind: string; name: string; name_norm: string; id_type: string;
+  id_number_hash: string; id_number_last4: string; phone: string | null; representative: string | null; created_at: string;
+}
+export interface CaseStaffTable { case_id: string; staff_id: string; role: string }
+export interface HearingsTable {
+  id: string; case_id: string; starts_at: string; duration_minutes: number; site: string; mode: string; status: string;
+  created_by: string; created_at: string;
+}
+export interface HearingParticipantsTable {
+  id: string; hearing_id: string; case_id: string; role: string; display_name: string; party_id: string | null;
+  staff_id: string | null; guest_name_norm: string | null; guest_id_hash: string | null; created_at: string;
+}
+export interface LinksTable {
+  id: string; case_id: string; hearing_id: string; participant_id: string; role: string; expires_at: string;
+  revoked_at: string | null; revoked_by: string | null; verified_at: string | null; created_by: string; created_at: string;
+}
+export interface IdentityChecksTable {
+  id: Generated<number>; link_id: string; case_id: string; ok: number; ip: string; at: string;
+}
+export interface AuditEntriesTable {
+  chain_id: string; seq: number; at: string; actor: string; action: string; data: string; prev_hash: string; hash: string;
+}
+export interface AuditHeadsTable { chain_id: string; seq: number; hash: string; updated_at: string }
+export interface SigningKeysTable { kid: string; secret: string; created_at: string; retired_at: string | null }
+export interface CaseCountersTable { prefix: string; value: number }
+
+export interface Database {
+  organisations: OrganisationsTable;
+  staff: StaffTable;
+  cases: CasesTable;
+  parties: PartiesTable;
+  case_staff: CaseStaffTable;
+  hearings: HearingsTable;
+  hearing_participants: HearingParticipantsTable;
+  links: LinksTable;
+  identity_checks: IdentityChecksTable;
+  audit_entries: AuditEntriesTable;
+  audit_heads: AuditHeadsTable;
+  signing_keys: SigningKeysTable;
+  case_counters: CaseCountersTable;
+}

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/index.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { openStore, type Store } from './store/db.js';
+import { SqlKeyStore } from './store/keys.js';
+import { AuditLog } from './cases/audit.js';
+import { CaseService } from './cases/cases.js';
+import { HearingService } from './cases/hearings.js';
+import { IdentityHasher } from './cases/identity.js';
+import { LinkService } from './cases/links.js';
+import { Roster } from './cases/roster.js';
+import { KeyRing } from './auth/keyring.js';
+import { TokenService } from './auth/tokens.js';
+import { createApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import type { HttpDeps } from './http/context.js';
+
+export interface Services {
+  config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
+  links: LinkService; keyring: KeyRing; tokens: TokenService;
+}
+
+/** Longest link lifetime the config allows (90 days) plus a day: a rotated-out key must keep verifying its links. */
+const KEY_GRACE_DAYS = 91;
+
+/**
+ * The service secret keys the identity-data hashes. Configured explicitly for scaled-out deployments; in the embedded
+ * mode it is created once in the data folder, readable by the service user only.
+ */
+export function resolveSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  const file = path.join(config.dataDir, 'secret.key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+export async function createServices(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Services> {
+  const store = await openStore(config.database);
+  const identity = new IdentityHasher(resolveSecret(config));
+  const audit = new AuditLog(store.db, store.dialect);
+  const roster = new Roster(store.db);
+  const cases = new CaseService(store.db, audit, identity);
+  const hearings = new HearingService(store.db, audit, cases, roster, identity);
+  const links = new LinkService(store.db, audit, hearings, identity, {
+    maxAttempts: config.identityMaxAttempts, windowMinutes: config.identityWindowMinutes,
+  });
+  const keyring = await KeyRing.open(new SqlKeyStore(store.db), { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS });
+  const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
+  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_CLIENT_DIR = path.resolve(here, '../client/dist');
+
+export async function startServer(config: Config, opts: { log?: Logger; clientDir?: string } = {}): Promise<RunningServer> {
+  const services = await createServices(config, opts.log);
+  let baseUrl = config.publicUrl ?? '';
+  const deps: HttpDeps = {
+    ...services,
+    ping: () => services.store.ping(),
+    metrics: new Metrics(),
+    baseUrl: () => baseUrl,
+  };
+  const app = createApp(deps, { clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  baseUrl ||= `http://${hostForUrl}:${port}`;
+  // Every minute: pick up keys another instance rotated in, and rotate here when the current key is due.
+  const rotation = setInterval(() => {
+    services.keyring.reload().then(() => services.keyring.rotateIfDue()).catch((err) => services.log.warn({ err }, 'key rotation check failed'));
+  }, 60_000);
+  rotation.unref();
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl, port, services, server,
+    close() {
+      closing ??= (async () => {
+        clearInterval(rotation);
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await services.store.close();
+      })();
+      return closing;
+    },
+  };
+}
