@@ -121,6 +121,7 @@ export const zhHans: Catalogue = {
   'hearing.guests': '翻译人员和旁听人员',
   'hearing.addInterpreter': '添加翻译人员',
   'hearing.addObserver': '添加旁听人员',
+  'hearing.guestRole': '角色',
   'hearing.guestName': '姓名',
   'hearing.guestId': '证件号码',
   'hearing.guestHint': '对方打开链接时须以此姓名和证件号码核验身份。',

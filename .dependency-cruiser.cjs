@@ -1,0 +1,130 @@
+/**
+ * The import rules of docs/ARCHITECTURE.md ("Layers, and who may import whom"), checked by `npm run lint:deps`
+ * and by test/unit/import-rules.test.ts.
+ *
+ * Each layer is a whitelist written as a forbidden rule: from the layer's folder, any import of one of our own
+ * folders that is not the layer itself or one it may use is an error. So a new folder is forbidden until a rule
+ * names it (see `server-folder-has-a-layer`), and the picture cannot drift silently.
+ *
+ * Type-only imports count (tsPreCompilationDeps): a type import still couples the layers.
+ */
+
+/** Our own code; everything else is node_modules or node core. */
+const OWN = '^(server|signaling|recordings|client|test|bench)/';
+const PROTOCOL = '^signaling/protocol/';
+const WIRING = '^server/(main|wiring|demo)[.]ts$|^server/cli/';
+const LAYERS = ['config', 'lib', 'auth', 'cases', 'store', 'http', 'hearings', 'media', 'agreements'];
+
+/** `from` may import its own folder and the listed folders (regexes), nothing else of ours. */
+function layer(name, from, allowed, comment) {
+  return {
+    name,
+    comment,
+    severity: 'error',
+    from: { path: from },
+    to: { path: OWN, pathNot: [from, ...allowed] },
+  };
+}
+const server = (...names) => names.map((n) => `^server/${n}/`);
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    // ---- the shared vocabulary: used by the browser too, so no node core and no npm package but zod
+    layer('protocol-imports-nothing-internal', PROTOCOL, [], 'signaling/protocol is shared with the browser and depends on nothing of ours.'),
+    {
+      name: 'protocol-only-zod',
+      comment: 'signaling/protocol is bundled into the client: zod is its only package, node core is off limits.',
+      severity: 'error',
+      from: { path: PROTOCOL },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/zod/' },
+    },
+
+    // ---- server layers, bottom up
+    layer('config-imports-only-protocol', '^server/config/', [PROTOCOL], 'server/config reads the environment and depends on nothing of ours.'),
+    layer('lib-imports-only-protocol', '^server/lib/', [PROTOCOL], 'server/lib (logger, errors, ids) may use the protocol error codes, nothing else of ours.'),
+    layer('store-imports-lib-config', '^server/store/', server('lib', 'config'), 'server/store is below the domain: it must not know cases, auth or http.'),
+    layer('auth-imports-lib-config-protocol', '^server/auth/', [...server('lib', 'config'), PROTOCOL], 'server/auth (tokens, grants, permissions) depends on lib, config and the protocol only.'),
+    layer('cases-imports-lib-store-protocol', '^server/cases/', [...server('lib', 'store'), PROTOCOL], 'server/cases is the domain: it uses the store and lib, never auth or http (permission checks happen above it).'),
+    layer('http-imports-auth-cases-agreements-lib-config-protocol', '^server/http/', [...server('auth', 'cases', 'agreements', 'lib', 'config'), PROTOCOL], 'server/http reaches the database only through the domain services (no server/store), and is reached only from the wiring.'),
+    // Layers named by the architecture that do not exist yet: the rules are ready for them.
+    layer('hearings-imports-lib-cases-media-protocol', '^server/hearings/', [...server('lib', 'cases', 'media'), PROTOCOL], 'server/hearings: lib, cases and the media interface (keep it to the interface module of server/media).'),
+    layer('media-imports-lib-config-protocol', '^server/media/', [...server('lib', 'config'), PROTOCOL], 'server/media (the SFU) knows nothing of cases, hearings or storage.'),
+    layer('agreements-imports-lib-cases-store-protocol', '^server/agreements/', [...server('lib', 'cases', 'store'), PROTOCOL], 'server/agreements: lib, cases, store.'),
+    layer('signaling-gateway-no-store-media', '^signaling/(?!protocol/)', ['^signaling/', ...server('lib', 'config', 'auth', 'cases', 'hearings', 'agreements')], 'The socket.io gateway calls the domain modules, never the media engine or the storage directly.'),
+    layer('recordings-imports-lib-config-protocol', '^recordings/', [...server('lib', 'config'), PROTOCOL], 'recordings/ uses server/lib, server/config and the protocol.'),
+    {
+      name: 'server-folder-has-a-layer',
+      comment: `Every folder under server/ must be a layer with a rule here (${LAYERS.join(', ')}, cli); add its rule when you add the folder.`,
+      severity: 'error',
+      from: { path: '^server/', pathNot: [...server(...LAYERS), WIRING] },
+      to: { path: OWN },
+    },
+
+    // ---- the browser app: its own files and the shared protocol, nothing from the server side
+    layer('client-imports-only-protocol', '^client/', ['^signaling/protocol/'], 'client/ may import signaling/protocol and its own files, never server/ (it is a separate bundle).'),
+    {
+      name: 'client-no-node-core',
+      comment: 'client/src runs in the browser: no node core modules.',
+      severity: 'error',
+      from: { path: '^client/src/' },
+      to: { dependencyTypes: ['core'] },
+    },
+
+    // ---- everywhere
+    {
+      name: 'nothing-imports-test',
+      comment: 'test/ may import anything; nothing may import test/.',
+      severity: 'error',
+      from: { pathNot: '^test/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles. Cycles made only of `import type` edges vanish at run time and are allowed (i18n catalogues typing themselves against their index).',
+      severity: 'error',
+      from: {},
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+    {
+      name: 'server-not-to-unresolvable',
+      comment: 'An import that does not resolve hides edges from these rules (and fails at run time).',
+      severity: 'error',
+      from: { path: '^(server|signaling|recordings)/' },
+      to: { couldNotResolve: true },
+    },
+    {
+      // The client is written concurrently and vite/tsc report its missing files; a warning keeps lint:deps green meanwhile.
+      name: 'client-not-to-unresolvable',
+      severity: 'warn',
+      from: { path: '^client/' },
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'no-non-package-json',
+      comment: 'Every package we import is declared in package.json.',
+      severity: 'error',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'server-not-to-dev-dep',
+      comment: 'The server runs with production dependencies only (`npm ci --omit=dev`): no devDependencies at run time.',
+      severity: 'error',
+      from: { path: '^(server|signaling|recordings)/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: ['node_modules'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.d.ts', '.mjs', '.cjs', '.mts', '.cts', '.jsx'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    skipAnalysisNotInRules: true,
+  },
+};

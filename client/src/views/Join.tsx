@@ -1,0 +1,154 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { LinkInspection } from '../../../signaling/protocol/api.js';
+import { ApiError, api } from '../api.js';
+import { ErrorBanner } from '../components/ErrorBanner.js';
+import { val } from '../components/Field.js';
+import { Loading } from '../components/Loading.js';
+import { formatDateTime } from '../format.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { roleLabel, siteLabel } from '../labels.js';
+import { navigate } from '../router.js';
+import { setParticipantSession } from '../session.js';
+
+/** The token travels in the fragment (#token) so that it never reaches server or proxy logs. */
+function readToken(): string {
+  const raw = location.hash.replace(/^#/, '').trim();
+  if (raw.startsWith('token=')) return decodeURIComponent(raw.slice(6));
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Link-level problems: the link itself cannot be used (as opposed to a wrong name or ID number). */
+function linkProblem(e: unknown): MessageKey | null {
+  if (!(e instanceof ApiError)) return null;
+  if (e.code === 'TOKEN_EXPIRED') return 'join.expired';
+  if (e.code === 'TOKEN_REVOKED') return 'join.revoked';
+  if (e.code === 'NOT_FOUND' || e.code === 'UNAUTHENTICATED' || e.code === 'VALIDATION_FAILED') return 'join.invalid';
+  return null;
+}
+
+export function JoinView() {
+  const [token] = useState(readToken);
+  const [info, setInfo] = useState<LinkInspection | null>(null);
+  const [problem, setProblem] = useState<MessageKey | null>(token.length >= 10 ? null : 'join.noToken');
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(token.length >= 10);
+  const [attempt, setAttempt] = useState(0);
+  const [name, setName] = useState('');
+  const [idNumber, setIdNumber] = useState('');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (token.length < 10) return;
+    let live = true;
+    setLoading(true);
+    setError(null);
+    api.inspectLink(token).then(
+      (r) => { if (live) { setInfo(r); setLoading(false); } },
+      (e) => {
+        if (!live) return;
+        const p = linkProblem(e);
+        if (p) setProblem(p);
+        else setError(e);
+        setLoading(false);
+      },
+    );
+    return () => { live = false; };
+  }, [token, attempt]);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (!info || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const body = info.identityCheck === 'staff'
+        ? { token, username: username.trim(), password }
+        : { token, name: name.trim(), idNumber: idNumber.trim() };
+      const session = await api.verifyIdentity(body);
+      setParticipantSession(session);
+      navigate('/waiting', { replace: true });
+    } catch (err) {
+      const p = err instanceof ApiError && (err.code === 'TOKEN_EXPIRED' || err.code === 'TOKEN_REVOKED' || err.code === 'NOT_FOUND') ? linkProblem(err) : null;
+      if (p) setProblem(p);
+      else setError(err);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="card narrow join" data-testid="join-view">
+      <h1>{t('join.title')}</h1>
+      {loading ? <Loading label={t('join.checking')} /> : null}
+      {problem ? (
+        <div class="banner banner-error" role="alert" data-testid="join-error" data-problem={problem}>
+          <div class="banner-body"><strong>{t(problem)}</strong></div>
+        </div>
+      ) : null}
+      {!problem && error && !info ? (
+        <>
+          <ErrorBanner error={error} />
+          <button type="button" class="btn" onClick={() => setAttempt((n) => n + 1)}>{t('common.retry')}</button>
+        </>
+      ) : null}
+      {info && !problem ? (
+        <>
+          <dl class="facts join-facts" data-testid="join-info">
+            <dt>{t('join.case')}</dt>
+            <dd data-testid="join-case-number">{info.caseNumber}</dd>
+            <dt>{t('join.role')}</dt>
+            <dd data-testid="join-role">{roleLabel(info.role)}</dd>
+            <dt>{t('join.name')}</dt>
+            <dd data-testid="join-display-name">{info.displayName}</dd>
+            <dt>{t('join.hearingAt')}</dt>
+            <dd data-testid="join-hearing-time">{formatDateTime(info.hearing.startsAt)}</dd>
+            <dt>{t('join.site')}</dt>
+            <dd>{siteLabel(info.hearing.site)}</dd>
+            <dt>{t('join.linkExpires')}</dt>
+            <dd>{formatDateTime(info.expiresAt)}</dd>
+          </dl>
+          <form onSubmit={submit} data-testid="join-form" data-check={info.identityCheck}>
+            <p>{info.identityCheck === 'staff' ? t('join.staffPrompt') : t('join.partyPrompt')}</p>
+            {info.identityCheck === 'staff' ? (
+              <>
+                <div class="field">
+                  <label for="join-username">{t('join.username')}</label>
+                  <input id="join-username" data-testid="join-username" autoComplete="username" autoCapitalize="none" spellcheck={false}
+                    required maxLength={64} value={username} onInput={(e) => setUsername(val(e))} />
+                </div>
+                <div class="field">
+                  <label for="join-password">{t('join.password')}</label>
+                  <input id="join-password" data-testid="join-password" type="password" autoComplete="current-password"
+                    required maxLength={256} value={password} onInput={(e) => setPassword(val(e))} />
+                </div>
+              </>
+            ) : (
+              <>
+                <div class="field">
+                  <label for="join-name">{t('join.fullName')}</label>
+                  <input id="join-name" data-testid="join-name" autoComplete="name" required maxLength={200} value={name}
+                    onInput={(e) => setName(val(e))} />
+                </div>
+                <div class="field">
+                  <label for="join-id-number">{t('join.idNumber')}</label>
+                  <input id="join-id-number" data-testid="join-id-number" autoComplete="off" autoCapitalize="characters" spellcheck={false}
+                    required minLength={4} maxLength={40} value={idNumber} onInput={(e) => setIdNumber(val(e))} />
+                  <div class="hint">{t('join.privacy')}</div>
+                </div>
+              </>
+            )}
+            <ErrorBanner error={error} overrides={{ IDENTITY_CHECK_FAILED: 'join.mismatch', UNAUTHENTICATED: 'join.mismatch' }} />
+            <button type="submit" class="btn btn-primary btn-block" data-testid="join-submit" disabled={busy}>
+              {busy ? t('join.submitting') : t('join.submit')}
+            </button>
+          </form>
+        </>
+      ) : null}
+    </section>
+  );
+}
