@@ -4,12 +4,14 @@ import { AppHeader } from './components/AppHeader.js';
 import { t, useLang, type MessageKey } from './i18n/index.js';
 import { matchRoute, navigate, onLinkClick, usePathname } from './router.js';
 import { clearStaffSession, getStaffSession, updateStaffProfile, type StaffSession } from './session.js';
-import { CaseDetailView } from './views/CaseDetail.js';
+import { lazyView } from './components/Lazy.js';
 import { CaseListView } from './views/CaseList.js';
-import { CaseNewView } from './views/CaseNew.js';
 import { JoinView } from './views/Join.js';
 import { LoginView } from './views/Login.js';
 import { WaitingView } from './views/Waiting.js';
+
+const CaseNewView = lazyView(() => import('./views/CaseNew.js').then((m) => m.CaseNewView));
+const CaseDetailView = lazyView(() => import('./views/CaseDetail.js').then((m) => m.CaseDetailView));
 
 /** Where to go after signing in, when a staff page was opened without a session. */
 let returnTo: string | null = null;

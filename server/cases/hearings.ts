@@ -62,6 +62,9 @@ export class HearingService {
     if (new Set(keys).size !== keys.length) throw new ValidationError('a participant is listed twice', { path: ['participants'] });
 
     return this.db.transaction().execute(async (trx) => {
+      // Lock the case row before the audit head, the order a status transition takes them in: taking the head first
+      // and the case row in setStatus below deadlocked against a concurrent transition on PostgreSQL.
+      await trx.updateTable('cases').set((eb) => ({ status: eb.ref('status') })).where('id', '=', caseId).execute();
       const current = await this.cases.get(caseId, trx);
       if (!SCHEDULABLE_CASE_STATUSES.has(current.status)) {
         throw new InvalidStateError(`a hearing cannot be scheduled for a case that is ${current.status}`);

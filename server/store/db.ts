@@ -52,7 +52,10 @@ export async function openStore(cfg: DatabaseConfig): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   const dialect: Dialect = cfg.kind;
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  // Kysely looks for its migration tables in every schema unless told which one: with a named schema, another
+  // schema's kysely_migration_lock (a second instance or test run in the same database) would be taken for ours.
+  const migrationSchema = cfg.kind === 'postgres' ? cfg.schema : undefined;
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(migrationSchema ? { migrationTableSchema: migrationSchema } : {}) });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await db.destroy();

@@ -18,6 +18,8 @@ export interface TestServer extends RunningServer {
   api<T = any>(method: string, p: string, opts?: { body?: unknown; token?: string; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: T }>;
   login(username: string, password?: string): Promise<string>;
   staff: Awaited<ReturnType<typeof seedDemo>>;
+  /** The environment the server's config was built from: a CLI run with it reaches the same store. */
+  env: Record<string, string>;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(db: DbKind = 'sqlite', env: Record<string, string> = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const config = loadConfig({
+  const fullEnv: Record<string, string> = {
     CONCORD_HOST: '127.0.0.1',
     CONCORD_PORT: '0',
     CONCORD_DATA_DIR: dir,
@@ -36,7 +38,8 @@ export async function startTestServer(db: DbKind = 'sqlite', env: Record<string,
     CONCORD_DEMO: 'false',
     ...(db === 'postgres' ? { DATABASE_URL: PG_URL, CONCORD_PG_SCHEMA: schema } : {}),
     ...env,
-  });
+  };
+  const config = loadConfig(fullEnv);
   const running = await startServer(config, { log: createLogger('silent') });
   const staff = await seedDemo(running.services);
   const api: TestServer['api'] = async (method, p, opts = {}) => {
@@ -68,6 +71,7 @@ export async function startTestServer(db: DbKind = 'sqlite', env: Record<string,
     api,
     login,
     staff,
+    env: fullEnv,
     async close() {
       await running.close();
       if (db === 'postgres') {

@@ -119,6 +119,7 @@ export const en = {
   'hearing.guests': 'Interpreters and observers',
   'hearing.addInterpreter': 'Add interpreter',
   'hearing.addObserver': 'Add observer',
+  'hearing.guestRole': 'Role',
   'hearing.guestName': 'Full name',
   'hearing.guestId': 'ID number',
   'hearing.guestHint': 'They confirm their identity with this name and ID number when they open their link.',

@@ -121,6 +121,7 @@ export const zhHant: PartialCatalogue = {
   'hearing.guests': '傳譯員及旁聽人士',
   'hearing.addInterpreter': '新增傳譯員',
   'hearing.addObserver': '新增旁聽人士',
+  'hearing.guestRole': '角色',
   'hearing.guestName': '姓名',
   'hearing.guestId': '證件號碼',
   'hearing.guestHint': '對方開啟連結時須以此姓名及證件號碼核實身份。',

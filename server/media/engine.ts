@@ -1,0 +1,78 @@
+/**
+ * The media engine interface: what the hearing layer needs from an SFU, in the style of mediasoup's object model
+ * (router per hearing, a publishing and a subscribing transport per participant, one consumer per forwarded track).
+ * The werift engine implements it in worker processes; a mediasoup engine can implement it where its worker installs.
+ *
+ * Isolation rule (private caucus): every participant is in exactly one room of its router at a time; the router forwards
+ * a producer's packets to a subscriber only when both are in the same room. Moving someone between rooms changes the
+ * forwarding table inside the engine, not just what a page shows.
+ */
+export type MediaKind = 'audio' | 'video';
+export type TrackSource = 'microphone' | 'camera' | 'screen';
+
+export interface ProducerInfo {
+  id: string;
+  participantId: string;
+  kind: MediaKind;
+  source: TrackSource;
+  /** Simulcast layers received (by RID), empty when not simulcast. */
+  layers: string[];
+}
+
+/** One row of the forwarding table: the packets that really went from a producer to a subscriber. */
+export interface ForwardingEntry {
+  producerId: string;
+  fromParticipantId: string;
+  toParticipantId: string;
+  kind: MediaKind;
+  packets: number;
+  bytes: number;
+  /** The simulcast layer currently forwarded, when the producer sends simulcast. */
+  layer?: string;
+}
+
+export interface RouterEvents {
+  /** The subscriber transport needs a new offer (tracks added or removed); the client answers with `answerSubscriber`. */
+  subscriberOffer: (participantId: string, sdp: string) => void;
+  /** A producer appeared or went away (the hearing layer tells clients who publishes what). */
+  producersChanged: (producers: ProducerInfo[]) => void;
+  /** Audio level per participant, 0 (silent) .. 127 (loud), about every 300 ms: active-speaker indicator. */
+  audioLevels: (levels: Record<string, number>) => void;
+  /** The worker carrying this router died; the hearing must be re-placed and clients told to reconnect. */
+  failed: (reason: string) => void;
+}
+
+export interface MediaRouter {
+  readonly id: string;
+  readonly hearingId: string;
+  readonly closed: boolean;
+  /** Client's offer for its sending transport -> answer. Non-trickle: the answer carries all candidates. */
+  publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }>;
+  /** Opens (or restarts) the participant's receiving transport; the offer arrives through `subscriberOffer`. */
+  subscribe(participantId: string): Promise<void>;
+  answerSubscriber(participantId: string, answerSdp: string): Promise<void>;
+  /** Puts a participant in a room (joint session `joint`, or a caucus id); forwarding follows at once. */
+  setRoom(participantId: string, roomId: string): Promise<void>;
+  /** Stops forwarding one kind from a participant (mute by the mediator, audio-only mode for weak links). */
+  setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void>;
+  /** Preferred receive size and bandwidth, to pick the simulcast layer for this subscriber. */
+  setReceivePreferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }): Promise<void>;
+  removeParticipant(participantId: string): Promise<void>;
+  forwardingTable(): Promise<ForwardingEntry[]>;
+  on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
+  off<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
+  /** Closes every transport; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface MediaEngineStats {
+  workers: { pid: number; routers: number; alive: boolean }[];
+}
+
+export interface MediaEngine {
+  readonly closed: boolean;
+  /** Places the hearing's router on the least loaded live worker. */
+  createRouter(hearingId: string): Promise<MediaRouter>;
+  stats(): MediaEngineStats;
+  close(): Promise<void>;
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import type { HearingRole, HearingStatus } from './domain.js';
+import type { ErrorCode } from './errors.js';
+
+/**
+ * The live-hearing protocol over socket.io (namespace `/hearing`). The handshake carries
+ * `auth: { token: <participant session token>, protocol: PROTOCOL_VERSION }` and must come from an allowed Origin.
+ * Every client request is an event with one payload and an acknowledgement callback answered with `Ack<T>`.
+ * Payloads are validated with the schemas below (strict: unknown fields are refused) before anything else.
+ */
+export const HEARING_NAMESPACE = '/hearing';
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+
+const pid = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const sdp = z.string().min(10).max(MAX_MESSAGE_BYTES);
+const trackSource = z.enum(['microphone', 'camera', 'screen']);
+
+export const Requests = {
+  'hearing.join': z.strictObject({}),
+  'hearing.leave': z.strictObject({}),
+  'hearing.lock': z.strictObject({ locked: z.boolean() }),
+  'hearing.end': z.strictObject({}),
+  'lobby.admit': z.strictObject({ participantId: pid }),
+  'lobby.deny': z.strictObject({ participantId: pid, reason: z.string().trim().max(500).optional() }),
+  'lobby.sendBack': z.strictObject({ participantId: pid }),
+  'participant.mute': z.strictObject({ participantId: pid, kind: z.enum(['audio', 'video']) }),
+  'participant.askUnmute': z.strictObject({ participantId: pid }),
+  'participant.remove': z.strictObject({ participantId: pid, reason: z.string().trim().max(500).optional() }),
+  'self.update': z.strictObject({
+    audioMuted: z.boolean().optional(),
+    videoMuted: z.boolean().optional(),
+    handRaised: z.boolean().optional(),
+    screenSharing: z.boolean().optional(),
+    /** The client's own view of its connection, for the quality indicator others see. */
+    quality: z.enum(['good', 'fair', 'poor', 'audio_only']).optional(),
+  }),
+  'chat.send': z.strictObject({ to: z.enum(['all', 'mediator']), text: z.string().trim().min(1).max(2000) }),
+  'caucus.start': z.strictObject({ participantIds: z.array(pid).min(1).max(20) }),
+  'caucus.end': z.strictObject({ caucusId: pid }),
+  'media.publish': z.strictObject({ sdp, sources: z.record(z.string().max(64), trackSource) }),
+  'media.subscribe': z.strictObject({}),
+  'media.answer': z.strictObject({ sdp }),
+  'media.preferences': z.strictObject({
+    maxHeight: z.number().int().min(90).max(2160).optional(),
+    maxBitrate: z.number().int().min(16_000).max(20_000_000).optional(),
+    audioOnly: z.boolean().optional(),
+  }),
+} as const;
+export type RequestName = keyof typeof Requests;
+export type RequestPayload<N extends RequestName> = z.infer<(typeof Requests)[N]>;
+
+export type ParticipantPresence = 'lobby' | 'joined' | 'disconnected' | 'left';
+export interface ParticipantState {
+  id: string;
+  role: HearingRole;
+  displayName: string;
+  presence: ParticipantPresence;
+  /** `joint` or a caucus id; null while in the lobby. */
+  roomId: string | null;
+  audioMuted: boolean;
+  videoMuted: boolean;
+  handRaised: boolean;
+  screenSharing: boolean;
+  quality: 'good' | 'fair' | 'poor' | 'audio_only' | 'unknown';
+}
+export interface CaucusState {
+  id: string;
+  /** Everyone sees that a caucus runs and since when; only its members and the mediator see who is in it. */
+  memberIds: string[] | null;
+  startedAt: string;
+}
+export interface HearingSnapshot {
+  hearingId: string;
+  caseNumber: string;
+  status: HearingStatus;
+  locked: boolean;
+  selfId: string;
+  participants: ParticipantState[];
+  caucuses: CaucusState[];
+}
+export interface ChatMessage {
+  id: string;
+  fromId: string;
+  fromName: string;
+  to: 'all' | 'mediator';
+  text: string;
+  at: string;
+}
+
+export interface Responses {
+  'hearing.join': HearingSnapshot;
+  'hearing.leave': null;
+  'hearing.lock': null;
+  'hearing.end': null;
+  'lobby.admit': null;
+  'lobby.deny': null;
+  'lobby.sendBack': null;
+  'participant.mute': null;
+  'participant.askUnmute': null;
+  'participant.remove': null;
+  'self.update': null;
+  'chat.send': ChatMessage;
+  'caucus.start': { caucusId: string };
+  'caucus.end': null;
+  'media.publish': { sdp: string };
+  'media.subscribe': null;
+  'media.answer': null;
+  'media.preferences': null;
+}
+
+export type ClientToServerEvents = {
+  [N in RequestName]: (payload: RequestPayload<N>, ack: (res: Ack<Responses[N]>) => void) => void;
+};
+
+export interface ServerToClientEvents {
+  'hearing.state': (s: HearingSnapshot) => void;
+  'chat.message': (m: ChatMessage) => void;
+  /** A new offer for the participant's receiving transport; answer with `media.answer`. */
+  'media.offer': (o: { sdp: string }) => void;
+  'media.levels': (levels: Record<string, number>) => void;
+  /** The mediator muted this participant (audio or video). */
+  'control.muted': (m: { kind: 'audio' | 'video' }) => void;
+  'control.askUnmute': () => void;
+  /** Removed, denied, hearing ended: the socket is closed after this. */
+  'hearing.closed': (r: { reason: 'removed' | 'denied' | 'ended' | 'link_revoked'; message?: string }) => void;
+  /** The media worker failed: tear down peer connections and publish/subscribe again. */
+  'media.restart': () => void;
+}
