@@ -30,7 +30,15 @@ export function App() {
     navigate('/login', { replace: true });
   }, []);
 
-  useEffect(() => onStaffUnauthorized(() => endSession('login.sessionEnded')), [endSession]);
+  useEffect(
+    () =>
+      onStaffUnauthorized(() => {
+        // Come back to the same page after signing in again.
+        if (location.pathname !== '/login') returnTo = location.pathname + location.search;
+        endSession('login.sessionEnded');
+      }),
+    [endSession],
+  );
 
   // Refresh the profile (name, organisation) once per session.
   const token = session?.token;

@@ -7,10 +7,11 @@ export function formatDateTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   try {
-    return new Intl.DateTimeFormat(intlLocale(), {
-      year: 'numeric', month: 'short', day: 'numeric', weekday: 'short',
-      hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
-    }).format(d);
+    const loc = intlLocale();
+    const date = new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' }).format(d);
+    const time = new Intl.DateTimeFormat(loc, { hour: '2-digit', minute: '2-digit' }).format(d);
+    const tz = new Intl.DateTimeFormat(loc, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+    return tz ? `${date} ${time} (${tz})` : `${date} ${time}`;
   } catch {
     return d.toString();
   }

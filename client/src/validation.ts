@@ -18,11 +18,20 @@ export function pathKey(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
-function issueMessage(i: IssueLike): string {
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+function issueMessage(i: IssueLike, data: unknown): string {
   const key = pathKey(i.path);
+  const value = valueAt(data, i.path);
+  if (data !== undefined && (value === '' || value === undefined) && i.code !== 'custom') return t('validation.required');
   const last = String(i.path[i.path.length - 1] ?? '');
   if (key === 'parties' && i.code === 'custom') return t('validation.bothSides');
   if (key === 'disputeTypes' && i.code === 'custom') return t('validation.repeated');
+  if (key === 'parties' && (i.code === 'too_small' || i.code === 'custom')) return t('validation.bothSides');
   if (i.code === 'invalid_format') {
     if (last === 'amount') return t('validation.amount');
     if (last === 'idNumber') return t('validation.idNumber');
@@ -46,12 +55,15 @@ function issueMessage(i: IssueLike): string {
   return t('validation.invalid');
 }
 
-/** The first message per field; a form shows one message under each field. */
-export function zodFieldErrors(issues: readonly IssueLike[]): FieldErrors {
+/**
+ * The first message per field; a form shows one message under each field.
+ * With the parsed input at hand, an empty value reads "required" rather than "at least 4 characters".
+ */
+export function zodFieldErrors(issues: readonly IssueLike[], data?: unknown): FieldErrors {
   const out: FieldErrors = {};
   for (const i of issues) {
     const k = pathKey(i.path);
-    if (!(k in out)) out[k] = issueMessage(i);
+    if (!(k in out)) out[k] = issueMessage(i, data);
   }
   return out;
 }

@@ -7,7 +7,14 @@ import { ErrorBanner } from './ErrorBanner.js';
 import { Loading } from './Loading.js';
 
 /** The case's hash-chained audit log and the server's verification of the chain. */
-export function AuditTrail({ caseId, refreshKey }: { caseId: string; refreshKey: number }) {
+interface Props {
+  caseId: string;
+  refreshKey: number;
+  /** Readable names for actor ids such as "staff:stf_…" or "link:lnk_…". */
+  actorNames: Record<string, string>;
+}
+
+export function AuditTrail({ caseId, refreshKey, actorNames }: Props) {
   const [trail, setTrail] = useState<Trail | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -64,7 +71,7 @@ export function AuditTrail({ caseId, refreshKey }: { caseId: string; refreshKey:
                   <tr key={e.seq} data-testid="audit-entry" data-seq={e.seq} class={broken ? 'row-bad' : undefined}>
                     <td class="num">{e.seq}</td>
                     <td data-label={t('audit.at')} class="nowrap">{formatDateTime(e.at)}</td>
-                    <td data-label={t('audit.actor')}>{e.actor}</td>
+                    <td data-label={t('audit.actor')} title={e.actor}>{actorNames[e.actor] ?? e.actor}</td>
                     <td data-label={t('audit.action')}><code>{e.action}</code></td>
                     <td data-label={t('audit.hash')}><code title={e.hash}>{shortHash(e.hash)}</code></td>
                   </tr>

@@ -11,6 +11,11 @@ interface Props {
   testId?: string;
 }
 
+/** Codes whose server message says more than our translation (which state, which limit, which field). */
+const INFORMATIVE: ReadonlySet<ClientErrorCode> = new Set([
+  'VALIDATION_FAILED', 'INVALID_STATE', 'CONFLICT', 'PERMISSION_DENIED', 'RATE_LIMITED', 'PAYLOAD_TOO_LARGE', 'BAD_RESPONSE', 'NOT_FOUND',
+]);
+
 /** The one error banner: a translated headline, the server's own message, and field details for validation errors. */
 export function ErrorBanner({ error, overrides, onDismiss, testId = 'error' }: Props) {
   if (!error) return null;
@@ -21,7 +26,7 @@ export function ErrorBanner({ error, overrides, onDismiss, testId = 'error' }: P
   if (error instanceof ApiError) {
     const key = overrides?.[error.code] ?? (`error.${error.code}` as const);
     headline = t(key);
-    if (error.message && error.code !== 'NETWORK') serverMessage = error.message;
+    if (error.message && !overrides?.[error.code] && INFORMATIVE.has(error.code)) serverMessage = error.message;
     if (error.code === 'VALIDATION_FAILED') lines = detailLines(error.details);
     retryAfter = error.retryAfter;
   } else if (typeof error === 'string') {

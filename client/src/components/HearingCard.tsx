@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { HearingParticipantView, HearingView, LinkView } from '../../../signaling/protocol/api.js';
 import { api } from '../api.js';
 import { formatDateTime } from '../format.js';
@@ -82,6 +82,11 @@ function ParticipantRow({ caseId, hearingId, p, link, issuedUrls, validity, onLi
   const [error, setError] = useState<unknown>(null);
   const input = useRef<HTMLInputElement>(null);
   const r = p.role;
+  useEffect(() => {
+    if (copied !== 'ok') return;
+    const id = setTimeout(() => setCopied(null), 4000);
+    return () => clearTimeout(id);
+  }, [copied]);
   const url = link ? issuedUrls[link.id] || link.url : '';
   const active = link?.status === 'active';
 

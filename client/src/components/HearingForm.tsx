@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ScheduleHearingBody, type CaseView, type HearingView, type StaffView } from '../../../signaling/protocol/api.js';
 import { HEARING_MODES, SITES, type HearingMode, type Site } from '../../../signaling/protocol/domain.js';
 import { api } from '../api.js';
@@ -30,10 +30,13 @@ function staffLabel(s: StaffView): string {
 interface Props {
   c: CaseView;
   session: StaffSession;
+  /** People who may be scheduled (GET /api/staff); null while loading. */
+  staff: StaffView[] | null;
+  staffError: unknown;
   onScheduled: (h: HearingView) => void;
 }
 
-export function HearingForm({ c, session, onScheduled }: Props) {
+export function HearingForm({ c, session, staff, staffError, onScheduled }: Props) {
   const [startsAt, setStartsAt] = useState(defaultStart);
   const [duration, setDuration] = useState('60');
   const [site, setSite] = useState<Site>(c.site);
@@ -43,15 +46,9 @@ export function HearingForm({ c, session, onScheduled }: Props) {
     mediator: session.staff.role === 'mediator' ? session.staff.id : '', arbitrator: '', clerk: '', court: '',
   });
   const [guests, setGuests] = useState<Guest[]>([]);
-  const [staff, setStaff] = useState<StaffView[] | null>(null);
-  const [staffError, setStaffError] = useState<unknown>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    api.staff().then((r) => setStaff(r.items), setStaffError);
-  }, []);
 
   function buildBody() {
     const staffParts = STAFF_SLOTS.filter((r) => staffSel[r]).map((role) => ({ role, staffId: staffSel[role] }));
@@ -75,7 +72,7 @@ export function HearingForm({ c, session, onScheduled }: Props) {
     const { body, guestOffset } = buildBody();
     const parsed = ScheduleHearingBody.safeParse(body);
     if (!parsed.success) {
-      const fe = zodFieldErrors(parsed.error.issues);
+      const fe = zodFieldErrors(parsed.error.issues, body);
       // Guest rows: participants.<offset+i>.name -> guest.<i>.name
       for (const k of Object.keys(fe)) {
         const m = /^participants\.(\d+)\.(name|idNumber)$/.exec(k);
@@ -105,7 +102,7 @@ export function HearingForm({ c, session, onScheduled }: Props) {
     <form class="card hearing-form" data-testid="schedule-hearing" onSubmit={submit} noValidate aria-labelledby="schedule-title">
       <h2 id="schedule-title">{t('hearing.schedule')}</h2>
       <div class="grid grid-4">
-        <Field id="hearing-starts-at" class="span-2" label={t('hearing.startsAt')} error={errors.startsAt}
+        <Field id="hearing-starts-at" label={t('hearing.startsAt')} error={errors.startsAt}
           hint={t('hearing.timezone', { tz: timeZoneName() })}>
           <input id="hearing-starts-at" data-testid="hearing-starts-at" type="datetime-local" required value={startsAt}
             aria-invalid={Boolean(errors.startsAt)} aria-describedby={describedBy('hearing-starts-at', errors.startsAt) ?? 'hearing-starts-at-hint'}

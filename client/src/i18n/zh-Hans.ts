@@ -44,7 +44,7 @@ export const zhHans: Catalogue = {
   'cases.col.status': '状态',
   'cases.col.site': '站点',
   'cases.col.updated': '更新时间',
-  'cases.versus': '诉',
+  'cases.versus': '与',
   'cases.range': '第 {from}–{to} 条，共 {total} 条',
   'cases.prev': '上一页',
   'cases.next': '下一页',

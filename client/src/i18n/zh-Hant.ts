@@ -44,7 +44,7 @@ export const zhHant: PartialCatalogue = {
   'cases.col.status': '狀態',
   'cases.col.site': '站點',
   'cases.col.updated': '更新時間',
-  'cases.versus': '訴',
+  'cases.versus': '與',
   'cases.range': '第 {from}–{to} 項，共 {total} 項',
   'cases.prev': '上一頁',
   'cases.next': '下一頁',

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { CaseView, LinkView } from '../../../signaling/protocol/api.js';
+import type { CaseView, LinkView, StaffView } from '../../../signaling/protocol/api.js';
 import { api } from '../api.js';
 import { AuditTrail } from '../components/AuditTrail.js';
 import { ErrorBanner, Notice } from '../components/ErrorBanner.js';
@@ -26,6 +26,12 @@ export function CaseDetailView({ caseId, session }: Props) {
   const [version, setVersion] = useState(0); // bump to reload the case and the audit trail
   const [issuedUrls, setIssuedUrls] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string | null>(null);
+  const [staff, setStaff] = useState<StaffView[] | null>(null);
+  const [staffError, setStaffError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api.staff().then((r) => setStaff(r.items), setStaffError);
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -53,6 +59,13 @@ export function CaseDetailView({ caseId, session }: Props) {
   }
 
   const reload = () => setVersion((v) => v + 1);
+  const actorNames: Record<string, string> = {};
+  for (const s of staff ?? []) actorNames[`staff:${s.id}`] = s.displayName;
+  if (!actorNames[`staff:${session.staff.id}`]) actorNames[`staff:${session.staff.id}`] = session.staff.displayName;
+  for (const h of c.hearings) {
+    for (const p of h.participants) actorNames[`participant:${p.id}`] = `${p.displayName} (${roleLabel(p.role)})`;
+    for (const l of h.links) actorNames[`link:${l.id}`] = `${l.displayName} (${roleLabel(l.role)})`;
+  }
   const onLinkChange = (l: LinkView) => {
     if (l.url) setIssuedUrls((m) => ({ ...m, [l.id]: l.url }));
     // Show the change at once, then reload for the server's full view.
@@ -132,13 +145,13 @@ export function CaseDetailView({ caseId, session }: Props) {
         ))}
       </section>
 
-      <HearingForm c={c} session={session} onScheduled={(h) => {
+      <HearingForm c={c} session={session} staff={staff} staffError={staffError} onScheduled={(h) => {
         setC((cur) => cur && { ...cur, hearings: [...cur.hearings.filter((x) => x.id !== h.id), h] });
         setNotice(t('hearing.scheduled'));
         reload();
       }} />
 
-      <AuditTrail caseId={c.id} refreshKey={version} />
+      <AuditTrail caseId={c.id} refreshKey={version} actorNames={actorNames} />
     </section>
   );
 }

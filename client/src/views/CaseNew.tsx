@@ -50,9 +50,10 @@ export function CaseNewView({ session }: { session: StaffSession }) {
     e.preventDefault();
     if (busy) return;
     setError(null);
-    const parsed = CreateCaseBody.safeParse(buildBody());
+    const body = buildBody();
+    const parsed = CreateCaseBody.safeParse(body);
     if (!parsed.success) {
-      setErrors(zodFieldErrors(parsed.error.issues));
+      setErrors(zodFieldErrors(parsed.error.issues, body));
       setError(t('newCase.fixErrors'));
       requestAnimationFrame(() => document.querySelector<HTMLElement>('.field-invalid input, .field-invalid select, .field-invalid textarea, [data-testid="error"]')?.focus());
       return;
@@ -133,7 +134,7 @@ export function CaseNewView({ session }: { session: StaffSession }) {
         {parties.map((p, i) => (
           <PartyFieldset key={p.key} index={i} party={p} errors={errors} canRemove={parties.length > 2}
             onChange={(np) => setParties((cur) => cur.map((x) => (x.key === p.key ? np : x)))}
-            onRemove={() => setParties((cur) => cur.filter((x) => x.key !== p.key))} />
+            onRemove={() => { setParties((cur) => cur.filter((x) => x.key !== p.key)); setErrors({}); }} />
         ))}
         <div class="form-actions">
           <button type="button" class="btn" data-testid="add-party" disabled={parties.length >= 20}

@@ -30,7 +30,18 @@ function linkProblem(e: unknown): MessageKey | null {
   return null;
 }
 
+/** Opening another link in the same tab changes only the fragment: start over with the new token. */
 export function JoinView() {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const update = () => setHash(location.hash);
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return <JoinFlow key={hash} />;
+}
+
+function JoinFlow() {
   const [token] = useState(readToken);
   const [info, setInfo] = useState<LinkInspection | null>(null);
   const [problem, setProblem] = useState<MessageKey | null>(token.length >= 10 ? null : 'join.noToken');

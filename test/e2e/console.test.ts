@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { englishContext, launchChromium } from '../helpers/browser.js';
+import { createDemoCase } from '../../server/demo.js';
+
+/**
+ * The foundation as a user meets it, in Debian's Chromium: a mediator signs in, registers a case, schedules a hearing
+ * and copies the applicant's link; the link, opened in another browser context (another person), passes the identity check.
+ */
+describe('mediator console and join page in Chromium', () => {
+  let s: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    s = await startTestServer('sqlite');
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('registers a case, schedules a hearing, and the copied applicant link passes the identity check', async () => {
+    const mediator = await englishContext(browser);
+    await mediator.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.url });
+    const page = await mediator.newPage();
+    await page.goto(`${s.url}/login`);
+    await page.getByTestId('login-username').fill('demo.mediator');
+    await page.getByTestId('login-password').fill('concord-demo-2026');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('case-list').waitFor();
+
+    await page.getByTestId('new-case').click();
+    await page.getByTestId('case-new').waitFor();
+    await page.getByTestId('dispute-type-unpaid_wages').check();
+    await page.getByTestId('claim-amount').fill('28500.00');
+    await page.getByTestId('claim-currency').selectOption('CNY');
+    await page.getByTestId('case-summary').fill('拖欠2026年8月至10月工资');
+    await page.getByTestId('party-name-0').fill('黄志强');
+    await page.getByTestId('party-id-0').fill('440104198805052317');
+    await page.getByTestId('party-name-1').fill('深圳前海示例科技有限公司');
+    await page.getByTestId('party-id-1').fill('91440300MA5G0TEST1');
+    await page.getByTestId('case-submit').click();
+
+    await page.getByTestId('case-detail').waitFor();
+    const caseId = await page.getByTestId('case-detail').getAttribute('data-case-id');
+    expect(caseId).toBeTruthy();
+    await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('registered');
+
+    await page.getByTestId('hearing-starts-at').fill('2026-12-03T10:00');
+    await page.getByTestId('hearing-duration').fill('90');
+    await page.getByTestId('hearing-submit').click();
+    await page.getByTestId('hearing-card').waitFor();
+    await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('scheduled');
+
+    await page.getByTestId('issue-link-applicant').click();
+    const urlInput = page.getByTestId('link-url-applicant');
+    await urlInput.waitFor();
+    await page.getByTestId('copy-link-applicant').click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await urlInput.inputValue());
+    expect(copied).toMatch(new RegExp(`^${s.url}/join#[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
+
+    // The applicant, on a phone-sized screen, in a separate browser context.
+    const applicant = await englishContext(browser, { viewport: { width: 375, height: 740 } });
+    const phone = await applicant.newPage();
+    await phone.goto(copied);
+    await phone.getByTestId('join-form').waitFor();
+    expect(await phone.getByTestId('join-form').getAttribute('data-check')).toBe('party');
+    expect(await phone.getByTestId('join-role').textContent()).toMatch(/applicant/i);
+    // A wrong ID number is refused and the page stays.
+    await phone.getByTestId('join-name').fill('黄志强');
+    await phone.getByTestId('join-id-number').fill('440104198805050000');
+    await phone.getByTestId('join-submit').click();
+    await expect.poll(() => phone.getByTestId('error').getAttribute('data-code')).toBe('IDENTITY_CHECK_FAILED');
+    await phone.getByTestId('join-id-number').fill('440104198805052317');
+    await phone.getByTestId('join-submit').click();
+    await phone.getByTestId('waiting-room').waitFor();
+    expect(await phone.getByTestId('waiting-role').textContent()).toMatch(/applicant/i);
+
+    // Back in the console, the audit trail records it all and verifies.
+    await page.reload();
+    await page.getByTestId('audit-verify-status').waitFor();
+    expect(await page.getByTestId('audit-verify-status').getAttribute('data-ok')).toBe('true');
+    const actions = await s.services.audit.entries(caseId!);
+    expect(actions.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['case.registered', 'hearing.scheduled', 'link.issued', 'identity.failed', 'identity.verified']),
+    );
+    await mediator.close();
+    await applicant.close();
+  });
+
+  it('opens every demo link on the join page of its role', async () => {
+    const demo = await createDemoCase(s.services, s.url);
+    const ctx = await englishContext(browser, { viewport: { width: 375, height: 740 } });
+    const page = await ctx.newPage();
+    for (const [role, url] of Object.entries(demo.links)) {
+      await page.goto(url);
+      await page.getByTestId('join-form').waitFor();
+      expect(await page.getByTestId('join-case-number').textContent()).toContain(demo.caseNumber);
+      expect(await page.getByTestId('join-form').getAttribute('data-check')).toBe(['applicant', 'respondent'].includes(role) ? 'party' : 'staff');
+      expect((await page.getByTestId('join-role').textContent())?.toLowerCase()).toContain(role === 'court' ? 'court' : role);
+    }
+    await ctx.close();
+  });
+});
