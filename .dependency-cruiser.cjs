@@ -12,6 +12,8 @@
 /** Our own code; everything else is node_modules or node core. */
 const OWN = '^(server|signaling|recordings|client|test|bench)/';
 const PROTOCOL = '^signaling/protocol/';
+/** What other layers may know of the SFU: its interface, never an engine (werift today, mediasoup some day). */
+const MEDIA_INTERFACE = '^server/media/engine[.]ts$';
 const WIRING = '^server/(main|wiring|demo)[.]ts$|^server/cli/';
 const LAYERS = ['config', 'lib', 'auth', 'cases', 'store', 'http', 'hearings', 'media', 'agreements'];
 
@@ -48,11 +50,11 @@ module.exports = {
     layer('cases-imports-lib-store-protocol', '^server/cases/', [...server('lib', 'store'), PROTOCOL], 'server/cases is the domain: it uses the store and lib, never auth or http (permission checks happen above it).'),
     layer('http-imports-auth-cases-agreements-lib-config-protocol', '^server/http/', [...server('auth', 'cases', 'agreements', 'lib', 'config'), PROTOCOL], 'server/http reaches the database only through the domain services (no server/store), and is reached only from the wiring.'),
     // Layers named by the architecture that do not exist yet: the rules are ready for them.
-    layer('hearings-imports-lib-cases-media-protocol', '^server/hearings/', [...server('lib', 'cases', 'media'), PROTOCOL], 'server/hearings: lib, cases and the media interface (keep it to the interface module of server/media).'),
+    layer('hearings-imports-lib-cases-media-interface-protocol', '^server/hearings/', [...server('lib', 'cases'), MEDIA_INTERFACE, PROTOCOL], 'server/hearings: lib, cases and the media interface (server/media/engine.ts), never an engine implementation.'),
     layer('media-imports-lib-config-protocol', '^server/media/', [...server('lib', 'config'), PROTOCOL], 'server/media (the SFU) knows nothing of cases, hearings or storage.'),
     layer('agreements-imports-lib-cases-store-protocol', '^server/agreements/', [...server('lib', 'cases', 'store'), PROTOCOL], 'server/agreements: lib, cases, store.'),
     layer('signaling-gateway-no-store-media', '^signaling/(?!protocol/)', ['^signaling/', ...server('lib', 'config', 'auth', 'cases', 'hearings', 'agreements')], 'The socket.io gateway calls the domain modules, never the media engine or the storage directly.'),
-    layer('recordings-imports-lib-config-protocol', '^recordings/', [...server('lib', 'config'), PROTOCOL], 'recordings/ uses server/lib, server/config and the protocol.'),
+    layer('recordings-imports-lib-config-media-interface-protocol', '^recordings/', [...server('lib', 'config'), MEDIA_INTERFACE, PROTOCOL], 'recordings/ uses server/lib, server/config, the media interface (server/media/engine.ts) and the protocol.'),
     {
       name: 'server-folder-has-a-layer',
       comment: `Every folder under server/ must be a layer with a rule here (${LAYERS.join(', ')}, cli); add its rule when you add the folder.`,
