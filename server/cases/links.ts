@@ -83,11 +83,20 @@ export class LinkService {
     return rows.map(linkRecord);
   }
 
-  /** A link that was revoked or has expired admits nobody, whatever its token says. */
-  async requireActive(linkId: string): Promise<LinkRecord> {
+  /**
+   * A link that was revoked or has expired admits nobody, whatever its token says. `claimed` is what the token says
+   * the link is for: a token naming this link but another case, hearing, participant or role was not issued for it.
+   */
+  async requireActive(linkId: string, claimed?: { caseId: string; hearingId: string; participantId: string; role: string }): Promise<LinkRecord> {
     const link = await this.get(linkId).catch(() => {
       throw new UnauthenticatedError('this link is not valid');
     });
+    if (
+      claimed &&
+      (claimed.caseId !== link.caseId || claimed.hearingId !== link.hearingId || claimed.participantId !== link.participantId || claimed.role !== link.role)
+    ) {
+      throw new UnauthenticatedError('this link is not valid');
+    }
     const s = this.status(link);
     if (s === 'revoked') throw new UnauthenticatedError('this link has been revoked', 'TOKEN_REVOKED');
     if (s === 'expired') throw new UnauthenticatedError('this link has expired', 'TOKEN_EXPIRED');
@@ -100,29 +109,35 @@ export class LinkService {
    */
   async checkIdentity(linkId: string, ip: string, answers: IdentityAnswers): Promise<{ link: LinkRecord; participant: ParticipantRow }> {
     const link = await this.requireActive(linkId);
-    const since = new Date(this.now().getTime() - this.limits.windowMinutes * 60_000).toISOString();
-    const failures = await this.db
-      .selectFrom('identity_checks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('link_id', '=', linkId)
-      .where('ok', '=', 0)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow();
-    if (Number(failures.n) >= this.limits.maxAttempts) {
-      await this.audit.record(link.caseId, { actor: `link:${linkId}`, action: 'identity.rate_limited', data: { ip } });
-      throw new RateLimitedError(`too many failed identity checks; try again in ${this.limits.windowMinutes} minutes`);
-    }
     const participant = await this.hearings.participant(link.caseId, link.hearingId, link.participantId);
+    // Compared before the transaction: on SQLite a query outside it would wait for the connection it holds.
     const ok = await this.matches(participant, answers);
+    const since = new Date(this.now().getTime() - this.limits.windowMinutes * 60_000).toISOString();
     const at = this.now().toISOString();
-    await this.db.transaction().execute(async (trx) => {
+    const limited = await this.db.transaction().execute(async (trx) => {
+      // Lock the link row first so concurrent attempts on one link count each other's failures: counting outside
+      // the lock let a burst of parallel guesses all pass the limit on PostgreSQL.
+      await trx.updateTable('links').set((eb) => ({ verified_at: eb.ref('verified_at') })).where('id', '=', linkId).execute();
+      const failures = await trx
+        .selectFrom('identity_checks')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('link_id', '=', linkId)
+        .where('ok', '=', 0)
+        .where('at', '>', since)
+        .executeTakeFirstOrThrow();
+      if (Number(failures.n) >= this.limits.maxAttempts) {
+        await this.audit.append(trx, link.caseId, { actor: `link:${linkId}`, action: 'identity.rate_limited', data: { ip } });
+        return true;
+      }
       await trx.insertInto('identity_checks').values({ link_id: linkId, case_id: link.caseId, ok: ok ? 1 : 0, ip, at }).execute();
       if (ok) await trx.updateTable('links').set({ verified_at: at }).where('id', '=', linkId).execute();
       await this.audit.append(trx, link.caseId, {
         actor: `link:${linkId}`, action: ok ? 'identity.verified' : 'identity.failed',
         data: { role: link.role, participantId: participant.id, ip, method: answers.kind },
       });
+      return false;
     });
+    if (limited) throw new RateLimitedError(`too many failed identity checks; try again in ${this.limits.windowMinutes} minutes`);
     if (!ok) throw new IdentityCheckError('the identity data does not match what is registered for this link');
     return { link: { ...link, verifiedAt: at }, participant };
   }

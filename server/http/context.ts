@@ -30,6 +30,8 @@ export interface HttpDeps {
 export type Handler = (req: Request, res: Response) => Promise<void> | void;
 /** Express 5 forwards rejected promises to the error handler; this only adds the type. */
 export const route = (h: Handler): RequestHandler => (req, res, next: NextFunction) => {
+  // For the metrics label: by the time an error response finishes, req.baseUrl no longer names the router.
+  if (typeof req.route?.path === 'string') res.locals.routePattern = `${req.baseUrl}${req.route.path}`;
   Promise.resolve(h(req, res)).catch(next);
 };
 
@@ -55,7 +57,7 @@ export async function staffFrom(req: Request, deps: HttpDeps): Promise<StaffCont
 /** A participant session is only as good as the link behind it: revoking the link ends the session too. */
 export async function participantFrom(req: Request, deps: HttpDeps): Promise<{ claims: ParticipantClaims; principal: Principal }> {
   const claims = deps.tokens.verifyParticipant(bearer(req));
-  await deps.links.requireActive(claims.jti);
+  await deps.links.requireActive(claims.jti, { caseId: claims.case, hearingId: claims.hearing, participantId: claims.sub, role: claims.role });
   return { claims, principal: participantPrincipal(claims) };
 }
 

@@ -42,7 +42,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(HTTP_STATUS[known.code]).json(errorBody(known.code, known.message, known.details));
       return;
     }
-    log.error({ err, path: req.path }, 'unhandled error'); console.error('UNHANDLED', req.path, (err as any)?.code, String((err as any)?.message).slice(0,300));
+    log.error({ err, path: req.path }, 'unhandled error');
     res.status(500).json(errorBody('INTERNAL', 'internal error'));
   };
 }

@@ -24,9 +24,12 @@ export class Metrics {
     return (req, res, next) => {
       const end = this.httpDuration.startTimer({ method: req.method });
       res.on('finish', () => {
-        // The matched route pattern, not the raw path: ids must not explode the label set.
-        const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'static');
-        end({ route: `${req.baseUrl}${typeof route === 'string' && route !== req.baseUrl ? route : ''}` || 'static', status: String(res.statusCode) });
+        // The matched route pattern, not the raw path: ids must not explode the label set. An error thrown in a handler
+        // reaches 'finish' after the routers have reset req.baseUrl, so route() records the full pattern in res.locals.
+        const recorded = res.locals.routePattern as string | undefined;
+        const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? undefined : req.baseUrl || 'static');
+        const label = recorded ?? (route === undefined ? 'unmatched' : `${req.baseUrl}${typeof route === 'string' && route !== req.baseUrl ? route : ''}` || 'static');
+        end({ route: label, status: String(res.statusCode) });
       });
       next();
     };

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../server/config/index.js';
 import { createLogger } from '../../server/lib/logger.js';
-import { startServer, type RunningServer } from '../../server/wiring.js';
+import { startServer, type RunningServer, type StartOptions } from '../../server/wiring.js';
 import { DEMO_PASSWORD, seedDemo } from '../../server/demo.js';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -26,7 +26,12 @@ export interface TestServer extends RunningServer {
  * A real Concord server on 127.0.0.1, port 0, with its own store: a fresh SQLite file in a temp folder, or a fresh
  * PostgreSQL schema (dropped on close). Demo organisations and staff are seeded; no demo case.
  */
-export async function startTestServer(db: DbKind = 'sqlite', env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  db: DbKind = 'sqlite',
+  env: Record<string, string> = {},
+  /** Live-hearing options: a fake media engine, a short reconnection grace period. */
+  start: Pick<StartOptions, 'mediaEngine' | 'hearingGraceMs'> = {},
+): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const fullEnv: Record<string, string> = {
@@ -40,7 +45,7 @@ export async function startTestServer(db: DbKind = 'sqlite', env: Record<string,
     ...env,
   };
   const config = loadConfig(fullEnv);
-  const running = await startServer(config, { log: createLogger('silent') });
+  const running = await startServer(config, { log: createLogger('silent'), ...start });
   const staff = await seedDemo(running.services);
   const api: TestServer['api'] = async (method, p, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };

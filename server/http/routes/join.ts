@@ -29,7 +29,7 @@ export function joinRouter(deps: HttpDeps): Router {
   r.post('/join/inspect', route(async (req, res) => {
     const { token } = parse(InspectLinkBody, req.body);
     const claims = deps.tokens.verifyLink(token);
-    const link = await deps.links.requireActive(claims.jti);
+    const link = await deps.links.requireActive(claims.jti, { caseId: claims.case, hearingId: claims.hearing, participantId: claims.pid, role: claims.role });
     const [hearing, participant, record] = await Promise.all([
       deps.hearings.get(link.caseId, link.hearingId),
       deps.hearings.participant(link.caseId, link.hearingId, link.participantId),
@@ -46,7 +46,7 @@ export function joinRouter(deps: HttpDeps): Router {
   r.post('/join/verify', verifyLimiter, route(async (req, res) => {
     const body = parse(VerifyIdentityBody, req.body);
     const claims = deps.tokens.verifyLink(body.token);
-    const link = await deps.links.requireActive(claims.jti);
+    const link = await deps.links.requireActive(claims.jti, { caseId: claims.case, hearingId: claims.hearing, participantId: claims.pid, role: claims.role });
     let answers: IdentityAnswers;
     if ('username' in body) {
       const participant = await deps.hearings.participant(link.caseId, link.hearingId, link.participantId);
