@@ -57,7 +57,7 @@ describe('mediator console and join page in Chromium', () => {
     const urlInput = page.getByTestId('link-url-applicant');
     await urlInput.waitFor();
     await page.getByTestId('copy-link-applicant').click();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(copied).toBe(await urlInput.inputValue());
     expect(copied).toMatch(new RegExp(`^${s.url}/join#[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
 

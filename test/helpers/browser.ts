@@ -19,6 +19,6 @@ export async function launchChromium(): Promise<Browser> {
 /** A context in English so tests can read text where they need to; ids are used for everything else. */
 export async function englishContext(browser: Browser, opts: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
   const ctx = await browser.newContext({ locale: 'en-US', viewport: opts.viewport ?? { width: 1280, height: 800 } });
-  await ctx.addInitScript(() => localStorage.setItem('concord.lang', 'en'));
+  await ctx.addInitScript({ content: "localStorage.setItem('concord.lang', 'en')" });
   return ctx;
 }
