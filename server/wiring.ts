@@ -19,10 +19,14 @@ import { TokenService } from './auth/tokens.js';
 import { createApp } from './http/app.js';
 import { Metrics } from './http/metrics.js';
 import type { HttpDeps } from './http/context.js';
+import { HearingRoomStore } from './cases/hearing-room.js';
+import { HearingRegistry } from './hearings/index.js';
+import type { MediaEngine } from './media/engine.js';
+import { createHearingGateway, type HearingGateway } from '../signaling/gateway/index.js';
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
-  links: LinkService; keyring: KeyRing; tokens: TokenService;
+  links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
 }
 
 /** Longest link lifetime the config allows (90 days) plus a day: a rotated-out key must keep verifying its links. */
@@ -54,7 +58,8 @@ export async function createServices(config: Config, log: Logger = createLogger(
   });
   const keyring = await KeyRing.open(new SqlKeyStore(store.db), { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS });
   const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens };
+  const hearingRoom = new HearingRoomStore(store.db, audit);
+  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom };
 }
 
 export interface RunningServer {
@@ -62,13 +67,62 @@ export interface RunningServer {
   port: number;
   services: Services;
   server: http.Server;
+  /** The live hearings of this process and the socket.io gateway (namespace /hearing) that drives them. */
+  liveHearings: HearingRegistry;
+  gateway: HearingGateway;
+  /** The SFU: the one passed in, or the werift engine started on the first live hearing. */
+  mediaEngine: MediaEngine;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  clientDir?: string;
+  /** The SFU for live hearings. Tests pass an in-process fake; the server closes it on close(). */
+  mediaEngine?: MediaEngine;
+  /** Reconnection grace period of live hearings (default 30 s). */
+  hearingGraceMs?: number;
+}
+
+/**
+ * The werift engine, created when the first live hearing needs a router: its module and its worker processes (one per
+ * core) then cost nothing to a server that never holds a hearing (the CLI tools, most tests). If it cannot start, the
+ * hearing runs without media (lobby, chat, controls) and the next hearing tries again.
+ * TODO(lead): listen/announced address, port range and worker count belong in server/config (CONCORD_MEDIA_*).
+ */
+function lazyWeriftEngine(log: Logger): MediaEngine {
+  let engine: Promise<MediaEngine> | undefined;
+  let started: MediaEngine | undefined;
+  let closed = false;
+  return {
+    get closed() {
+      return closed;
+    },
+    async createRouter(hearingId) {
+      if (closed) throw new Error('media engine closed');
+      engine ??= import('./media/index.js').then(
+        (m) => (started = m.createWeriftEngine({ log })),
+        (err) => {
+          engine = undefined;
+          throw err;
+        },
+      );
+      return (await engine).createRouter(hearingId);
+    },
+    stats() {
+      return started?.stats() ?? { workers: [] };
+    },
+    async close() {
+      closed = true;
+      await (await engine?.catch(() => undefined))?.close();
+    },
+  };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../client/dist');
 
-export async function startServer(config: Config, opts: { log?: Logger; clientDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const services = await createServices(config, opts.log);
   let baseUrl = config.publicUrl ?? '';
   const deps: HttpDeps = {
@@ -79,6 +133,18 @@ export async function startServer(config: Config, opts: { log?: Logger; clientDi
   };
   const app = createApp(deps, { clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR });
   const server = http.createServer(app);
+  const mediaEngine = opts.mediaEngine ?? lazyWeriftEngine(services.log);
+  const liveHearings = new HearingRegistry({
+    hearings: services.hearings, cases: services.cases, engine: mediaEngine, log: services.log,
+    services: { audit: services.audit, records: services.hearingRoom, links: services.links, roster: services.roster },
+    ...(opts.hearingGraceMs !== undefined ? { graceMs: opts.hearingGraceMs } : {}),
+  });
+  const gateway = createHearingGateway({
+    httpServer: server, registry: liveHearings, log: services.log,
+    tokens: services.tokens, links: services.links, hearings: services.hearings,
+    // Read at each handshake: the listen address (and so the default origin) is known only after listen.
+    allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -93,11 +159,16 @@ export async function startServer(config: Config, opts: { log?: Logger; clientDi
   rotation.unref();
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl, port, services, server,
+    url: baseUrl, port, services, server, liveHearings, gateway, mediaEngine,
     close() {
       closing ??= (async () => {
         clearInterval(rotation);
         server.closeAllConnections();
+        // The gateway first (no new joins), then the live hearings (their routers), then the engine under them.
+        await gateway.close();
+        await liveHearings.close();
+        await mediaEngine.close();
+        // Already closed by the gateway (socket.io closes the server it is attached to); harmless, kept for clarity.
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await services.store.close();
       })();

@@ -158,10 +158,34 @@ const m001 = (dialect: Dialect): Migration => ({
   },
 });
 
+/**
+ * The live hearing room: chat messages kept in the case file. A message's hash also goes into the case's audit chain,
+ * so a later change to a stored message is detectable; `in_caucus` marks messages written inside a private caucus
+ * (compromise facts: private by default).
+ */
+const m002: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('hearing_chat')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
+      .addColumn('hearing_id', 'text', (c) => c.notNull().references('hearings.id'))
+      .addColumn('room_id', 'text', (c) => c.notNull())
+      .addColumn('in_caucus', 'integer', (c) => c.notNull())
+      .addColumn('from_participant_id', 'text', (c) => c.notNull().references('hearing_participants.id'))
+      .addColumn('from_name', 'text', (c) => c.notNull())
+      .addColumn('recipient', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('hearing_chat_hearing_at').on('hearing_chat').columns(['hearing_id', 'at']).execute();
+  },
+};
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_foundation': m001(dialect) };
+      return { '001_foundation': m001(dialect), '002_hearing_room': m002 };
     },
   };
 }

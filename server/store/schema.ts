@@ -39,6 +39,11 @@ export interface AuditEntriesTable {
 export interface AuditHeadsTable { chain_id: string; seq: number; hash: string; updated_at: string }
 export interface SigningKeysTable { kid: string; secret: string; created_at: string; retired_at: string | null }
 export interface CaseCountersTable { prefix: string; value: number }
+/** `recipient` is 'all' (everyone in the sender's room) or 'mediator'; `in_caucus` is 1 for messages inside a caucus. */
+export interface HearingChatTable {
+  id: string; case_id: string; hearing_id: string; room_id: string; in_caucus: number; from_participant_id: string;
+  from_name: string; recipient: string; text: string; at: string;
+}
 
 export interface Database {
   organisations: OrganisationsTable;
@@ -54,4 +59,5 @@ export interface Database {
   audit_heads: AuditHeadsTable;
   signing_keys: SigningKeysTable;
   case_counters: CaseCountersTable;
+  hearing_chat: HearingChatTable;
 }

@@ -1,0 +1,8 @@
+/** The live hearing room: what the signalling gateway and the wiring use. */
+export { HearingRegistry, DEFAULT_GRACE_MS, type HearingRegistryOptions } from './registry.js';
+export { LiveHearing, type HearingServices } from './hearing.js';
+export { LiveParticipant, type MediaKind } from './participant.js';
+export { Room, JOINT_ROOM, type RoomKind } from './room.js';
+export { mayControl, entersDirectly, type HearingControl } from './permissions.js';
+export type { SelfUpdate } from './controls.js';
+export type { ClosedNotice, ParticipantConnection, ParticipantIdentity, RosterEntry } from './types.js';

@@ -1,0 +1,33 @@
+import type { HearingRole } from '../../signaling/protocol/domain.js';
+import type { ServerToClientEvents } from '../../signaling/protocol/hearing.js';
+
+/** Who a connection speaks for: what a verified participant session token says, checked against its link. */
+export interface ParticipantIdentity {
+  participantId: string;
+  linkId: string;
+  caseId: string;
+  hearingId: string;
+  role: HearingRole;
+}
+
+export type ServerEvent = keyof ServerToClientEvents;
+export type ClosedNotice = Parameters<ServerToClientEvents['hearing.closed']>[0];
+
+/**
+ * One client connection as the hearing sees it. The gateway adapts a socket.io socket to this, so the hearing state
+ * knows nothing of socket.io and can be driven by tests or another transport.
+ */
+export interface ParticipantConnection {
+  readonly id: string;
+  send<E extends ServerEvent>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void;
+  /** Ends the transport. The participant has already forgotten this connection, so its drop is not a network loss. */
+  close(): void;
+}
+
+/** A scheduled participant of the hearing, as loaded from HearingService. */
+export interface RosterEntry {
+  id: string;
+  role: HearingRole;
+  displayName: string;
+  staffId: string | null;
+}

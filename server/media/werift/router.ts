@@ -1,0 +1,319 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { InvalidStateError, ValidationError } from '../../lib/errors.js';
+import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RouterEvents, TrackSource } from '../engine.js';
+import type { NetworkOptions } from './config.js';
+import type { PairCounters } from './consumer.js';
+import type { LayerPreferences } from './layers.js';
+import type { Producer } from './producer.js';
+import { PublisherTransport } from './publisher.js';
+import { SubscriberTransport } from './subscriber.js';
+import { Serial, errorMessage, shortId } from './util.js';
+
+export const JOINT_ROOM = 'joint';
+
+interface ReceivePreferences extends LayerPreferences {
+  audioOnly?: boolean;
+}
+
+class Participant {
+  room = JOINT_ROOM;
+  readonly forwarding: Record<MediaKind, boolean> = { audio: true, video: true };
+  prefs: ReceivePreferences = {};
+  pub: PublisherTransport | null = null;
+  sub: SubscriberTransport | null = null;
+  readonly pubSerial = new Serial();
+  constructor(readonly id: string) {}
+
+  producers(): Producer[] {
+    return this.pub ? [...this.pub.producers.values()] : [];
+  }
+}
+
+interface PairRow extends PairCounters {
+  producer: Producer;
+  toParticipantId: string;
+}
+
+export interface WeriftRouterOptions extends NetworkOptions {
+  log?: Logger;
+  /** Audio level report interval (default 300 ms). */
+  audioLevelIntervalMs?: number;
+}
+
+const ID_RE = /^[\w.:@-]{1,128}$/;
+
+function checkId(what: string, id: unknown): string {
+  if (typeof id !== 'string' || !ID_RE.test(id)) throw new ValidationError(`invalid ${what}`);
+  return id;
+}
+
+/**
+ * A hearing's router inside one process: participants with a publishing and a subscribing werift transport each,
+ * and a forwarding table that only ever connects participants in the same room (the caucus isolation rule).
+ */
+export class WeriftRouter implements MediaRouter {
+  readonly id = shortId('rtr');
+  private _closed = false;
+  private readonly participants = new Map<string, Participant>();
+  private readonly pairs = new Map<string, PairRow>();
+  private readonly events = new EventEmitter();
+  private readonly tick: NodeJS.Timeout;
+  private readonly levelTick: NodeJS.Timeout;
+  private lastTick = Date.now();
+  private lastLevels = '';
+
+  constructor(
+    readonly hearingId: string,
+    private readonly opts: WeriftRouterOptions,
+  ) {
+    this.events.on('error', () => undefined);
+    this.tick = setInterval(() => this.onTick(), 1000);
+    this.levelTick = setInterval(() => this.emitAudioLevels(), opts.audioLevelIntervalMs ?? 300);
+    this.tick.unref();
+    this.levelTick.unref();
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void {
+    this.events.on(event, listener);
+  }
+
+  off<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void {
+    this.events.off(event, listener);
+  }
+
+  private emit<E extends keyof RouterEvents>(event: E, ...args: Parameters<RouterEvents[E]>): void {
+    this.events.emit(event, ...args);
+  }
+
+  private open(): void {
+    if (this._closed) throw new InvalidStateError('router closed');
+  }
+
+  private participant(id: string): Participant {
+    checkId('participant id', id);
+    let p = this.participants.get(id);
+    if (!p) {
+      p = new Participant(id);
+      this.participants.set(id, p);
+    }
+    return p;
+  }
+
+  async publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }> {
+    this.open();
+    const p = this.participant(participantId);
+    return p.pubSerial.run(async () => {
+      this.open();
+      if (p.pub?.failed) this.dropPublisher(p);
+      if (!p.pub) {
+        p.pub = new PublisherTransport(p.id, this.opts, {
+          changed: (added, removed) => this.onProducersChanged(added, removed),
+          enabled: (kind) => p.forwarding[kind],
+        });
+      }
+      const answerSdp = await p.pub.handleOffer(offerSdp, sources ?? {});
+      return { answerSdp };
+    });
+  }
+
+  private dropPublisher(p: Participant): void {
+    const removed = p.pub?.close() ?? [];
+    p.pub = null;
+    if (removed.length) this.onProducersChanged([], removed);
+  }
+
+  private onProducersChanged(added: Producer[], removed: Producer[]): void {
+    for (const r of removed) r.close();
+    if (removed.length) {
+      const gone = new Set(removed);
+      for (const [key, row] of this.pairs) if (gone.has(row.producer)) this.pairs.delete(key);
+    }
+    this.opts.log?.debug({ hearingId: this.hearingId, added: added.length, removed: removed.length }, 'producers changed');
+    this.refreshSubscriptions();
+    this.emit('producersChanged', this.producerInfos());
+  }
+
+  private producerInfos(): ProducerInfo[] {
+    const out: ProducerInfo[] = [];
+    for (const p of this.participants.values()) for (const pr of p.producers()) out.push(pr.info());
+    return out;
+  }
+
+  /** The isolation rule in one place: a subscriber wants exactly the others' producers in its own room. */
+  private refreshSubscriptions(): void {
+    for (const s of this.participants.values()) {
+      if (!s.sub) continue;
+      const wanted: Producer[] = [];
+      for (const q of this.participants.values()) {
+        if (q === s || q.room !== s.room) continue;
+        wanted.push(...q.producers());
+      }
+      s.sub.want(wanted);
+    }
+  }
+
+  private countersFor(producer: Producer, toParticipantId: string): PairCounters {
+    const key = `${producer.id}>${toParticipantId}`;
+    let row = this.pairs.get(key);
+    if (!row) {
+      row = { producer, toParticipantId, packets: 0, bytes: 0 };
+      this.pairs.set(key, row);
+    }
+    return row;
+  }
+
+  async subscribe(participantId: string): Promise<void> {
+    this.open();
+    const p = this.participant(participantId);
+    p.sub?.close();
+    const sub = new SubscriberTransport(p.id, this.opts, {
+      offer: (sdp) => {
+        if (p.sub === sub && !this._closed) this.emit('subscriberOffer', p.id, sdp);
+      },
+      counters: (producer) => this.countersFor(producer, p.id),
+      preferences: () => p.prefs,
+      wants: (kind) => kind === 'audio' || !p.prefs.audioOnly,
+      error: (message) => this.opts.log?.warn({ hearingId: this.hearingId, participantId: p.id }, message),
+    });
+    p.sub = sub;
+    this.refreshSubscriptions();
+    await sub.negotiateNow();
+  }
+
+  async answerSubscriber(participantId: string, answerSdp: string): Promise<void> {
+    this.open();
+    const p = this.participants.get(checkId('participant id', participantId));
+    if (!p?.sub) throw new InvalidStateError(`participant ${participantId} has no subscriber transport`);
+    await p.sub.handleAnswer(answerSdp);
+  }
+
+  async setRoom(participantId: string, roomId: string): Promise<void> {
+    this.open();
+    checkId('room id', roomId);
+    const p = this.participant(participantId);
+    if (p.room === roomId) return;
+    p.room = roomId;
+    this.refreshSubscriptions();
+  }
+
+  async setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {
+    this.open();
+    if (kind !== 'audio' && kind !== 'video') throw new ValidationError('invalid kind');
+    const p = this.participant(participantId);
+    p.forwarding[kind] = !!enabled;
+    for (const pr of p.producers()) if (pr.kind === kind) pr.enabled = !!enabled;
+    // Resuming: subscribers re-sync on the next keyframe; ask for it now.
+    if (enabled) for (const pr of p.producers()) if (pr.kind === kind) pr.requestKeyframe(null);
+  }
+
+  async setReceivePreferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }): Promise<void> {
+    this.open();
+    const p = this.participant(participantId);
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+    p.prefs = { maxHeight: num(prefs?.maxHeight), maxBitrate: num(prefs?.maxBitrate), audioOnly: prefs?.audioOnly === true };
+    p.sub?.refresh();
+  }
+
+  async removeParticipant(participantId: string): Promise<void> {
+    this.open();
+    const p = this.participants.get(checkId('participant id', participantId));
+    if (!p) return;
+    this.participants.delete(p.id);
+    p.sub?.close();
+    p.sub = null;
+    for (const [key, row] of this.pairs) if (row.toParticipantId === p.id) this.pairs.delete(key);
+    const removed = p.pub?.close() ?? [];
+    p.pub = null;
+    if (removed.length) this.onProducersChanged([], removed);
+  }
+
+  async forwardingTable(): Promise<ForwardingEntry[]> {
+    const out: ForwardingEntry[] = [];
+    for (const row of this.pairs.values()) {
+      const to = this.participants.get(row.toParticipantId);
+      const consumer = to?.sub?.consumers.get(row.producer);
+      const entry: ForwardingEntry = {
+        producerId: row.producer.id,
+        fromParticipantId: row.producer.participantId,
+        toParticipantId: row.toParticipantId,
+        kind: row.producer.kind,
+        packets: row.packets,
+        bytes: row.bytes,
+      };
+      if (row.producer.simulcast && consumer?.current) entry.layer = consumer.current.rid;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /** Counts for load placement and benchmarks. */
+  load(): { participants: number; producers: number; consumers: number } {
+    let producers = 0;
+    let consumers = 0;
+    for (const p of this.participants.values()) {
+      producers += p.pub?.producers.size ?? 0;
+      consumers += p.sub?.consumers.size ?? 0;
+    }
+    return { participants: this.participants.size, producers, consumers };
+  }
+
+  private onTick(): void {
+    const now = Date.now();
+    const elapsed = now - this.lastTick;
+    this.lastTick = now;
+    try {
+      for (const p of this.participants.values()) {
+        for (const pr of p.producers()) pr.tick(now, elapsed);
+        p.sub?.sendReports(now);
+      }
+    } catch (e) {
+      this.opts.log?.warn({ err: errorMessage(e) }, 'router tick failed');
+    }
+  }
+
+  private emitAudioLevels(): void {
+    const levels: Record<string, number> = {};
+    let any = false;
+    for (const p of this.participants.values()) {
+      for (const pr of p.producers()) {
+        if (pr.kind !== 'audio') continue;
+        levels[p.id] = Math.max(levels[p.id] ?? 0, pr.takeAudioLevel());
+        any = true;
+      }
+    }
+    if (!any) return;
+    // Silence is reported once, not three times a second.
+    const key = JSON.stringify(levels);
+    const silent = Object.values(levels).every((v) => v === 0);
+    if (silent && key === this.lastLevels) return;
+    this.lastLevels = key;
+    this.emit('audioLevels', levels);
+  }
+
+  async close(): Promise<void> {
+    if (this._closed) return;
+    this._closed = true;
+    clearInterval(this.tick);
+    clearInterval(this.levelTick);
+    for (const p of this.participants.values()) {
+      p.sub?.close();
+      p.pub?.close();
+      p.sub = null;
+      p.pub = null;
+    }
+    this.participants.clear();
+    this.pairs.clear();
+  }
+
+  /** Marks the router closed without touching transports (its worker is gone) and tells listeners why. */
+  fail(reason: string): void {
+    if (this._closed) return;
+    void this.close();
+    this.emit('failed', reason);
+  }
+}

@@ -1,0 +1,130 @@
+import type http from 'node:http';
+import { Server } from 'socket.io';
+import {
+  HEARING_NAMESPACE, MAX_MESSAGE_BYTES, Requests, type ClientToServerEvents, type RequestName, type ServerToClientEvents,
+} from '../protocol/hearing.js';
+import { NotFoundError } from '../../server/lib/errors.js';
+import type { Logger } from '../../server/lib/logger.js';
+import type { HearingRegistry } from '../../server/hearings/index.js';
+import { dispatch, failure, safeAck, type Handler } from './dispatch.js';
+import { DEFAULT_RATE_LIMIT, SocketGuard, type RateLimitOptions } from './guard.js';
+import { authenticate, handshakeError, type HandshakeDeps } from './handshake.js';
+import { caucusHandlers } from './handlers/caucus.js';
+import { chatHandlers } from './handlers/chat.js';
+import { controlHandlers } from './handlers/controls.js';
+import { lobbyHandlers } from './handlers/lobby.js';
+import { mediaHandlers } from './handlers/media.js';
+import { SocketSession, type HearingSocket, type SocketData } from './session.js';
+
+export type HearingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface HearingGatewayOptions extends HandshakeDeps {
+  httpServer: http.Server;
+  registry: HearingRegistry;
+  log: Logger;
+  rateLimit?: RateLimitOptions;
+  /** socket.io's connection-state recovery window; default 30 s, like the hearing's reconnection grace. */
+  recoveryMs?: number;
+}
+
+export interface HearingGateway {
+  readonly io: HearingServer;
+  /** Disconnects every socket and stops the engine.io server (and with it the HTTP server it is attached to). */
+  close(): Promise<void>;
+}
+
+/** Every request has a handler; the compiler checks the list is complete. */
+const HANDLERS: { [N in RequestName]: Handler<N> } = {
+  ...lobbyHandlers,
+  ...controlHandlers,
+  ...chatHandlers,
+  ...caucusHandlers,
+  ...mediaHandlers,
+};
+const REQUEST_NAMES = Object.keys(Requests) as RequestName[];
+
+/**
+ * The live-hearing signalling server: socket.io on the service's own HTTP server, namespace `/hearing`. The handshake
+ * checks origin, protocol version and the participant session; each message then passes the socket's rate limit,
+ * must be a known request with an acknowledgement, and is validated, handled and answered by `dispatch`.
+ */
+export function createHearingGateway(opts: HearingGatewayOptions): HearingGateway {
+  const { registry, log } = opts;
+  const limits = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const io: HearingServer = new Server(opts.httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: MAX_MESSAGE_BYTES,
+    connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 30_000 },
+    // Cross-origin polling needs CORS headers; the origin check that refuses connections is in the handshake below.
+    cors: { origin: (origin, cb) => cb(null, origin !== undefined && opts.allowedOrigins().includes(origin)) },
+  });
+
+  // Nothing lives on the main namespace: refuse it rather than keep idle sockets around.
+  io.of('/').use((_socket, next) => next(handshakeError(new NotFoundError(`namespace (use ${HEARING_NAMESPACE})`))));
+
+  const nsp = io.of(HEARING_NAMESPACE);
+  nsp.use((socket, next) => {
+    authenticate(socket.handshake, opts).then(
+      (identity) => {
+        socket.data.identity = identity;
+        socket.data.joined ??= false;
+        next();
+      },
+      (err) => next(handshakeError(err)),
+    );
+  });
+
+  nsp.on('connection', (socket: HearingSocket) => {
+    const session = new SocketSession(socket, registry, log);
+    const guard = new SocketGuard(limits);
+    socket.on('error', (err) => log.warn({ err, socketId: socket.id }, 'hearing socket error'));
+
+    // Runs before any listener: rate limit, known event, acknowledgement present. Nothing here throws.
+    socket.use((packet, next) => {
+      const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (r: unknown) => void) : undefined;
+      const verdict = guard.admit();
+      if (verdict === 'abusive') {
+        log.warn({ socketId: socket.id, participantId: socket.data.identity.participantId }, 'disconnecting a flooding socket');
+        socket.disconnect(true);
+        return;
+      }
+      if (verdict === 'limited') {
+        if (ack) safeAck(ack, failure('RATE_LIMITED', 'too many messages; slow down'));
+        return;
+      }
+      const name = packet[0];
+      if (typeof name !== 'string' || !Object.hasOwn(Requests, name)) {
+        if (ack) safeAck(ack, failure('VALIDATION_FAILED', 'unknown request'));
+        return;
+      }
+      // The protocol answers every request; one without an acknowledgement has nobody to answer and is ignored.
+      if (!ack) return;
+      next();
+    });
+
+    const on = socket.on.bind(socket) as unknown as (event: string, fn: (...args: unknown[]) => void) => void;
+    for (const name of REQUEST_NAMES) {
+      on(name, (...args) => {
+        void dispatch(session, name, args, HANDLERS[name] as Handler<typeof name>);
+      });
+    }
+    socket.on('disconnect', () => session.onDisconnect());
+
+    // A recovered connection (socket.io kept its state) resumes the participant without a second hearing.join.
+    if (socket.recovered && socket.data.joined) {
+      session.join().catch((err) => {
+        log.info({ err, participantId: socket.data.identity.participantId }, 'could not resume a recovered connection');
+        socket.data.joined = false;
+      });
+    }
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    io,
+    close() {
+      closing ??= io.close();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Socket } from 'socket.io';
+import type { ClientToServerEvents, HearingSnapshot, ServerToClientEvents } from '../protocol/hearing.js';
+import { InvalidStateError } from '../../server/lib/errors.js';
+import type { Logger } from '../../server/lib/logger.js';
+import type { HearingRegistry, LiveHearing, LiveParticipant, ParticipantConnection, ParticipantIdentity } from '../../server/hearings/index.js';
+
+/** Kept by socket.io across a recovered connection: who this is, and whether they had joined. */
+export interface SocketData {
+  identity: ParticipantIdentity;
+  joined: boolean;
+}
+export type HearingSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * One socket's view of the hearing: who it speaks for, the participant it is attached to once joined, and the
+ * connection the hearing sends through. A close the hearing asks for while this socket's own request is in flight
+ * waits for the reply, so the mediator who ends the hearing still gets the acknowledgement.
+ */
+export class SocketSession {
+  hearing: LiveHearing | undefined;
+  participant: LiveParticipant | undefined;
+  readonly connection: ParticipantConnection;
+  private inflight = 0;
+  private closeAfterReply = false;
+
+  constructor(
+    readonly socket: HearingSocket,
+    readonly registry: HearingRegistry,
+    readonly log: Logger,
+  ) {
+    this.connection = {
+      id: socket.id,
+      send: (event, ...args) => {
+        (socket.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
+      },
+      close: () => {
+        if (this.inflight > 0) this.closeAfterReply = true;
+        else socket.disconnect(true);
+      },
+    };
+  }
+
+  get identity(): ParticipantIdentity {
+    return this.socket.data.identity;
+  }
+
+  /** The hearing and participant this socket speaks for; requests before joining (or after leaving) are refused. */
+  joined(): { hearing: LiveHearing; participant: LiveParticipant } {
+    const { hearing, participant } = this;
+    if (!hearing || !participant || participant.closed || hearing.closed) throw new InvalidStateError('join the hearing first');
+    return { hearing, participant };
+  }
+
+  async join(): Promise<HearingSnapshot> {
+    if (this.hearing && this.participant && !this.participant.closed && !this.hearing.closed) {
+      return this.hearing.snapshotFor(this.participant.id);
+    }
+    const { hearing, participant } = await this.registry.join(this.identity, this.connection);
+    this.hearing = hearing;
+    this.participant = participant;
+    this.socket.data.joined = true;
+    // The socket may have dropped while the join waited in the hearing's queue: then it is a disconnect like any other.
+    if (this.socket.disconnected) hearing.detach(participant.id, this.connection);
+    return hearing.snapshotFor(participant.id);
+  }
+
+  async leave(): Promise<void> {
+    const { hearing, participant } = this.joined();
+    this.socket.data.joined = false;
+    this.hearing = undefined;
+    this.participant = undefined;
+    await hearing.leave(participant.id);
+  }
+
+  onDisconnect(): void {
+    if (this.hearing && this.participant) this.hearing.detach(this.participant.id, this.connection);
+  }
+
+  begin(): void {
+    this.inflight++;
+  }
+
+  end(): void {
+    this.inflight--;
+    if (this.inflight === 0 && this.closeAfterReply) {
+      this.closeAfterReply = false;
+      this.socket.disconnect(true);
+    }
+  }
+}
