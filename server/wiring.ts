@@ -88,9 +88,9 @@ export interface StartOptions {
  * The werift engine, created when the first live hearing needs a router: its module and its worker processes (one per
  * core) then cost nothing to a server that never holds a hearing (the CLI tools, most tests). If it cannot start, the
  * hearing runs without media (lobby, chat, controls) and the next hearing tries again.
- * TODO(lead): listen/announced address, port range and worker count belong in server/config (CONCORD_MEDIA_*).
+ * Listen/announced address, port range and worker count come from the config (CONCORD_MEDIA_*).
  */
-function lazyWeriftEngine(log: Logger): MediaEngine {
+function lazyWeriftEngine(log: Logger, media: Config['media']): MediaEngine {
   let engine: Promise<MediaEngine> | undefined;
   let started: MediaEngine | undefined;
   let closed = false;
@@ -101,7 +101,14 @@ function lazyWeriftEngine(log: Logger): MediaEngine {
     async createRouter(hearingId) {
       if (closed) throw new Error('media engine closed');
       engine ??= import('./media/index.js').then(
-        (m) => (started = m.createWeriftEngine({ log })),
+        (m) =>
+          (started = m.createWeriftEngine({
+            log,
+            listenIp: media.listenIp,
+            ...(media.workers !== undefined ? { workers: media.workers } : {}),
+            ...(media.announcedIp !== undefined ? { announcedIp: media.announcedIp } : {}),
+            ...(media.portRange !== undefined ? { portRange: [media.portRange[0], media.portRange[1]] as [number, number] } : {}),
+          })),
         (err) => {
           engine = undefined;
           throw err;
@@ -133,7 +140,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   };
   const app = createApp(deps, { clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR });
   const server = http.createServer(app);
-  const mediaEngine = opts.mediaEngine ?? lazyWeriftEngine(services.log);
+  const mediaEngine = opts.mediaEngine ?? lazyWeriftEngine(services.log, config.media);
   const liveHearings = new HearingRegistry({
     hearings: services.hearings, cases: services.cases, engine: mediaEngine, log: services.log,
     services: { audit: services.audit, records: services.hearingRoom, links: services.links, roster: services.roster },

@@ -33,6 +33,11 @@ const schema = z.object({
   CONCORD_CORS_ORIGINS: z.string().default(''),
   CONCORD_TRUST_PROXY: bool.default(false),
   CONCORD_DEMO: bool.default(true),
+  CONCORD_MEDIA_WORKERS: int(1, 64).optional(),
+  CONCORD_MEDIA_LISTEN_IP: z.ipv4().default('127.0.0.1'),
+  CONCORD_MEDIA_ANNOUNCED_IP: z.ipv4().optional(),
+  CONCORD_MEDIA_PORT_MIN: int(1024, 65535).optional(),
+  CONCORD_MEDIA_PORT_MAX: int(1024, 65535).optional(),
 });
 
 export interface Config {
@@ -55,6 +60,13 @@ export interface Config {
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean;
   readonly demo: boolean;
+  /** The SFU: worker processes (default one per core), the UDP address it binds and announces, its port range. */
+  readonly media: {
+    readonly workers: number | undefined;
+    readonly listenIp: string;
+    readonly announcedIp: string | undefined;
+    readonly portRange: readonly [number, number] | undefined;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +80,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if ((e.CONCORD_MEDIA_PORT_MIN === undefined) !== (e.CONCORD_MEDIA_PORT_MAX === undefined)) {
+    throw new ConfigError('invalid configuration:\n  CONCORD_MEDIA_PORT_MIN, CONCORD_MEDIA_PORT_MAX: set both or neither');
+  }
+  if (e.CONCORD_MEDIA_PORT_MIN !== undefined && e.CONCORD_MEDIA_PORT_MAX !== undefined && e.CONCORD_MEDIA_PORT_MIN > e.CONCORD_MEDIA_PORT_MAX) {
+    throw new ConfigError('invalid configuration:\n  CONCORD_MEDIA_PORT_MIN: must not be above CONCORD_MEDIA_PORT_MAX');
+  }
   const dataDir = path.resolve(e.CONCORD_DATA_DIR);
   return Object.freeze({
     host: e.CONCORD_HOST,
@@ -90,5 +108,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: Object.freeze(e.CONCORD_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)),
     trustProxy: e.CONCORD_TRUST_PROXY,
     demo: e.CONCORD_DEMO,
+    media: Object.freeze({
+      workers: e.CONCORD_MEDIA_WORKERS,
+      listenIp: e.CONCORD_MEDIA_LISTEN_IP,
+      announcedIp: e.CONCORD_MEDIA_ANNOUNCED_IP,
+      portRange:
+        e.CONCORD_MEDIA_PORT_MIN !== undefined && e.CONCORD_MEDIA_PORT_MAX !== undefined
+          ? (Object.freeze([e.CONCORD_MEDIA_PORT_MIN, e.CONCORD_MEDIA_PORT_MAX]) as readonly [number, number])
+          : undefined,
+    }),
   });
 }

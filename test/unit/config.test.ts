@@ -140,3 +140,29 @@ describe('server/main.ts with a bad variable', () => {
     }
   });
 });
+
+describe('media engine configuration', () => {
+  it('defaults to loopback, one worker per core, any port', () => {
+    const c = loadConfig({});
+    expect(c.media).toEqual({ workers: undefined, listenIp: '127.0.0.1', announcedIp: undefined, portRange: undefined });
+  });
+  it('reads workers, addresses and the port range', () => {
+    const c = loadConfig({
+      CONCORD_MEDIA_WORKERS: '3', CONCORD_MEDIA_LISTEN_IP: '127.0.10.1', CONCORD_MEDIA_ANNOUNCED_IP: '127.0.10.2',
+      CONCORD_MEDIA_PORT_MIN: '40000', CONCORD_MEDIA_PORT_MAX: '40100',
+    });
+    expect(c.media).toEqual({ workers: 3, listenIp: '127.0.10.1', announcedIp: '127.0.10.2', portRange: [40000, 40100] });
+    expect(Object.isFrozen(c.media)).toBe(true);
+  });
+  it.each([
+    [{ CONCORD_MEDIA_WORKERS: '0' }, 'CONCORD_MEDIA_WORKERS'],
+    [{ CONCORD_MEDIA_LISTEN_IP: 'localhost' }, 'CONCORD_MEDIA_LISTEN_IP'],
+    [{ CONCORD_MEDIA_ANNOUNCED_IP: '300.1.1.1' }, 'CONCORD_MEDIA_ANNOUNCED_IP'],
+    [{ CONCORD_MEDIA_PORT_MIN: '40000' }, 'CONCORD_MEDIA_PORT_MAX'],
+    [{ CONCORD_MEDIA_PORT_MIN: '41000', CONCORD_MEDIA_PORT_MAX: '40000' }, 'CONCORD_MEDIA_PORT_MIN'],
+    [{ CONCORD_MEDIA_PORT_MIN: '80', CONCORD_MEDIA_PORT_MAX: '90' }, 'CONCORD_MEDIA_PORT_MIN'],
+  ])('refuses %o naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});
