@@ -12,6 +12,8 @@ import { WaitingView } from './views/Waiting.js';
 
 const CaseNewView = lazyView(() => import('./views/CaseNew.js').then((m) => m.CaseNewView));
 const CaseDetailView = lazyView(() => import('./views/CaseDetail.js').then((m) => m.CaseDetailView));
+// The hearing room brings socket.io-client and the media code: loaded only when someone enters it.
+const RoomView = lazyView(() => import('./room/RoomView.js').then((m) => m.RoomView));
 
 /** Where to go after signing in, when a staff page was opened without a session. */
 let returnTo: string | null = null;
@@ -53,7 +55,7 @@ export function App() {
       .catch(() => undefined); // a 401 is handled by onStaffUnauthorized; anything else can wait
   }, [token]);
 
-  const isPublic = route.name === 'join' || route.name === 'waiting';
+  const isPublic = route.name === 'join' || route.name === 'waiting' || route.name === 'room';
   const needsSession = !isPublic && route.name !== 'login' && route.name !== 'notFound';
 
   useEffect(() => {
@@ -68,10 +70,19 @@ export function App() {
   }, [needsSession, session, route.name]);
 
   useEffect(() => {
-    document.title = route.name === 'join' || route.name === 'waiting' ? `${t('join.title')} · Concord` : 'Concord';
+    document.title =
+      route.name === 'room' ? `${t('room.title')} · Concord` : route.name === 'join' || route.name === 'waiting' ? `${t('join.title')} · Concord` : 'Concord';
   }, [route.name, lang]);
 
   let body;
+  if (route.name === 'room') {
+    // The room draws its own header (a compact bar while in the hearing) and fills the screen.
+    return (
+      <div class="app app-public app-room" data-lang={lang}>
+        <RoomView />
+      </div>
+    );
+  }
   if (route.name === 'join') body = <JoinView />;
   else if (route.name === 'waiting') body = <WaitingView />;
   else if (route.name === 'notFound') body = <NotFound />;

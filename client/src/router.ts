@@ -41,6 +41,7 @@ export type Route =
   | { name: 'case'; id: string }
   | { name: 'join' }
   | { name: 'waiting' }
+  | { name: 'room' }
   | { name: 'notFound' };
 
 export function matchRoute(pathname: string): Route {
@@ -50,6 +51,7 @@ export function matchRoute(pathname: string): Route {
   if (p === '/cases/new') return { name: 'newCase' };
   if (p === '/join') return { name: 'join' };
   if (p === '/waiting') return { name: 'waiting' };
+  if (p === '/room') return { name: 'room' };
   const m = /^\/cases\/([^/]+)$/.exec(p);
   if (m?.[1]) return { name: 'case', id: decodeURIComponent(m[1]) };
   return { name: 'notFound' };

@@ -1,3 +1,5 @@
+import { enRoom } from './room/en.js';
+
 /** English catalogue: the reference. Its keys define MessageKey; every other catalogue is checked against it. */
 export const en = {
   'app.tagline': 'Online labour-dispute mediation',
@@ -14,6 +16,7 @@ export const en = {
   'common.language': 'Language',
   'common.dismiss': 'Dismiss',
   'common.refresh': 'Refresh',
+  'common.close': 'Close',
 
   'nav.cases': 'Cases',
   'nav.logout': 'Log out',
@@ -200,6 +203,7 @@ export const en = {
   'waiting.leave': 'Leave',
   'waiting.hearingStatus': 'Hearing status',
   'waiting.duration': 'Duration',
+  'waiting.enter': 'Enter hearing',
 
   'notFound.title': 'Page not found',
   'notFound.back': 'Go to the start page',
@@ -284,4 +288,5 @@ export const en = {
   'hearingStatus.in_progress': 'In progress',
   'hearingStatus.closed': 'Ended',
   'hearingStatus.cancelled': 'Cancelled',
+  ...enRoom,
 } satisfies Record<string, string>;

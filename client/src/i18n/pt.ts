@@ -1,3 +1,4 @@
+import { ptRoom } from './room/pt.js';
 import type { PartialCatalogue } from './index.js';
 
 /**
@@ -17,6 +18,7 @@ export const pt: PartialCatalogue = {
   'common.language': 'Língua',
   'common.dismiss': 'Fechar',
   'common.refresh': 'Atualizar',
+  'common.close': 'Fechar',
 
   'nav.cases': 'Processos',
   'nav.logout': 'Terminar sessão',
@@ -74,6 +76,7 @@ export const pt: PartialCatalogue = {
   'waiting.leave': 'Sair',
   'waiting.hearingStatus': 'Estado da sessão',
   'waiting.duration': 'Duração',
+  'waiting.enter': 'Entrar na sessão',
 
   'notFound.title': 'Página não encontrada',
   'notFound.back': 'Ir para a página inicial',
@@ -136,4 +139,5 @@ export const pt: PartialCatalogue = {
   'hearingStatus.in_progress': 'A decorrer',
   'hearingStatus.closed': 'Terminada',
   'hearingStatus.cancelled': 'Cancelada',
+  ...ptRoom,
 };

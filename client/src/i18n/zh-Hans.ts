@@ -1,3 +1,4 @@
+import { zhHansRoom } from './room/zh-Hans.js';
 import type { Catalogue } from './index.js';
 
 /** 简体中文：完整目录（缺少任何键都会导致编译错误）。 */
@@ -16,6 +17,7 @@ export const zhHans: Catalogue = {
   'common.language': '语言',
   'common.dismiss': '关闭',
   'common.refresh': '刷新',
+  'common.close': '关闭',
 
   'nav.cases': '案件',
   'nav.logout': '退出登录',
@@ -202,6 +204,7 @@ export const zhHans: Catalogue = {
   'waiting.leave': '离开',
   'waiting.hearingStatus': '调解会状态',
   'waiting.duration': '时长',
+  'waiting.enter': '进入调解室',
 
   'notFound.title': '找不到页面',
   'notFound.back': '返回首页',
@@ -286,4 +289,5 @@ export const zhHans: Catalogue = {
   'hearingStatus.in_progress': '进行中',
   'hearingStatus.closed': '已结束',
   'hearingStatus.cancelled': '已取消',
+  ...zhHansRoom,
 };

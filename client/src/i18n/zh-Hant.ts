@@ -1,3 +1,4 @@
+import { zhHantRoom } from './room/zh-Hant.js';
 import type { PartialCatalogue } from './index.js';
 
 /** 繁體中文（香港／澳門用語）。缺少的鍵以英文顯示。 */
@@ -16,6 +17,7 @@ export const zhHant: PartialCatalogue = {
   'common.language': '語言',
   'common.dismiss': '關閉',
   'common.refresh': '重新整理',
+  'common.close': '關閉',
 
   'nav.cases': '案件',
   'nav.logout': '登出',
@@ -202,6 +204,7 @@ export const zhHant: PartialCatalogue = {
   'waiting.leave': '離開',
   'waiting.hearingStatus': '調解會狀態',
   'waiting.duration': '時長',
+  'waiting.enter': '進入調解室',
 
   'notFound.title': '找不到頁面',
   'notFound.back': '返回首頁',
@@ -286,4 +289,5 @@ export const zhHant: PartialCatalogue = {
   'hearingStatus.in_progress': '進行中',
   'hearingStatus.closed': '已結束',
   'hearingStatus.cancelled': '已取消',
+  ...zhHantRoom,
 };

@@ -7,6 +7,7 @@ import { HearingStatusBadge } from '../components/StatusBadge.js';
 import { formatDateTime, formatTime } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { roleLabel, siteLabel } from '../labels.js';
+import { navigate } from '../router.js';
 import { clearParticipantSession, getParticipantSession, updateParticipantSession } from '../session.js';
 
 const POLL_MS = 30_000;
@@ -90,6 +91,11 @@ export function WaitingView() {
         <dt>{t('waiting.hearingStatus')}</dt>
         <dd><HearingStatusBadge status={h.status} /></dd>
       </dl>
+      {h.status === 'scheduled' || h.status === 'in_progress' ? (
+        <button type="button" class="btn btn-primary btn-block" data-testid="enter-hearing" onClick={() => navigate('/room')}>
+          {t('waiting.enter')}
+        </button>
+      ) : null}
       <p class="hint">{t('waiting.tips')}</p>
       <ErrorBanner error={error} />
       <div class="waiting-foot">

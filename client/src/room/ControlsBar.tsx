@@ -1,0 +1,69 @@
+import { t } from '../i18n/index.js';
+import { Icon, type IconName } from './icons.js';
+
+interface BtnProps {
+  testId: string;
+  icon: IconName;
+  label: string;
+  onClick: () => void;
+  pressed?: boolean;
+  off?: boolean;
+  danger?: boolean;
+  disabled?: boolean;
+  badge?: number;
+  locked?: boolean;
+}
+
+function Ctl({ testId, icon, label, onClick, pressed, off, danger, disabled, badge, locked }: BtnProps) {
+  return (
+    <button type="button" class={`ctl ${off ? 'off' : ''} ${danger ? 'ctl-danger' : ''} ${pressed ? 'on' : ''}`} data-testid={testId}
+      aria-pressed={pressed === undefined ? undefined : pressed} aria-label={label} title={label} disabled={disabled}
+      data-locked={locked ? 'true' : undefined} onClick={onClick}>
+      <Icon name={icon} />
+      <span class="ctl-label">{label}</span>
+      {badge ? <span class="ctl-badge" aria-hidden="true">{badge > 99 ? '99+' : badge}</span> : null}
+    </button>
+  );
+}
+
+export interface ControlsProps {
+  micOn: boolean;
+  cameraOn: boolean;
+  sharing: boolean;
+  canShare: boolean;
+  handRaised: boolean;
+  audioOnly: boolean;
+  chatOpen: boolean;
+  peopleOpen: boolean;
+  unread: number;
+  waiting: number;
+  forced: { audio: boolean; video: boolean };
+  mediaReady: boolean;
+  onMic: () => void;
+  onCamera: () => void;
+  onScreen: () => void;
+  onHand: () => void;
+  onAudioOnly: () => void;
+  onChat: () => void;
+  onPeople: () => void;
+  onLeave: () => void;
+}
+
+/** The controls bar: always at the bottom of the screen, icons only on phones. */
+export function ControlsBar(p: ControlsProps) {
+  return (
+    <nav class="controls" data-testid="controls" aria-label={t('ctl.bar')}>
+      <Ctl testId="ctl-mic" icon={p.micOn ? 'mic' : 'micOff'} label={p.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')}
+        off={!p.micOn} pressed={!p.micOn} locked={p.forced.audio} onClick={p.onMic} />
+      <Ctl testId="ctl-camera" icon={p.cameraOn ? 'cam' : 'camOff'} label={p.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')}
+        off={!p.cameraOn} pressed={!p.cameraOn} locked={p.forced.video} onClick={p.onCamera} />
+      <Ctl testId="ctl-screen" icon="screen" label={p.sharing ? t('ctl.screen.stop') : t('ctl.screen.start')} pressed={p.sharing}
+        disabled={!p.canShare || !p.mediaReady} onClick={p.onScreen} />
+      <Ctl testId="ctl-hand" icon="hand" label={p.handRaised ? t('ctl.hand.lower') : t('ctl.hand.raise')} pressed={p.handRaised} onClick={p.onHand} />
+      <Ctl testId="ctl-audio-only" icon="audioOnly" label={t('ctl.audioOnly')} pressed={p.audioOnly} disabled={!p.mediaReady} onClick={p.onAudioOnly} />
+      <Ctl testId="ctl-chat" icon="chat" label={t('ctl.chat')} pressed={p.chatOpen} badge={p.chatOpen ? 0 : p.unread} onClick={p.onChat} />
+      <Ctl testId="ctl-people" icon="people" label={t('ctl.people')} pressed={p.peopleOpen} badge={p.waiting} onClick={p.onPeople} />
+      <Ctl testId="ctl-leave" icon="leave" label={t('ctl.leave')} danger onClick={p.onLeave} />
+    </nav>
+  );
+}

@@ -1,0 +1,154 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ParticipantSession } from '../../../signaling/protocol/api.js';
+import { ErrorBanner } from '../components/ErrorBanner.js';
+import { t } from '../i18n/index.js';
+import { roleLabel } from '../labels.js';
+import type { LocalMedia, LocalMediaState } from './devices.js';
+import type { RoomController } from './controller.js';
+import { useMediaElement } from './hooks.js';
+import { Icon } from './icons.js';
+
+const ACCEPT_KEY = 'concord.roomAccepted';
+
+function acceptedBefore(hearingId: string): boolean {
+  try {
+    return sessionStorage.getItem(ACCEPT_KEY) === hearingId;
+  } catch {
+    return false;
+  }
+}
+
+/** The own camera, mirrored like a mirror; a placeholder when it is off. */
+export function SelfPreview({ local, testId, name }: { local: LocalMediaState; testId: string; name: string }) {
+  const ref = useMediaElement<HTMLVideoElement>(local.videoTrack);
+  return (
+    <div class="preview">
+      <video ref={ref} class="mirror" data-testid={testId} autoplay playsInline muted hidden={!local.videoTrack} />
+      {local.videoTrack ? null : (
+        <div class="preview-off">
+          <span class="avatar" aria-hidden="true">{name.slice(0, 1)}</span>
+          <span>{t('prejoin.cameraOff')}</span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Microphone level bar, updated per animation frame straight on the DOM (no re-render). */
+export function LevelMeter({ local }: { local: LocalMedia }) {
+  const bar = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    let raf = 0;
+    const tick = () => {
+      const v = local.level();
+      if (bar.current) bar.current.style.transform = `scaleX(${v.toFixed(3)})`;
+      if (box.current) box.current.dataset.level = v.toFixed(2);
+      raf = requestAnimationFrame(tick);
+    };
+    raf = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(raf);
+  }, [local]);
+  return (
+    <div class="meter" ref={box} data-testid="prejoin-level" role="meter" aria-label={t('prejoin.level')} aria-valuemin={0} aria-valuemax={1}>
+      <div class="meter-bar" ref={bar} />
+    </div>
+  );
+}
+
+function DeviceSelect(props: { id: string; label: string; value: string; devices: MediaDeviceInfo[]; onChange: (id: string) => void; testId: string }) {
+  const { devices } = props;
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} data-testid={props.testId} value={props.value} disabled={devices.length === 0}
+        onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}>
+        {devices.length === 0 ? <option value="">{t('prejoin.noDevice')}</option> : null}
+        {devices.map((d, i) => (
+          <option key={d.deviceId || i} value={d.deviceId}>{d.label || t('prejoin.deviceN', { n: i + 1 })}</option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+interface Props {
+  room: RoomController;
+  session: ParticipantSession;
+  local: LocalMediaState;
+  joining: boolean;
+  error: unknown;
+}
+
+/** Before joining: camera preview, microphone level, device choice, the hearing rules and the recording notice. */
+export function PreJoin({ room, session, local, joining, error }: Props) {
+  const [accepted, setAccepted] = useState(() => acceptedBefore(session.hearing.id));
+  const name = session.participant.displayName;
+  const join = () => {
+    if (!accepted) return;
+    try {
+      sessionStorage.setItem(ACCEPT_KEY, session.hearing.id);
+    } catch {
+      // storage disabled: asked again next time
+    }
+    room.local.resumeAudio();
+    void room.join();
+  };
+  return (
+    <section class="card prejoin" data-testid="prejoin">
+      <h1>{t('prejoin.title')}</h1>
+      <p class="muted small">
+        {session.caseNumber} · {roleLabel(session.participant.role)} · {name}
+      </p>
+      <div class="prejoin-grid">
+        <div>
+          <SelfPreview local={local} testId="prejoin-preview" name={name} />
+          <div class="prejoin-toggles">
+            <button type="button" class={`round-btn ${local.micOn ? '' : 'off'}`} data-testid="prejoin-mic-toggle" aria-pressed={!local.micOn}
+              onClick={() => { room.local.resumeAudio(); void room.local.setMicOn(!local.micOn); }}
+              title={local.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')} aria-label={local.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')}>
+              <Icon name={local.micOn ? 'mic' : 'micOff'} />
+            </button>
+            <button type="button" class={`round-btn ${local.cameraOn ? '' : 'off'}`} data-testid="prejoin-camera-toggle" aria-pressed={!local.cameraOn}
+              onClick={() => void room.local.setCameraOn(!local.cameraOn)}
+              title={local.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')} aria-label={local.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')}>
+              <Icon name={local.cameraOn ? 'cam' : 'camOff'} />
+            </button>
+            <LevelMeter local={room.local} />
+          </div>
+          {local.problem ? (
+            <div class="banner banner-info" role="status" data-testid="prejoin-media-problem" data-problem={local.problem}>
+              <div class="banner-body">{t(`prejoin.problem.${local.problem}`)}</div>
+            </div>
+          ) : null}
+          <div class="grid grid-2">
+            <DeviceSelect id="prejoin-camera" testId="prejoin-camera" label={t('prejoin.camera')} value={local.cameraId} devices={local.cameras}
+              onChange={(id) => void room.local.setCamera(id)} />
+            <DeviceSelect id="prejoin-mic" testId="prejoin-mic" label={t('prejoin.mic')} value={local.micId} devices={local.mics}
+              onChange={(id) => void room.local.setMic(id)} />
+          </div>
+        </div>
+        <div>
+          <h2 class="h3">{t('prejoin.rulesTitle')}</h2>
+          <ul class="rules" data-testid="prejoin-rules">
+            <li>{t('prejoin.rule1')}</li>
+            <li>{t('prejoin.rule2')}</li>
+            <li>{t('prejoin.rule3')}</li>
+            <li>{t('prejoin.rule4')}</li>
+          </ul>
+          <h2 class="h3">{t('prejoin.recordingTitle')}</h2>
+          <p class="notice-text" data-testid="prejoin-recording-notice">{t('prejoin.recording')}</p>
+          <label class="check accept">
+            <input type="checkbox" data-testid="prejoin-accept" checked={accepted} required
+              onChange={(e) => setAccepted((e.currentTarget as HTMLInputElement).checked)} />
+            <span>{t('prejoin.accept')}</span>
+          </label>
+          <ErrorBanner error={error} />
+          <button type="button" class="btn btn-primary btn-block" data-testid="prejoin-join" disabled={!accepted || joining} onClick={join}>
+            {joining ? t('prejoin.joining') : t('prejoin.join')}
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}

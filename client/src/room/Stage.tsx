@@ -1,0 +1,140 @@
+import type { ParticipantState } from '../../../signaling/protocol/hearing.js';
+import { t } from '../i18n/index.js';
+import { roleLabel } from '../labels.js';
+import { useMediaElement } from './hooks.js';
+import { Icon } from './icons.js';
+import type { RemoteMedia } from './trackMap.js';
+
+export type ViewMode = 'grid' | 'speaker';
+type Quality = ParticipantState['quality'];
+
+interface TileProps {
+  p: ParticipantState;
+  track: MediaStreamTrack | null;
+  self?: boolean;
+  speaking: boolean;
+  quality: Quality;
+  small?: boolean;
+  main?: boolean;
+}
+
+export function QualityDot({ id, quality }: { id: string; quality: Quality }) {
+  return (
+    <span class={`qdot q-${quality}`} data-testid={`quality-${id}`} data-quality={quality} title={t(`quality.${quality}`)}
+      role="img" aria-label={t(`quality.${quality}`)} />
+  );
+}
+
+/** One person: video (or their initial), name and role, mic / camera state, raised hand, connection quality. */
+export function VideoTile({ p, track, self, speaking, quality, small, main }: TileProps) {
+  const ref = useMediaElement<HTMLVideoElement>(track);
+  const showVideo = !!track && !p.videoMuted;
+  const cls = ['tile', speaking ? 'speaking' : '', small ? 'tile-small' : '', main ? 'tile-main' : '', p.presence === 'disconnected' ? 'tile-away' : ''].join(' ');
+  return (
+    <div class={cls} data-testid="video-tile" data-participant-id={p.id} data-self={self ? 'true' : undefined}
+      data-speaking={speaking ? 'true' : 'false'} data-video={showVideo ? 'on' : 'off'}>
+      <video ref={ref} class={self ? 'mirror' : ''} autoplay playsInline muted hidden={!showVideo} />
+      {showVideo ? null : (
+        <div class="tile-avatar">
+          <span class="avatar" aria-hidden="true">{p.displayName.slice(0, 1)}</span>
+        </div>
+      )}
+      {p.handRaised ? (
+        <span class="tile-hand" data-testid={`hand-${p.id}`} title={t('tile.hand')} role="img" aria-label={t('tile.hand')}>
+          <Icon name="hand" size={20} />
+        </span>
+      ) : null}
+      {p.presence === 'disconnected' ? <span class="tile-away-label">{t('tile.disconnected')}</span> : null}
+      <div class="tile-label">
+        <QualityDot id={p.id} quality={quality} />
+        <span class="tile-name">{self ? t('tile.you', { name: p.displayName }) : p.displayName}</span>
+        <span class={`role-tag role-${p.role}`}>{roleLabel(p.role)}</span>
+        {p.audioMuted ? (
+          <span class="tile-icon" data-testid={`muted-audio-${p.id}`} title={t('tile.muted')} role="img" aria-label={t('tile.muted')}>
+            <Icon name="micOff" size={16} />
+          </span>
+        ) : null}
+        {p.videoMuted ? (
+          <span class="tile-icon" data-testid={`muted-video-${p.id}`} title={t('tile.videoOff')} role="img" aria-label={t('tile.videoOff')}>
+            <Icon name="camOff" size={16} />
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function ScreenTile({ p, track, main }: { p: ParticipantState; track: MediaStreamTrack; main: boolean }) {
+  const ref = useMediaElement<HTMLVideoElement>(track);
+  return (
+    <div class={`tile tile-screen ${main ? 'tile-main' : ''}`} data-testid="screen-tile" data-participant-id={p.id}>
+      <video ref={ref} autoplay playsInline muted />
+      <div class="tile-label">
+        <Icon name="screen" size={16} />
+        <span class="tile-name">{t('tile.screen', { name: p.displayName })}</span>
+      </div>
+    </div>
+  );
+}
+
+/** Remote audio plays in its own elements, so it is heard whichever tiles are on screen. */
+function RemoteAudioTrack({ pid, track }: { pid: string; track: MediaStreamTrack }) {
+  const ref = useMediaElement<HTMLAudioElement>(track);
+  return <audio ref={ref} autoplay data-testid="remote-audio" data-participant-id={pid} />;
+}
+
+interface StageProps {
+  self: ParticipantState;
+  selfTrack: MediaStreamTrack | null;
+  selfScreen: MediaStreamTrack | null;
+  selfQuality: Quality;
+  mates: ParticipantState[];
+  remote: Map<string, RemoteMedia>;
+  speaker: string | null;
+  mode: ViewMode;
+  /** Audio-only: nobody's video is received, tiles show initials. */
+  audioOnly: boolean;
+}
+
+/**
+ * The video grid (1-2 columns on phones) or the speaker view (one large tile and a strip). Both render the same keyed
+ * tiles in one container and differ only in classes, so switching the view or the speaker never re-creates a <video>
+ * (which would flash black until the next frame).
+ */
+export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote, speaker, mode, audioOnly }: StageProps) {
+  const tiles = [
+    { p: self, track: selfTrack, self: true, quality: selfQuality },
+    ...mates.map((p) => ({ p, track: audioOnly ? null : remote.get(p.id)?.camera ?? null, self: false, quality: p.quality })),
+  ];
+  const screens = audioOnly ? [] : mates.flatMap((p) => {
+    const s = remote.get(p.id)?.screen;
+    return s ? [{ p, track: s }] : [];
+  });
+  // Our own shared screen last: the others' come first in the speaker view.
+  if (selfScreen) screens.push({ p: self, track: selfScreen });
+  const audio = mates.flatMap((p) => (remote.get(p.id)?.audio ?? []).map((track) => ({ pid: p.id, track })));
+
+  const view: ViewMode = mode === 'speaker' && tiles.length + screens.length > 1 ? 'speaker' : 'grid';
+  // Focus: a shared screen, else the active speaker (not ourselves), else the first other person.
+  let mainKey: string | null = null;
+  if (view === 'speaker') {
+    const focus = speaker && speaker !== self.id && mates.some((p) => p.id === speaker) ? speaker : mates[0]?.id ?? self.id;
+    mainKey = screens[0] ? `screen-${screens[0].p.id}` : focus;
+  }
+  const count = tiles.length + screens.length;
+  return (
+    <div class={`stage stage-${view}`} data-testid="stage" data-view={view} data-count={Math.min(count, 9)}>
+      {screens.map((x) => (
+        <ScreenTile key={`screen-${x.p.id}`} p={x.p} track={x.track} main={mainKey === `screen-${x.p.id}`} />
+      ))}
+      {tiles.map((x) => (
+        <VideoTile key={x.p.id} p={x.p} track={x.track} self={x.self} quality={x.quality} speaking={speaker === x.p.id}
+          main={mainKey === x.p.id} small={mainKey !== null && mainKey !== x.p.id} />
+      ))}
+      {mates.length === 0 ? <p class="stage-alone muted" data-testid="stage-alone">{t('stage.alone')}</p> : null}
+      <div class="remote-audio" aria-hidden="true">
+        {audio.map((a) => <RemoteAudioTrack key={a.track.id} pid={a.pid} track={a.track} />)}
+      </div>
+    </div>
+  );
+}
