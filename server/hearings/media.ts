@@ -1,6 +1,6 @@
 import type { Logger } from '../lib/logger.js';
 import { AppError } from '../lib/errors.js';
-import type { MediaEngine, MediaKind, MediaRouter, RouterEvents, TrackSource } from '../media/engine.js';
+import type { ForwardingEntry, MediaEngine, MediaKind, MediaRouter, RouterEvents, TrackSource } from '../media/engine.js';
 
 /** What the router must know about one participant after it is (re-)created. */
 export interface DesiredMedia {
@@ -85,6 +85,11 @@ export class HearingMedia {
   async preferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }): Promise<void> {
     const r = await this.require();
     await this.call(r, () => r.setReceivePreferences(participantId, prefs));
+  }
+
+  /** What the SFU really forwarded, producer by subscriber: the evidence that a caucus is isolated. */
+  async forwardingTable(): Promise<ForwardingEntry[]> {
+    return this.current ? this.current.forwardingTable() : [];
   }
 
   async close(): Promise<void> {

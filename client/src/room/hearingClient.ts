@@ -118,8 +118,10 @@ export class HearingClient {
       transports: ['websocket', 'polling'],
       reconnection: true,
       reconnectionAttempts: Infinity,
-      reconnectionDelay: 1000,
-      reconnectionDelayMax: 10_000,
+      // A short first retry: phones drop for a second or two (tunnels, lifts, Wi-Fi to 4G) and should be back at once;
+      // the cap keeps a long outage from hammering the server.
+      reconnectionDelay: 300,
+      reconnectionDelayMax: 3_000,
       timeout: 15_000,
       // One manager per client object: a later join after leaving must not reuse a closed one.
       forceNew: true,

@@ -109,8 +109,11 @@ export class Consumer implements ProducerSink {
         return;
       }
       this.sync(p, now);
-    } else if (seqDiff(p.seq, this.syncSeq) < 0) {
-      return; // a late packet from before the switch point
+    } else {
+      const d = seqDiff(p.seq, this.syncSeq);
+      if (d < 0) return; // a late packet from before the switch point (or hopelessly late)
+      // Keep the reference point within half the sequence space, or the serial comparison flips after 32768 packets.
+      if (d > 16384) this.syncSeq = (p.seq - 8192) & 0xffff;
     }
     const seq = (p.seq + this.seqOffset) & 0xffff;
     const ts = (p.ts + this.tsOffset) >>> 0;

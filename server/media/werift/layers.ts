@@ -16,6 +16,8 @@ export interface Layer {
   lastKeyframeRequestAt: number;
   /** The publisher's last sender report for this layer (NTP and RTP time of the same instant). */
   sr: { ntp: bigint; rtp: number } | null;
+  /** werift NACK generator of this layer (simulcast layers each need their own sequence tracking). */
+  nack?: { addPacket(p: { header: { sequenceNumber: number; ssrc: number } }): void; close(): void };
 }
 
 export function newLayer(rid: string, order: number): Layer {

@@ -12,6 +12,9 @@ import {
 } from 'werift';
 import { createRtpProtector, newRocState, rocFor, type RtpProtector } from './srtp.js';
 import { writeVp8PictureId } from './codecs.js';
+import { tuneSocket } from './util.js';
+
+const HISTORY = 512; // power of two; ~4 s of a 1 Mbit/s stream, enough for NACK round trips
 
 /** A VP8 picture id / TL0PICIDX rewrite applied to the copy of the payload sent to one subscriber. */
 export interface PayloadPatch {
@@ -22,15 +25,30 @@ export interface PayloadPatch {
   tl0PicIdx: number;
 }
 
-interface Sent {
-  seq: number;
-  ts: number;
-  marker: boolean;
-  payload: Buffer;
-  patch: PayloadPatch | null;
+/** What was sent, for NACKs: a ring indexed by sequence number, in flat arrays (no object per packet). */
+class History {
+  readonly seq = new Int32Array(HISTORY).fill(-1);
+  readonly ts = new Uint32Array(HISTORY);
+  readonly marker = new Uint8Array(HISTORY);
+  readonly payload: (Buffer | undefined)[] = new Array<Buffer | undefined>(HISTORY);
+  readonly patch: (PayloadPatch | null)[] = new Array<PayloadPatch | null>(HISTORY).fill(null);
+
+  put(seq: number, ts: number, marker: boolean, payload: Buffer, patch: PayloadPatch | null): void {
+    const i = seq & (HISTORY - 1);
+    this.seq[i] = seq;
+    this.ts[i] = ts;
+    this.marker[i] = marker ? 1 : 0;
+    this.payload[i] = payload;
+    this.patch[i] = patch;
+  }
+
+  clear(): void {
+    this.seq.fill(-1);
+    this.payload.fill(undefined);
+    this.patch.fill(null);
+  }
 }
 
-const HISTORY = 512; // power of two; ~4 s of a 1 Mbit/s stream, enough for NACK round trips
 const NTP_EPOCH_OFFSET = 2208988800;
 
 /** NTP timestamp of a wall-clock time in ms (werift's own `ntpTime` mangles the fraction). */
@@ -72,7 +90,7 @@ export class OutboundStream {
   private readonly rtxRoc = newRocState();
   private readonly rawRoc = new Map<number, ReturnType<typeof newRocState>>();
   private rtxSeq = randomBytes(2).readUInt16BE(0);
-  private readonly history: (Sent | undefined)[] | null;
+  private readonly history: History | null;
   private pair: unknown = null;
   private socket: Socket | null = null;
   private remotePort = 0;
@@ -88,7 +106,7 @@ export class OutboundStream {
     this.ssrc = sender.ssrc;
     this.rtxSsrc = sender.rtxSsrc;
     this.clockRate = clockRate;
-    this.history = kind === 'video' ? new Array<Sent | undefined>(HISTORY) : null;
+    this.history = kind === 'video' ? new History() : null;
     this.unsubscribe = sender.onGenericNack.subscribe((nack) => this.onNack(nack)).unSubscribe;
   }
 
@@ -129,6 +147,7 @@ export class OutboundStream {
       this.pair = pair;
       const udp = pair.protocol?.transport;
       this.socket = udp?.socket && typeof udp.socket.send === 'function' ? udp.socket : null;
+      tuneSocket(this.socket);
       this.remoteHost = pair.remoteAddr[0];
       this.remotePort = pair.remoteAddr[1];
     }
@@ -161,7 +180,7 @@ export class OutboundStream {
     }
     this.packets++;
     this.octets += payload.length;
-    if (this.history) this.history[seq & (HISTORY - 1)] = { seq, ts, marker, payload, patch };
+    this.history?.put(seq, ts, marker, payload, patch);
     return wire.length;
   }
 
@@ -226,16 +245,21 @@ export class OutboundStream {
     const pt = this.payloadType;
     if (pt === undefined) return;
     const rtxPt = this.rtxPayloadType;
+    const h = this.history;
     for (const seq of nack.lost.slice(0, 64)) {
-      const sent = this.history[seq & (HISTORY - 1)];
-      if (!sent || sent.seq !== seq) continue;
+      const i = seq & (HISTORY - 1);
+      const payload = h.payload[i];
+      if (h.seq[i] !== seq || !payload) continue;
+      const ts = h.ts[i]!;
+      const marker = h.marker[i] === 1;
+      const patch = h.patch[i] ?? null;
       let wire: Buffer;
       if (rtxPt !== undefined) {
         const rs = this.rtxSeq;
         this.rtxSeq = (rs + 1) & 0xffff;
-        wire = this.build(prot, rtxPt, rs, sent.ts, sent.marker, this.rtxSsrc, sent.payload, sent.patch, seq, rocFor(this.rtxRoc, rs));
+        wire = this.build(prot, rtxPt, rs, ts, marker, this.rtxSsrc, payload, patch, seq, rocFor(this.rtxRoc, rs));
       } else {
-        wire = this.build(prot, pt, seq, sent.ts, sent.marker, this.ssrc, sent.payload, sent.patch, null, rocFor(this.roc, seq));
+        wire = this.build(prot, pt, seq, ts, marker, this.ssrc, payload, patch, null, rocFor(this.roc, seq));
       }
       this.put(wire);
       this.retransmitted++;
@@ -277,6 +301,6 @@ export class OutboundStream {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe();
-    this.history?.fill(undefined);
+    this.history?.clear();
   }
 }

@@ -99,7 +99,12 @@ export class Producer {
       const layer = this.layers.find((l) => l.rid === (track.rid ?? ''));
       if (!layer) continue;
       this.tracks.add(track);
-      this.unsubscribers.push(track.onReceiveRtp.subscribe((rtp, ext) => this.onRtp(layer, rtp, ext)).unSubscribe);
+      this.unsubscribers.push(
+        track.onReceiveRtp.subscribe((rtp, ext) => {
+          layer.ssrc = rtp.header.ssrc;
+          this.onRtp(layer, rtp, ext);
+        }).unSubscribe,
+      );
     }
   }
 
@@ -115,29 +120,39 @@ export class Producer {
     return this.sinks.length;
   }
 
+  /** werift's own receive path (used only when the byte-level reader could not take over the transport). */
   private onRtp(layer: Layer, rtp: RtpPacket, ext: Record<string, unknown> | undefined): void {
-    if (this.closed) return;
-    const payload = rtp.payload;
-    if (payload.length === 0) return; // padding-only bandwidth probes
+    const lvl = ext?.[RTP_EXTENSION_URI.audioLevelIndication] as { level: number } | undefined;
     const h = rtp.header;
+    this.onPacket(layer, h.sequenceNumber, h.timestamp, h.marker, rtp.payload, lvl ? lvl.level : -1);
+  }
+
+  /**
+   * One received packet of one layer: inspect once, then hand to every subscriber. `audioLevel` is the RFC 6464
+   * value (0 loud .. 127 silent), -1 when absent.
+   */
+  onPacket(layer: Layer, seq: number, ts: number, marker: boolean, payload: Buffer, audioLevel: number): void {
+    if (this.closed) return;
     const now = Date.now();
     this.packetsReceived++;
     layer.lastPacketAt = now;
     layer.windowBytes += payload.length;
-    layer.ssrc = h.ssrc;
     const p = this.pkt;
     p.layer = layer;
-    p.seq = h.sequenceNumber;
-    p.ts = h.timestamp;
-    p.marker = h.marker;
+    p.seq = seq;
+    p.ts = ts;
+    p.marker = marker;
     p.payload = payload;
     p.vp8 = null;
+    p.keyframe = false;
     if (this.kind === 'audio') {
+      if (payload.length === 0) return;
       p.keyframe = true;
       this.levelPackets++;
       this.levelBytes += payload.length;
-      const lvl = ext?.[RTP_EXTENSION_URI.audioLevelIndication] as { level: number } | undefined;
-      if (lvl) this.levelMax = Math.max(this.levelMax, 127 - lvl.level);
+      if (audioLevel >= 0 && 127 - audioLevel > this.levelMax) this.levelMax = 127 - audioLevel;
+    } else if (payload.length === 0) {
+      // Padding-only (bandwidth probe): forwarded as an empty packet so the subscriber sees no sequence gap.
     } else if (this.codecName === 'vp8') {
       const d = this.vp8;
       if (!parseVp8(payload, d)) return;
@@ -155,19 +170,22 @@ export class Producer {
       const k = h264Keyframe(payload);
       p.keyframe = k.keyframe && k.startOfFrame;
       if (p.keyframe) layer.lastKeyframeAt = now;
-    } else {
-      p.keyframe = false;
     }
     if (!this.enabled) return;
     const sinks = this.sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.forward(p, now);
   }
 
-  /** Asks the publisher for a keyframe on one layer (PLI), at most every 300 ms per layer whatever the subscribers. */
+  /**
+   * Asks the publisher for a keyframe on one layer (PLI). While an earlier request is unanswered (no keyframe since),
+   * requests within 300 ms are folded into it, whatever the number of subscribers asking.
+   */
   requestKeyframe(layer: Layer | null, now = Date.now()): void {
     if (this.kind !== 'video' || this.closed) return;
     const l = layer ?? this.layers[0]!;
-    if (!l.ssrc || now - l.lastKeyframeRequestAt < KEYFRAME_REQUEST_GAP_MS) return;
+    if (!l.ssrc) return;
+    const answered = l.lastKeyframeAt >= l.lastKeyframeRequestAt;
+    if (!answered && now - l.lastKeyframeRequestAt < KEYFRAME_REQUEST_GAP_MS) return;
     l.lastKeyframeRequestAt = now;
     this.transceiver.receiver.sendRtcpPLI(l.ssrc).catch(() => undefined);
   }
@@ -201,6 +219,7 @@ export class Producer {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const l of this.layers) l.nack?.close();
     for (const u of this.unsubscribers) u();
     this.unsubscribers.length = 0;
     this.sinks = [];

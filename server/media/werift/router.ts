@@ -106,18 +106,30 @@ export class WeriftRouter implements MediaRouter {
 
   async publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }> {
     this.open();
+    const existed = this.participants.has(participantId);
     const p = this.participant(participantId);
     return p.pubSerial.run(async () => {
       this.open();
       if (p.pub?.failed) this.dropPublisher(p);
+      const fresh = !p.pub;
       if (!p.pub) {
         p.pub = new PublisherTransport(p.id, this.opts, {
           changed: (added, removed) => this.onProducersChanged(added, removed),
           enabled: (kind) => p.forwarding[kind],
         });
       }
-      const answerSdp = await p.pub.handleOffer(offerSdp, sources ?? {});
-      return { answerSdp };
+      try {
+        const answerSdp = await p.pub.handleOffer(offerSdp, sources ?? {});
+        return { answerSdp };
+      } catch (e) {
+        // A rejected first offer leaves nothing behind: no sockets, and no participant entry unless someone else
+        // made it (its room must survive: dropping it would put the participant back in the joint session).
+        if (fresh) {
+          this.dropPublisher(p);
+          if (!existed && !p.sub && p.room === JOINT_ROOM && this.participants.get(p.id) === p) this.participants.delete(p.id);
+        }
+        throw e;
+      }
     });
   }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createHmac, hash, type Cipher } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hash, type Cipher } from 'node:crypto';
 
 /**
  * SRTP protection for the forwarding hot path, keyed from the session keys werift derived after the DTLS handshake.
@@ -28,23 +28,34 @@ export interface RocState {
 
 export const newRocState = (): RocState => ({ roc: 0, highest: 0, started: false });
 
-/** The ROC to use for `seq`, updating the state when `seq` is the newest packet so far. */
-export function rocFor(s: RocState, seq: number): number {
-  if (!s.started) {
-    s.started = true;
-    s.highest = seq;
-    return s.roc;
-  }
+/** RFC 3711 3.3.1: the ROC a packet with `seq` most likely belongs to, without changing the state. */
+export function estimateRoc(s: RocState, seq: number): number {
+  if (!s.started) return s.roc;
   let v = s.roc;
   if (s.highest < 32768) {
     if (seq - s.highest > 32768) v = s.roc - 1;
   } else if (s.highest - 32768 > seq) {
     v = s.roc + 1;
   }
-  if (v > s.roc || (v === s.roc && seq > s.highest)) {
+  return v;
+}
+
+/** Records `seq` (with the ROC it was sent or authenticated under) when it is the newest packet so far. */
+export function commitRoc(s: RocState, seq: number, v: number): void {
+  if (!s.started) {
+    s.started = true;
+    s.roc = v;
+    s.highest = seq;
+  } else if (v > s.roc || (v === s.roc && seq > s.highest)) {
     s.roc = v;
     s.highest = seq;
   }
+}
+
+/** The ROC to use for an outgoing `seq`, updating the state when `seq` is the newest packet so far. */
+export function rocFor(s: RocState, seq: number): number {
+  const v = estimateRoc(s, seq);
+  commitRoc(s, seq, v);
   return v >>> 0;
 }
 
@@ -172,6 +183,121 @@ class AesGcmProtector implements RtpProtector {
     cipher.getAuthTag().copy(buf, packetLength);
     return buf.subarray(0, packetLength + 16);
   }
+}
+
+/**
+ * Authenticates and decrypts received SRTP; returns the plain payload (padding included) in a new buffer, or null
+ * when authentication fails. The header is read in place (it is not encrypted).
+ */
+export interface RtpUnprotector {
+  readonly tagLength: number;
+  unprotect(packet: Buffer, headerLength: number, ssrc: number, seq: number, roc: number): Buffer | null;
+}
+
+class AesCmHmacUnprotector implements RtpUnprotector {
+  readonly tagLength = 10;
+  private readonly ecb: Cipher;
+  private readonly salt = Buffer.alloc(16);
+  private readonly outer = Buffer.alloc(84);
+  private readonly ipad = Buffer.alloc(64);
+  private scratch = Buffer.alloc(2048);
+  private readonly counters = Buffer.alloc(MAX_BLOCKS * 16);
+
+  constructor(keys: SrtpSessionKeys) {
+    if (!keys.authKey) throw new Error('AES-CM profile needs an auth key');
+    this.ecb = createCipheriv('aes-128-ecb', keys.key, null);
+    this.ecb.setAutoPadding(false);
+    keys.salt.copy(this.salt, 0, 0, 14);
+    const k = Buffer.alloc(64);
+    keys.authKey.copy(k);
+    for (let i = 0; i < 64; i++) {
+      this.ipad[i] = k[i]! ^ 0x36;
+      this.outer[i] = k[i]! ^ 0x5c;
+    }
+  }
+
+  unprotect(packet: Buffer, headerLength: number, ssrc: number, seq: number, roc: number): Buffer | null {
+    const authEnd = packet.length - 10;
+    if (authEnd < headerLength) return null;
+    const need = 64 + authEnd + 4;
+    if (this.scratch.length < need) this.scratch = Buffer.alloc(need * 2);
+    const sc = this.scratch;
+    this.ipad.copy(sc, 0);
+    packet.copy(sc, 64, 0, authEnd);
+    sc.writeUInt32BE(roc >>> 0, 64 + authEnd);
+    const inner = hash('sha1', sc.subarray(0, need), 'buffer') as unknown as Buffer;
+    inner.copy(this.outer, 64);
+    const tag = hash('sha1', this.outer, 'buffer') as unknown as Buffer;
+    let diff = 0;
+    for (let i = 0; i < 10; i++) diff |= tag[i]! ^ packet[authEnd + i]!;
+    if (diff !== 0) return null;
+    const n = authEnd - headerLength;
+    const out = Buffer.allocUnsafe(n);
+    packet.copy(out, 0, headerLength, authEnd);
+    if (n === 0) return out;
+    const blocks = (n + 15) >> 4;
+    if (blocks > MAX_BLOCKS) return null;
+    const c = this.counters;
+    const s = this.salt;
+    for (let i = 0; i < 16; i++) c[i] = s[i]!;
+    c[4] = c[4]! ^ (ssrc >>> 24);
+    c[5] = c[5]! ^ ((ssrc >>> 16) & 0xff);
+    c[6] = c[6]! ^ ((ssrc >>> 8) & 0xff);
+    c[7] = c[7]! ^ (ssrc & 0xff);
+    c[8] = c[8]! ^ (roc >>> 24);
+    c[9] = c[9]! ^ ((roc >>> 16) & 0xff);
+    c[10] = c[10]! ^ ((roc >>> 8) & 0xff);
+    c[11] = c[11]! ^ (roc & 0xff);
+    c[12] = c[12]! ^ (seq >>> 8);
+    c[13] = c[13]! ^ (seq & 0xff);
+    let filled = 1;
+    while (filled < blocks) {
+      const k = Math.min(filled, blocks - filled);
+      c.copy(c, filled * 16, 0, k * 16);
+      filled += k;
+    }
+    for (let j = 1; j < blocks; j++) {
+      c[j * 16 + 14] = j >>> 8;
+      c[j * 16 + 15] = j & 0xff;
+    }
+    xorInto(out, 0, this.ecb.update(c.subarray(0, blocks * 16)), n);
+    return out;
+  }
+}
+
+class AesGcmUnprotector implements RtpUnprotector {
+  readonly tagLength = 16;
+  private readonly iv = Buffer.alloc(12);
+
+  constructor(private readonly keys: SrtpSessionKeys) {}
+
+  unprotect(packet: Buffer, headerLength: number, ssrc: number, seq: number, roc: number): Buffer | null {
+    const tagStart = packet.length - 16;
+    if (tagStart < headerLength) return null;
+    const iv = this.iv;
+    const s = this.keys.salt;
+    iv.writeUInt16BE(0, 0);
+    iv.writeUInt32BE(ssrc >>> 0, 2);
+    iv.writeUInt32BE(roc >>> 0, 6);
+    iv.writeUInt16BE(seq, 10);
+    for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ s[i]!;
+    const d = createDecipheriv('aes-128-gcm', this.keys.key, iv);
+    d.setAAD(packet.subarray(0, headerLength));
+    d.setAuthTag(packet.subarray(tagStart));
+    const out = d.update(packet.subarray(headerLength, tagStart));
+    try {
+      d.final();
+    } catch {
+      return null;
+    }
+    return out;
+  }
+}
+
+export function createRtpUnprotector(keys: SrtpSessionKeys): RtpUnprotector {
+  if (keys.profile === SRTP_AES128_CM_HMAC_SHA1_80) return new AesCmHmacUnprotector(keys);
+  if (keys.profile === SRTP_AEAD_AES_128_GCM) return new AesGcmUnprotector(keys);
+  throw new Error(`unsupported SRTP profile ${keys.profile}`);
 }
 
 export function createRtpProtector(keys: SrtpSessionKeys): RtpProtector {

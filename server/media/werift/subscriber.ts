@@ -102,7 +102,8 @@ export class SubscriberTransport {
     for (const t of this.free) t.setDirection('inactive');
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
-    await iceGatheringComplete(this.pc);
+    // Nobody to forward yet: an offer without media sections has no transport and nothing to gather.
+    if (this.pc.getTransceivers().length > 0) await iceGatheringComplete(this.pc);
     this.watchTransport();
     if (this.closed) return;
     const sdp = this.pc.localDescription?.sdp;
@@ -186,15 +187,14 @@ export class SubscriberTransport {
   }
 }
 
-/** The producer's codec (and its RTX) in the subscriber connection's own payload numbering. */
+/**
+ * The producer's codec in the subscriber connection's own payload numbering. Only the primary codec: werift matches
+ * preferences by MIME type, so naming "video/rtx" would pull in the first RTX entry and the codec it points at; the
+ * RTX belonging to the kept codec is added by werift on its own.
+ */
 function codecPreferences(codec: RTCRtpCodecParameters, pc: RTCPeerConnection): RTCRtpCodecParameters[] {
   const kind = codec.mimeType.toLowerCase().startsWith('audio/') ? 'audio' : 'video';
   const local = pc.config.codecs[kind] ?? [];
-  const fmtp = (c: RTCRtpCodecParameters) => (c.parameters ?? '').split(';').filter((x) => x.startsWith('profile-level-id') || x.startsWith('packetization-mode')).sort().join(';');
-  const primary =
-    local.find((c) => c.mimeType.toLowerCase() === codec.mimeType.toLowerCase() && fmtp(c) === fmtp(codec)) ??
-    local.find((c) => c.mimeType.toLowerCase() === codec.mimeType.toLowerCase());
-  if (!primary) return [];
-  const rtx = local.find((c) => c.name.toLowerCase() === 'rtx' && (c.parameters ?? '') === `apt=${primary.payloadType}`);
-  return rtx ? [primary, rtx] : [primary];
+  const primary = local.find((c) => c.mimeType.toLowerCase() === codec.mimeType.toLowerCase());
+  return primary ? [primary] : [];
 }

@@ -20,6 +20,8 @@ export interface WorkerPoolOptions {
   loadIntervalMs?: number;
   /** Node flags for the worker (default: run TypeScript through tsx when this module is TypeScript). */
   execArgv?: string[];
+  /** Another worker entry calling `serveRouters` (benchmarks: a baseline forwarder behind the same IPC). */
+  entry?: string;
 }
 
 export interface WorkerStats {
@@ -64,7 +66,7 @@ export class WorkerPoolEngine implements MediaEngine {
       loadIntervalMs: opts.loadIntervalMs ?? 1000,
     };
     const def = workerEntry();
-    this.entry = { entry: def.entry, execArgv: opts.execArgv ?? def.execArgv };
+    this.entry = { entry: opts.entry ?? def.entry, execArgv: opts.execArgv ?? def.execArgv };
     this.slots = new Array<WorkerHandle | null>(n).fill(null);
     this.crashes = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) this.spawn(i);
@@ -81,6 +83,28 @@ export class WorkerPoolEngine implements MediaEngine {
 
   private spawn(slot: number): void {
     if (this._closed) return;
+    let handle: WorkerHandle;
+    try {
+      handle = this.fork(slot);
+    } catch (e) {
+      // Could not even fork (resources, missing entry): try again later rather than throw from a timer.
+      this.opts.log?.error({ err: e, slot }, 'media worker could not be forked');
+      this.crashes[slot] = Math.min(this.crashes[slot]! + 1, RESPAWN_DELAYS.length - 1);
+      const timer = setTimeout(() => {
+        this.respawnTimers.delete(timer);
+        this.spawn(slot);
+      }, Math.max(250, RESPAWN_DELAYS[this.crashes[slot]!]!));
+      this.respawnTimers.add(timer);
+      return;
+    }
+    this.slots[slot] = handle;
+    handle.ready.then(
+      () => this.opts.log?.info({ pid: handle.pid, slot }, 'media worker started'),
+      (e: unknown) => this.opts.log?.error({ err: e, slot }, 'media worker failed to start'),
+    );
+  }
+
+  private fork(slot: number): WorkerHandle {
     const handle: WorkerHandle = new WorkerHandle({
       ...this.entry,
       init: this.init,
@@ -89,11 +113,7 @@ export class WorkerPoolEngine implements MediaEngine {
       onMessage: (m) => this.onWorkerMessage(m),
       onExit: (reason) => this.onWorkerExit(slot, handle, reason),
     });
-    this.slots[slot] = handle;
-    handle.ready.then(
-      () => this.opts.log?.info({ pid: handle.pid, slot }, 'media worker started'),
-      (e: unknown) => this.opts.log?.error({ err: e, slot }, 'media worker failed to start'),
-    );
+    return handle;
   }
 
   private onWorkerMessage(m: WorkerMessage): void {

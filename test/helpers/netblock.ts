@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Drops UDP to and from some local ports with an nftables table of our own (netem does not exist in this kernel).
+ * Loopback only; the table is deleted by `unblock`, and by `unblockAll` in a test's teardown even after a failure.
+ */
+const tables = new Set<string>();
+
+export function blockUdpPorts(ports: number[]): string {
+  if (ports.length === 0) throw new Error('no ports to block');
+  const table = `concord_test_${randomBytes(4).toString('hex')}`;
+  const set = ports.join(', ');
+  const script = [
+    `table inet ${table} {`,
+    '  chain input { type filter hook input priority -10; policy accept;',
+    `    udp sport { ${set} } drop`,
+    `    udp dport { ${set} } drop`,
+    '  }',
+    '  chain output { type filter hook output priority -10; policy accept;',
+    `    udp sport { ${set} } drop`,
+    `    udp dport { ${set} } drop`,
+    '  }',
+    '}',
+  ].join('\n');
+  execFileSync('nft', ['-f', '-'], { input: script });
+  tables.add(table);
+  return table;
+}
+
+export function unblock(table: string): void {
+  if (!tables.has(table)) return;
+  execFileSync('nft', ['delete', 'table', 'inet', table]);
+  tables.delete(table);
+}
+
+export function unblockAll(): void {
+  for (const t of [...tables]) {
+    try {
+      unblock(t);
+    } catch {
+      /* already gone */
+    }
+  }
+}

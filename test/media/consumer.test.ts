@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { parseVp8, type Vp8Descriptor } from '../../server/media/werift/codecs.js';
+import { Consumer } from '../../server/media/werift/consumer.js';
+import type { OutboundStream, PayloadPatch } from '../../server/media/werift/outbound.js';
+import { Producer } from '../../server/media/werift/producer.js';
+import { SyntheticVp8 } from './helpers/synthetic.js';
+
+/** The per-subscriber rewriting, on synthetic packets and a recording stand-in for the outgoing stream. */
+interface Sent {
+  seq: number;
+  ts: number;
+  payload: Buffer;
+  patch: PayloadPatch | null;
+}
+
+function recordingStream(): OutboundStream & { sent: Sent[] } {
+  const sent: Sent[] = [];
+  const s = {
+    sent,
+    clockRate: 90000,
+    lastSeq: 1000,
+    lastTs: 5000,
+    lastSentAt: 0,
+    srSource: null,
+    send(seq: number, ts: number, _marker: boolean, payload: Buffer, patch: PayloadPatch | null, now: number) {
+      sent.push({ seq, ts, payload, patch });
+      s.lastSeq = seq;
+      s.lastTs = ts;
+      s.lastSentAt = now;
+      return payload.length + 28;
+    },
+  };
+  return s as unknown as OutboundStream & { sent: Sent[] };
+}
+
+const ev = () => ({ subscribe: () => ({ unSubscribe() {} }) });
+const plis: number[] = [];
+function producer(rids: string[] = []): Producer {
+  const transceiver = { receiver: { onRtcp: ev(), tracks: [], sendRtcpPLI: async (ssrc: number) => void plis.push(ssrc) } };
+  const p = new Producer('p1', 'A', 'video', 'camera', { mimeType: 'video/VP8', clockRate: 90000 } as never, transceiver as never, rids);
+  p.layers.forEach((l, i) => (l.ssrc = 1000 + i)); // learnt from the first packet in real use
+  return p;
+}
+
+function consumer(p: Producer, prefs = {}) {
+  const stream = recordingStream();
+  const c = new Consumer(p, 'B', {} as never, stream, { packets: 0, bytes: 0 }, prefs);
+  c.ready = true;
+  c.setActive(true);
+  return { c, stream };
+}
+
+/** Feeds `frames` frames of a source into one layer, sequence numbers from `seq`. */
+function feed(p: Producer, layerIndex: number, src: SyntheticVp8, frames: number, seq: { n: number }): void {
+  for (let f = 0; f < frames; f++) {
+    for (const pkt of src.nextFrame()) {
+      p.onPacket(p.layers[layerIndex]!, seq.n, pkt.timestamp, pkt.marker, pkt.payload, -1);
+      seq.n = (seq.n + 1) & 0xffff;
+    }
+  }
+}
+
+describe('consumer rewriting', () => {
+  it('forwards a long stream (past two sequence-number wraps) with continuous numbering', () => {
+    const p = producer();
+    const { stream } = consumer(p);
+    const src = new SyntheticVp8(300, 30, 1100, 320, 180, 100_000);
+    const seq = { n: 60000 };
+    feed(p, 0, src, 45_000, seq); // ~2 packets per frame -> ~90,000 packets
+    expect(stream.sent.length).toBeGreaterThan(70_000);
+    expect(stream.sent[0]!.seq).toBe(1001); // continues the sender's numbering
+    for (let i = 1; i < stream.sent.length; i++) {
+      if (stream.sent[i]!.seq !== ((stream.sent[i - 1]!.seq + 1) & 0xffff)) throw new Error(`gap at ${i}`);
+    }
+  });
+
+  it('waits for a keyframe to start, asks for one, and drops packets from before the start', () => {
+    plis.length = 0;
+    const p = producer();
+    const src = new SyntheticVp8(300);
+    const seq = { n: 10 };
+    feed(p, 0, src, 1, seq); // a keyframe nobody is subscribed to yet
+    const { stream } = consumer(p);
+    feed(p, 0, src, 3, seq); // delta frames: not forwarded
+    expect(stream.sent.length).toBe(0);
+    expect(plis.length).toBeGreaterThan(0);
+    src.requestKeyframe();
+    feed(p, 0, src, 2, seq);
+    expect(stream.sent.length).toBeGreaterThan(0);
+    const d: Vp8Descriptor = { startOfFrame: false, keyframe: false, pictureIdOffset: -1, pictureIdBits: 0, pictureId: 0, tl0Offset: -1, tl0PicIdx: 0, headerOffset: 0 };
+    parseVp8(stream.sent[0]!.payload, d);
+    expect(d.keyframe).toBe(true);
+    // A retransmitted packet from before the start point is not forwarded.
+    const n = stream.sent.length;
+    p.onPacket(p.layers[0]!, 11, 0, false, Buffer.from([0x80, 0x80, 0x80, 0x01, 0x01]), -1);
+    expect(stream.sent.length).toBe(n);
+  });
+
+  it('pause and resume: numbering continues where it stopped, timestamps move on with the clock', async () => {
+    const p = producer();
+    const { c, stream } = consumer(p);
+    const src = new SyntheticVp8(300);
+    const seq = { n: 500 };
+    feed(p, 0, src, 5, seq);
+    const last = stream.sent.at(-1)!;
+    c.setActive(false);
+    feed(p, 0, src, 5, seq);
+    expect(stream.sent.at(-1)).toBe(last);
+    await new Promise((r) => setTimeout(r, 50));
+    c.setActive(true);
+    src.requestKeyframe();
+    feed(p, 0, src, 2, seq);
+    const resumed = stream.sent[stream.sent.indexOf(last) + 1]!;
+    expect(resumed.seq).toBe((last.seq + 1) & 0xffff);
+    const dt = (resumed.ts - last.ts) >>> 0;
+    expect(dt).toBeGreaterThan(0);
+    expect(dt).toBeLessThan(90000); // less than a second of 90 kHz clock
+  });
+
+  it('simulcast: switches layer only on a keyframe of the target, picture ids stay continuous', () => {
+    const p = producer(['l', 'h']);
+    const lo = new SyntheticVp8(150, 30, 1100, 320, 180);
+    const hi = new SyntheticVp8(600, 30, 1100, 640, 360);
+    const sl = { n: 100 };
+    const sh = { n: 40000 };
+    feed(p, 0, lo, 1, sl);
+    feed(p, 1, hi, 1, sh);
+    p.tick(Date.now(), 1000); // measure and rank the layers
+    const { c, stream } = consumer(p, { maxHeight: 200 });
+    lo.requestKeyframe();
+    for (let i = 0; i < 5; i++) {
+      feed(p, 0, lo, 1, sl);
+      feed(p, 1, hi, 1, sh);
+    }
+    expect(c.current?.rid).toBe('l');
+    const beforeSwitch = stream.sent.length;
+    c.setPreferences({}, Date.now());
+    expect(c.target?.rid).toBe('h');
+    feed(p, 0, lo, 1, sl);
+    feed(p, 1, hi, 2, sh); // delta frames of h: still on l
+    expect(c.current?.rid).toBe('l');
+    hi.requestKeyframe();
+    feed(p, 1, hi, 1, sh);
+    expect(c.current?.rid).toBe('h');
+    feed(p, 0, lo, 3, sl); // l is no longer forwarded
+    feed(p, 1, hi, 3, sh);
+    const after = stream.sent.slice(beforeSwitch);
+    for (let i = 1; i < stream.sent.length; i++) expect(stream.sent[i]!.seq).toBe((stream.sent[i - 1]!.seq + 1) & 0xffff);
+    const pids = after.filter((s) => s.patch).map((s) => s.patch!.pictureId);
+    const distinct = pids.filter((v, i) => i === 0 || v !== pids[i - 1]);
+    for (let i = 1; i < distinct.length; i++) expect(distinct[i]).toBe((distinct[i - 1]! + 1) & 0x7fff);
+  });
+});

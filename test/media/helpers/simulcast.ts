@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { RTCPeerConnection, RTP_EXTENSION_URI, useSdesMid, useSdesRTPStreamId } from 'werift';
+import type { MediaRouter } from '../../../server/media/engine.js';
+import { OutboundStream } from '../../../server/media/werift/outbound.js';
+import { Bot, LOOPBACK, connected, gathered } from './bot.js';
+import { SyntheticVp8 } from './synthetic.js';
+
+export interface SimulcastLayer {
+  rid: string;
+  width: number;
+  height: number;
+  kbps: number;
+}
+
+/** A bot that can publish simulcast, which werift cannot send: the layer packets are built and encrypted here. */
+export class SimulcastBot extends Bot {
+  private simulcast: { ssrc: number; seq: number; src: SyntheticVp8; rid: string }[] = [];
+  private simulcastOut: OutboundStream | null = null;
+  private extIds = { mid: 0, rid: 0, midValue: '' };
+
+  /**
+   * Publishes one video track as simulcast layers the way Chromium does: RIDs in the offer, no a=ssrc, each layer on
+   * its own SSRC with mid + rid header extensions. werift cannot send simulcast, so the packets are built here.
+   */
+  async publishSimulcast(router: MediaRouter, layers: SimulcastLayer[]): Promise<void> {
+    const pc = new RTCPeerConnection({ ...LOOPBACK, headerExtensions: { audio: [], video: [useSdesMid(), useSdesRTPStreamId()] } });
+    this.pub = pc;
+    const t = pc.addTransceiver('video', { direction: 'sendonly', sendEncodings: layers.map((l) => ({ rid: l.rid })) } as never);
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    const offer = pc.localDescription!.sdp.split('\r\n').filter((l) => !l.startsWith('a=ssrc:')).join('\r\n');
+    const { answerSdp } = await router.publish(this.id, offer, { [t.mid!]: 'camera' });
+    await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+    await connected(pc);
+    const ext = (t.sender as unknown as { headerExtensions: { id: number; uri: string }[] }).headerExtensions;
+    this.extIds = {
+      mid: ext.find((e) => e.uri === RTP_EXTENSION_URI.sdesMid)?.id ?? 0,
+      rid: ext.find((e) => e.uri === RTP_EXTENSION_URI.sdesRTPStreamID)?.id ?? 0,
+      midValue: t.mid!,
+    };
+    this.simulcastOut = new OutboundStream(t.sender, 'video', 90000);
+    this.simulcast = layers.map((l) => ({
+      rid: l.rid,
+      ssrc: randomBytes(4).readUInt32BE(0),
+      seq: 1,
+      src: new SyntheticVp8(l.kbps, this.opts.fps ?? 30, 1100, l.width, l.height),
+    }));
+    this.extraSources.push(() => this.sendFrame());
+    for (const dtls of pc.dtlsTransports) {
+      dtls.onRtcp.subscribe((packet) => {
+        const fb = (packet as { feedback?: { count?: number; mediaSsrc?: number } }).feedback;
+        if (packet.type !== 206 || fb?.count !== 1) return; // PLI
+        this.simulcast.find((l) => l.ssrc === fb.mediaSsrc)?.src.requestKeyframe();
+      });
+    }
+  }
+
+  private sendFrame(): void {
+    const out = this.simulcastOut;
+    const pt = this.pub?.getTransceivers()[0]?.sender.codec?.payloadType;
+    if (!out || pt === undefined) return;
+    for (const l of this.simulcast) {
+      for (const f of l.src.nextFrame()) {
+        const mid = Buffer.from(this.extIds.midValue);
+        const rid = Buffer.from(l.rid);
+        const extLen = 2 + mid.length + 1 + rid.length;
+        const words = Math.ceil(extLen / 4);
+        const header = Buffer.alloc(12 + 4 + words * 4);
+        header[0] = 0x90;
+        header[1] = (f.marker ? 0x80 : 0) | pt;
+        header.writeUInt16BE(l.seq, 2);
+        header.writeUInt32BE(f.timestamp, 4);
+        header.writeUInt32BE(l.ssrc, 8);
+        header.writeUInt16BE(0xbede, 12);
+        header.writeUInt16BE(words, 14);
+        let i = 16;
+        header[i++] = (this.extIds.mid << 4) | (mid.length - 1);
+        mid.copy(header, i);
+        i += mid.length;
+        header[i++] = (this.extIds.rid << 4) | (rid.length - 1);
+        rid.copy(header, i);
+        l.seq = (l.seq + 1) & 0xffff;
+        out.sendRaw(Buffer.concat([header, f.payload]), header.length);
+        this.sent.video++;
+      }
+    }
+  }
+
+}
