@@ -94,6 +94,24 @@ describe('hearing room in Chromium', () => {
     await waitDecoding(applicant.page, [respondent.id, arbitrator.id], 30_000);
   });
 
+  it('audio-only mode: the SFU stops sending video to that person and keeps their audio flowing', async () => {
+    const { mediator, arbitrator } = people as Required<typeof people>;
+    const live = s.liveHearings.get(demo.hearingId)!;
+    const toArbitrator = async (kind: 'audio' | 'video') =>
+      (await live.media.forwardingTable()).filter((e) => e.toParticipantId === arbitrator.id && e.kind === kind).reduce((n, e) => n + e.packets, 0);
+    await arbitrator.page.getByTestId('ctl-audio-only').click();
+    await expect.poll(() => arbitrator.page.getByTestId('ctl-audio-only').getAttribute('aria-pressed')).toBe('true');
+    await arbitrator.page.waitForTimeout(1500);
+    const [v1, a1] = [await toArbitrator('video'), await toArbitrator('audio')];
+    await arbitrator.page.waitForTimeout(2000);
+    const [v2, a2] = [await toArbitrator('video'), await toArbitrator('audio')];
+    expect(v2, 'video packets sent to the audio-only participant').toBe(v1);
+    expect(a2, 'audio packets sent to the audio-only participant').toBeGreaterThan(a1);
+    await arbitrator.page.getByTestId('ctl-audio-only').click();
+    await expect.poll(() => arbitrator.page.getByTestId('ctl-audio-only').getAttribute('aria-pressed')).toBe('false');
+    await waitDecoding(arbitrator.page, [mediator.id], 30_000);
+  });
+
   it('a browser cut off for 3 s (signalling and media) resumes as the same participant with media flowing', async () => {
     const { mediator, applicant, respondent, arbitrator } = people as Required<typeof people>;
     const ports = await mediaPorts(respondent.page);
