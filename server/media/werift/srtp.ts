@@ -72,6 +72,26 @@ export interface RtpProtector {
 const MAX_BLOCKS = 128; // 2048 bytes of payload, above any MTU-sized packet
 
 /** buf[at..at+n) ^= ks[0..n): word-wise through Uint32Array views when both sides are 4-byte aligned. */
+/** AES-CM counter block (RFC 3711 4.1.1): salt XOR (ssrc << 64) XOR (index << 16), block counter zeroed. */
+function writeCtrIv(c: Buffer, s: Buffer, ssrc: number, roc: number, seq: number): void {
+  c[0] = s[0]!;
+  c[1] = s[1]!;
+  c[2] = s[2]!;
+  c[3] = s[3]!;
+  c[4] = s[4]! ^ (ssrc >>> 24);
+  c[5] = s[5]! ^ ((ssrc >>> 16) & 0xff);
+  c[6] = s[6]! ^ ((ssrc >>> 8) & 0xff);
+  c[7] = s[7]! ^ (ssrc & 0xff);
+  c[8] = s[8]! ^ (roc >>> 24);
+  c[9] = s[9]! ^ ((roc >>> 16) & 0xff);
+  c[10] = s[10]! ^ ((roc >>> 8) & 0xff);
+  c[11] = s[11]! ^ (roc & 0xff);
+  c[12] = s[12]! ^ (seq >>> 8);
+  c[13] = s[13]! ^ (seq & 0xff);
+  c[14] = 0;
+  c[15] = 0;
+}
+
 function xorInto(buf: Buffer, at: number, ks: Buffer, n: number): void {
   const a = buf.byteOffset + at;
   let i = 0;
@@ -116,23 +136,7 @@ class AesCmHmacProtector implements RtpProtector {
     if (blocks > MAX_BLOCKS) throw new RangeError('RTP packet too large');
     // IV = salt XOR (ssrc << 64) XOR (index << 16); the last two bytes count the blocks.
     const c = this.counters;
-    const s = this.salt;
-    c[0] = s[0]!;
-    c[1] = s[1]!;
-    c[2] = s[2]!;
-    c[3] = s[3]!;
-    c[4] = s[4]! ^ (ssrc >>> 24);
-    c[5] = s[5]! ^ ((ssrc >>> 16) & 0xff);
-    c[6] = s[6]! ^ ((ssrc >>> 8) & 0xff);
-    c[7] = s[7]! ^ (ssrc & 0xff);
-    c[8] = s[8]! ^ (roc >>> 24);
-    c[9] = s[9]! ^ ((roc >>> 16) & 0xff);
-    c[10] = s[10]! ^ ((roc >>> 8) & 0xff);
-    c[11] = s[11]! ^ (roc & 0xff);
-    c[12] = s[12]! ^ (seq >>> 8);
-    c[13] = s[13]! ^ (seq & 0xff);
-    c[14] = 0;
-    c[15] = 0;
+    writeCtrIv(c, this.salt, ssrc, roc, seq);
     let filled = 1;
     while (filled < blocks) {
       const n = Math.min(filled, blocks - filled);
@@ -238,18 +242,7 @@ class AesCmHmacUnprotector implements RtpUnprotector {
     const blocks = (n + 15) >> 4;
     if (blocks > MAX_BLOCKS) return null;
     const c = this.counters;
-    const s = this.salt;
-    for (let i = 0; i < 16; i++) c[i] = s[i]!;
-    c[4] = c[4]! ^ (ssrc >>> 24);
-    c[5] = c[5]! ^ ((ssrc >>> 16) & 0xff);
-    c[6] = c[6]! ^ ((ssrc >>> 8) & 0xff);
-    c[7] = c[7]! ^ (ssrc & 0xff);
-    c[8] = c[8]! ^ (roc >>> 24);
-    c[9] = c[9]! ^ ((roc >>> 16) & 0xff);
-    c[10] = c[10]! ^ ((roc >>> 8) & 0xff);
-    c[11] = c[11]! ^ (roc & 0xff);
-    c[12] = c[12]! ^ (seq >>> 8);
-    c[13] = c[13]! ^ (seq & 0xff);
+    writeCtrIv(c, this.salt, ssrc, roc, seq);
     let filled = 1;
     while (filled < blocks) {
       const k = Math.min(filled, blocks - filled);
