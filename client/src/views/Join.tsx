@@ -60,7 +60,13 @@ function JoinFlow() {
     setLoading(true);
     setError(null);
     api.inspectLink(token).then(
-      (r) => { if (live) { setInfo(r); setLoading(false); } },
+      (r) => {
+        if (!live) return;
+        setInfo(r);
+        setLoading(false);
+        // While the person types, fetch the hearing room's code if the hearing is running: one wait less after the check.
+        if (r.hearing.status === 'in_progress') void import('../room/RoomView.js').catch(() => undefined);
+      },
       (e) => {
         if (!live) return;
         const p = linkProblem(e);
@@ -83,7 +89,8 @@ function JoinFlow() {
         : { token, name: name.trim(), idNumber: idNumber.trim() };
       const session = await api.verifyIdentity(body);
       setParticipantSession(session);
-      navigate('/waiting', { replace: true });
+      // A hearing that is already running: straight to the pre-join check, no stop at the waiting page.
+      navigate(session.hearing.status === 'in_progress' ? '/room' : '/waiting', { replace: true });
     } catch (err) {
       const p = err instanceof ApiError && (err.code === 'TOKEN_EXPIRED' || err.code === 'TOKEN_REVOKED' || err.code === 'NOT_FOUND') ? linkProblem(err) : null;
       if (p) setProblem(p);
