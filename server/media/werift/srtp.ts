@@ -71,27 +71,69 @@ export interface RtpProtector {
 
 const MAX_BLOCKS = 128; // 2048 bytes of payload, above any MTU-sized packet
 
-/** buf[at..at+n) ^= ks[0..n): word-wise through Uint32Array views when both sides are 4-byte aligned. */
-/** AES-CM counter block (RFC 3711 4.1.1): salt XOR (ssrc << 64) XOR (index << 16), block counter zeroed. */
-function writeCtrIv(c: Buffer, s: Buffer, ssrc: number, roc: number, seq: number): void {
-  c[0] = s[0]!;
-  c[1] = s[1]!;
-  c[2] = s[2]!;
-  c[3] = s[3]!;
-  c[4] = s[4]! ^ (ssrc >>> 24);
-  c[5] = s[5]! ^ ((ssrc >>> 16) & 0xff);
-  c[6] = s[6]! ^ ((ssrc >>> 8) & 0xff);
-  c[7] = s[7]! ^ (ssrc & 0xff);
-  c[8] = s[8]! ^ (roc >>> 24);
-  c[9] = s[9]! ^ ((roc >>> 16) & 0xff);
-  c[10] = s[10]! ^ ((roc >>> 8) & 0xff);
-  c[11] = s[11]! ^ (roc & 0xff);
-  c[12] = s[12]! ^ (seq >>> 8);
-  c[13] = s[13]! ^ (seq & 0xff);
-  c[14] = 0;
-  c[15] = 0;
+/**
+ * AES-CM keystream (RFC 3711 4.1.1) with session-long AES-ECB state: the counter blocks are laid out in one buffer
+ * (IV = salt XOR (ssrc << 64) XOR (index << 16), the last two bytes count the blocks) and encrypted in one call.
+ */
+class CtrKeystream {
+  private readonly ecb: Cipher;
+  private readonly salt = Buffer.alloc(16);
+  private readonly counters = Buffer.alloc(MAX_BLOCKS * 16);
+
+  constructor(key: Buffer, salt: Buffer) {
+    this.ecb = createCipheriv('aes-128-ecb', key, null);
+    this.ecb.setAutoPadding(false);
+    salt.copy(this.salt, 0, 0, 14);
+  }
+
+  /** Keystream for `blocks` 16-byte blocks of one packet; valid until the next call. */
+  generate(blocks: number, ssrc: number, roc: number, seq: number): Buffer {
+    const c = this.counters;
+    const s = this.salt;
+    c[0] = s[0]!;
+    c[1] = s[1]!;
+    c[2] = s[2]!;
+    c[3] = s[3]!;
+    c[4] = s[4]! ^ (ssrc >>> 24);
+    c[5] = s[5]! ^ ((ssrc >>> 16) & 0xff);
+    c[6] = s[6]! ^ ((ssrc >>> 8) & 0xff);
+    c[7] = s[7]! ^ (ssrc & 0xff);
+    c[8] = s[8]! ^ (roc >>> 24);
+    c[9] = s[9]! ^ ((roc >>> 16) & 0xff);
+    c[10] = s[10]! ^ ((roc >>> 8) & 0xff);
+    c[11] = s[11]! ^ (roc & 0xff);
+    c[12] = s[12]! ^ (seq >>> 8);
+    c[13] = s[13]! ^ (seq & 0xff);
+    c[14] = 0;
+    c[15] = 0;
+    let filled = 1;
+    while (filled < blocks) {
+      const n = Math.min(filled, blocks - filled);
+      c.copy(c, filled * 16, 0, n * 16);
+      filled += n;
+    }
+    for (let j = 1; j < blocks; j++) {
+      c[j * 16 + 14] = j >>> 8;
+      c[j * 16 + 15] = j & 0xff;
+    }
+    return this.ecb.update(c.subarray(0, blocks * 16));
+  }
 }
 
+/** HMAC-SHA1 pads for a one-shot hash over ipad || message, then over opad || inner (84 bytes). */
+function hmacPads(authKey: Buffer): { ipad: Buffer; outer: Buffer } {
+  const ipad = Buffer.alloc(64);
+  const outer = Buffer.alloc(84);
+  const k = Buffer.alloc(64);
+  authKey.copy(k);
+  for (let i = 0; i < 64; i++) {
+    ipad[i] = k[i]! ^ 0x36;
+    outer[i] = k[i]! ^ 0x5c;
+  }
+  return { ipad, outer };
+}
+
+/** buf[at..at+n) ^= ks[0..n): word-wise through Uint32Array views when both sides are 4-byte aligned. */
 function xorInto(buf: Buffer, at: number, ks: Buffer, n: number): void {
   const a = buf.byteOffset + at;
   let i = 0;
@@ -108,24 +150,14 @@ function xorInto(buf: Buffer, at: number, ks: Buffer, n: number): void {
 class AesCmHmacProtector implements RtpProtector {
   readonly headroom = 64;
   readonly tailroom = 10;
-  private readonly ecb: Cipher;
-  private readonly salt: Buffer;
-  private readonly counters = Buffer.alloc(MAX_BLOCKS * 16);
-  private readonly ipad = Buffer.alloc(64);
-  private readonly outer = Buffer.alloc(84);
+  private readonly ks: CtrKeystream;
+  private readonly ipad: Buffer;
+  private readonly outer: Buffer;
 
   constructor(keys: SrtpSessionKeys) {
     if (!keys.authKey) throw new Error('AES-CM profile needs an auth key');
-    this.ecb = createCipheriv('aes-128-ecb', keys.key, null);
-    this.ecb.setAutoPadding(false);
-    this.salt = Buffer.alloc(16);
-    keys.salt.copy(this.salt, 0, 0, 14);
-    const k = Buffer.alloc(64);
-    keys.authKey.copy(k);
-    for (let i = 0; i < 64; i++) {
-      this.ipad[i] = k[i]! ^ 0x36;
-      this.outer[i] = k[i]! ^ 0x5c;
-    }
+    this.ks = new CtrKeystream(keys.key, keys.salt);
+    ({ ipad: this.ipad, outer: this.outer } = hmacPads(keys.authKey));
   }
 
   protect(buf: Buffer, headerLength: number, packetLength: number, ssrc: number, seq: number, roc: number): Buffer {
@@ -134,24 +166,8 @@ class AesCmHmacProtector implements RtpProtector {
     const payloadLength = packetLength - headerLength;
     const blocks = (payloadLength + 15) >> 4;
     if (blocks > MAX_BLOCKS) throw new RangeError('RTP packet too large');
-    // IV = salt XOR (ssrc << 64) XOR (index << 16); the last two bytes count the blocks.
-    const c = this.counters;
-    writeCtrIv(c, this.salt, ssrc, roc, seq);
-    let filled = 1;
-    while (filled < blocks) {
-      const n = Math.min(filled, blocks - filled);
-      c.copy(c, filled * 16, 0, n * 16);
-      filled += n;
-    }
-    for (let j = 1; j < blocks; j++) {
-      c[j * 16 + 14] = j >>> 8;
-      c[j * 16 + 15] = j & 0xff;
-    }
-    const ks = this.ecb.update(c.subarray(0, blocks * 16));
     const end = payloadStart + payloadLength;
-    let i = payloadStart;
-    let k = 0;
-    xorInto(buf, payloadStart, ks, payloadLength);
+    xorInto(buf, payloadStart, this.ks.generate(blocks, ssrc, roc, seq), payloadLength);
     // HMAC-SHA1(authKey, packet || ROC): inner hash over ipad || packet || roc, laid out in place.
     this.ipad.copy(buf, 0);
     buf.writeUInt32BE(roc >>> 0, end);
@@ -200,24 +216,15 @@ export interface RtpUnprotector {
 
 class AesCmHmacUnprotector implements RtpUnprotector {
   readonly tagLength = 10;
-  private readonly ecb: Cipher;
-  private readonly salt = Buffer.alloc(16);
-  private readonly outer = Buffer.alloc(84);
-  private readonly ipad = Buffer.alloc(64);
+  private readonly ks: CtrKeystream;
+  private readonly ipad: Buffer;
+  private readonly outer: Buffer;
   private scratch = Buffer.alloc(2048);
-  private readonly counters = Buffer.alloc(MAX_BLOCKS * 16);
 
   constructor(keys: SrtpSessionKeys) {
     if (!keys.authKey) throw new Error('AES-CM profile needs an auth key');
-    this.ecb = createCipheriv('aes-128-ecb', keys.key, null);
-    this.ecb.setAutoPadding(false);
-    keys.salt.copy(this.salt, 0, 0, 14);
-    const k = Buffer.alloc(64);
-    keys.authKey.copy(k);
-    for (let i = 0; i < 64; i++) {
-      this.ipad[i] = k[i]! ^ 0x36;
-      this.outer[i] = k[i]! ^ 0x5c;
-    }
+    this.ks = new CtrKeystream(keys.key, keys.salt);
+    ({ ipad: this.ipad, outer: this.outer } = hmacPads(keys.authKey));
   }
 
   unprotect(packet: Buffer, headerLength: number, ssrc: number, seq: number, roc: number): Buffer | null {
@@ -241,19 +248,7 @@ class AesCmHmacUnprotector implements RtpUnprotector {
     if (n === 0) return out;
     const blocks = (n + 15) >> 4;
     if (blocks > MAX_BLOCKS) return null;
-    const c = this.counters;
-    writeCtrIv(c, this.salt, ssrc, roc, seq);
-    let filled = 1;
-    while (filled < blocks) {
-      const k = Math.min(filled, blocks - filled);
-      c.copy(c, filled * 16, 0, k * 16);
-      filled += k;
-    }
-    for (let j = 1; j < blocks; j++) {
-      c[j * 16 + 14] = j >>> 8;
-      c[j * 16 + 15] = j & 0xff;
-    }
-    xorInto(out, 0, this.ecb.update(c.subarray(0, blocks * 16)), n);
+    xorInto(out, 0, this.ks.generate(blocks, ssrc, roc, seq), n);
     return out;
   }
 }
