@@ -2,6 +2,7 @@ import pg from 'pg';
 import { benchAudit, tempSqlite } from './audit.js';
 import { benchApi } from './api.js';
 import { machine } from './lib.js';
+import { dropPgSchema } from '../test/helpers/server.js';
 
 /**
  * `npm run bench`: the foundation's figures. PostgreSQL rows are added when it answers at TEST_DATABASE_URL
@@ -42,11 +43,8 @@ async function main() {
   console.table(apiRows);
 
   if (withPg) {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`drop schema if exists "${schema}" cascade`);
-    await c.query(`drop schema if exists "${schema}_api" cascade`);
-    await c.end();
+    await dropPgSchema(schema, PG_URL);
+    await dropPgSchema(`${schema}_api`, PG_URL);
   } else {
     console.log('(PostgreSQL not reachable: its rows are skipped)');
   }

@@ -6,7 +6,7 @@ import { caseBody, type TestServer } from './server.js';
 /** Every table of the store (server/store/schema.ts), for before/after snapshots. */
 export const TABLES = [
   'organisations', 'staff', 'cases', 'parties', 'case_staff', 'hearings', 'hearing_participants', 'links',
-  'identity_checks', 'audit_entries', 'audit_heads', 'signing_keys', 'case_counters',
+  'identity_checks', 'audit_entries', 'audit_heads', 'signing_keys', 'case_counters', 'hearing_chat',
 ] as const;
 export type Table = (typeof TABLES)[number];
 

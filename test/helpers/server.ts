@@ -79,15 +79,21 @@ export async function startTestServer(
     env: fullEnv,
     async close() {
       await running.close();
-      if (db === 'postgres') {
-        const c = new pg.Client({ connectionString: PG_URL });
-        await c.connect();
-        await c.query(`drop schema if exists "${schema}" cascade`);
-        await c.end();
-      }
+      if (db === 'postgres') await dropPgSchema(schema);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Drops a PostgreSQL schema a test or benchmark made (and everything in it). */
+export async function dropPgSchema(schema: string, url = PG_URL): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await c.end();
+  }
 }
 
 /** A valid case registration body; `n` varies names and ID numbers so cases can be told apart. */

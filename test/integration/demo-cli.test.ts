@@ -4,11 +4,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type DatabaseConfig } from '../../server/store/db.js';
 import { DEMO_PARTIES, DEMO_PASSWORD, type DemoCase } from '../../server/demo.js';
-import { PG_URL, type DbKind } from '../helpers/server.js';
+import { dropPgSchema, PG_URL, type DbKind } from '../helpers/server.js';
 
 /**
  * `npm run demo -- --json` as a user runs it: a child process on the configured store, JSON on stdout. The local tsx
@@ -41,13 +40,7 @@ describe.each<DbKind>(['sqlite', 'postgres'])('demo CLI (%s)', (kind) => {
 
   afterAll(async () => {
     if (kind === 'postgres') {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      try {
-        await c.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await c.end();
-      }
+      await dropPgSchema(schema);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -13,13 +13,9 @@ import { CaseService, type StaffActor } from '../../server/cases/cases.js';
 import { IdentityHasher } from '../../server/cases/identity.js';
 import { Roster } from '../../server/cases/roster.js';
 import { CreateCaseBody } from '../../signaling/protocol/api.js';
-import { caseBody, PG_URL, type DbKind } from '../helpers/server.js';
+import { caseBody, dropPgSchema, PG_URL, type DbKind } from '../helpers/server.js';
+import { TABLES } from '../helpers/fixtures.js';
 
-/** Every table of server/store/schema.ts. */
-const TABLES = [
-  'organisations', 'staff', 'cases', 'parties', 'case_staff', 'hearings', 'hearing_participants', 'links',
-  'identity_checks', 'audit_entries', 'audit_heads', 'signing_keys', 'case_counters',
-];
 
 /** A fresh SQLite file in a temp folder, or a fresh PostgreSQL schema; `drop` removes it. */
 function freshDatabase(kind: DbKind): { cfg: DatabaseConfig; schema?: string; drop(): Promise<void> } {
@@ -32,13 +28,7 @@ function freshDatabase(kind: DbKind): { cfg: DatabaseConfig; schema?: string; dr
     cfg: { kind: 'postgres', url: PG_URL, schema },
     schema,
     async drop() {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      try {
-        await c.query(`drop schema if exists "${schema}" cascade`);
-      } finally {
-        await c.end();
-      }
+      await dropPgSchema(schema);
     },
   };
 }
