@@ -81,6 +81,16 @@ export class NaiveRouter implements HostedRouter {
   async setReceivePreferences(): Promise<void> {}
   async removeParticipant(): Promise<void> {}
 
+  // Recording taps are not part of the naive baseline.
+  async recordableProducers(): Promise<never[]> {
+    return [];
+  }
+  async startRecordingTap(): Promise<null> {
+    return null;
+  }
+  async stopRecordingTap(): Promise<null> {
+    return null;
+  }
   async forwardingTable(): Promise<ForwardingEntry[]> {
     return [...this.counts.values()];
   }

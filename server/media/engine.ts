@@ -61,8 +61,48 @@ export interface MediaRouter {
   forwardingTable(): Promise<ForwardingEntry[]>;
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
   off<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
+  /** The producers now received, with their codecs (recording). */
+  recordableProducers(): Promise<RecordableProducer[]>;
+  /**
+   * Starts copying a participant's microphone (audio) or camera (video) to `target`, now and across later producer
+   * changes; a muted (setForwarding false) track is not copied. Returns the producer tapped now, or null when the
+   * participant publishes no such track yet (the tap waits for it).
+   */
+  startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null>;
+  /** Stops the tap (also after the participant left the router) and returns what it copied; null when there was none. */
+  stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null>;
   /** Closes every transport; safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * Recording tap (recordings/): where the decrypted RTP of one participant's track is copied, as plain RTP over UDP on
+ * this host (the recorder, e.g. ffmpeg, listens there). The engine rewrites SSRC and payload type to these values and
+ * keeps sequence numbers and timestamps continuous when the participant's producer is replaced (republish, layer).
+ */
+export interface RecordingTarget {
+  host: string;
+  port: number;
+  payloadType: number;
+  ssrc: number;
+  /** Ask the publisher for a keyframe this often (video), so a segmenter can cut a file; default 4000 ms. */
+  keyframeIntervalMs?: number;
+}
+
+/** What a tap really copied; times are the engine host's `Date.now()`. */
+export interface RecordingTapStats {
+  packets: number;
+  bytes: number;
+  firstPacketAt: number | null;
+  lastPacketAt: number | null;
+}
+
+/** A producer as the recorder needs it: the codec decides the SDP the recorder is given. */
+export interface RecordableProducer extends ProducerInfo {
+  /** Lower-case codec name: 'opus', 'vp8', 'h264', 'vp9'. */
+  codec: string;
+  clockRate: number;
+  channels?: number;
 }
 
 export interface MediaEngineStats {

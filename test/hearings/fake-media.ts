@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type {
-  ForwardingEntry, MediaEngine, MediaEngineStats, MediaKind, MediaRouter, RouterEvents, TrackSource,
+  ForwardingEntry, MediaEngine, MediaEngineStats, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents,
+  TrackSource,
 } from '../../server/media/engine.js';
 
 /**
@@ -72,6 +73,20 @@ export class FakeRouter implements MediaRouter {
 
   async forwardingTable(): Promise<ForwardingEntry[]> {
     return [];
+  }
+
+  async recordableProducers(): Promise<RecordableProducer[]> {
+    return [];
+  }
+
+  async startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
+    this.log('startRecordingTap', participantId, kind, target);
+    return null;
+  }
+
+  async stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null> {
+    this.log('stopRecordingTap', participantId, kind);
+    return null;
   }
 
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void {

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
-import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RouterEvents, TrackSource } from '../engine.js';
+import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
 import type { NetworkOptions } from './config.js';
 import type { PairCounters } from './consumer.js';
 import type { LayerPreferences } from './layers.js';
 import type { Producer } from './producer.js';
 import { PublisherTransport } from './publisher.js';
+import { RecorderTaps, recordable } from './recorder.js';
 import { SubscriberTransport } from './subscriber.js';
 import { Serial, errorMessage, shortId } from './util.js';
 
@@ -62,6 +63,8 @@ export class WeriftRouter implements MediaRouter {
   private readonly levelTick: NodeJS.Timeout;
   private lastTick = Date.now();
   private lastLevels = '';
+  /** Recording taps (recorder.ts): copies of decrypted RTP to local recorders. */
+  private readonly taps = new RecorderTaps();
 
   constructor(
     readonly hearingId: string,
@@ -147,6 +150,7 @@ export class WeriftRouter implements MediaRouter {
     }
     this.opts.log?.debug({ hearingId: this.hearingId, added: added.length, removed: removed.length }, 'producers changed');
     this.refreshSubscriptions();
+    for (const p of this.participants.values()) this.taps.follow(p.id, (kind) => this.tapSource(p, kind));
     this.emit('producersChanged', this.producerInfos());
   }
 
@@ -239,9 +243,40 @@ export class WeriftRouter implements MediaRouter {
     p.sub?.close();
     p.sub = null;
     for (const [key, row] of this.pairs) if (row.toParticipantId === p.id) this.pairs.delete(key);
+    this.taps.participantGone(p.id);
     const removed = p.pub?.close() ?? [];
     p.pub = null;
     if (removed.length) this.onProducersChanged([], removed);
+  }
+
+  // ---- recording taps ----
+
+  /** The track a recording follows: the microphone, or the camera (a screen share is not the person). */
+  private tapSource(p: Participant, kind: MediaKind): Producer | null {
+    const all = p.producers().filter((x) => x.kind === kind && !x.closed);
+    return all.find((x) => x.source === (kind === 'audio' ? 'microphone' : 'camera')) ?? all[0] ?? null;
+  }
+
+  async recordableProducers(): Promise<RecordableProducer[]> {
+    const out: RecordableProducer[] = [];
+    for (const p of this.participants.values()) for (const pr of p.producers()) out.push(recordable(pr));
+    return out;
+  }
+
+  async startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
+    this.open();
+    if (kind !== 'audio' && kind !== 'video') throw new ValidationError('invalid kind');
+    const port = Number(target?.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535 || typeof target.host !== 'string') throw new ValidationError('invalid recording target');
+    const p = this.participant(participantId);
+    const src = this.tapSource(p, kind);
+    this.taps.start(p.id, kind, { ...target, port }, src);
+    return src ? recordable(src) : null;
+  }
+
+  async stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null> {
+    checkId('participant id', participantId);
+    return this.taps.stop(participantId, kind);
   }
 
   async forwardingTable(): Promise<ForwardingEntry[]> {
@@ -312,6 +347,7 @@ export class WeriftRouter implements MediaRouter {
     this._closed = true;
     clearInterval(this.tick);
     clearInterval(this.levelTick);
+    this.taps.close();
     for (const p of this.participants.values()) {
       p.sub?.close();
       p.pub?.close();

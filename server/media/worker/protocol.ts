@@ -14,6 +14,9 @@ export type RouterMethod =
   | 'setReceivePreferences'
   | 'removeParticipant'
   | 'forwardingTable'
+  | 'recordableProducers'
+  | 'startRecordingTap'
+  | 'stopRecordingTap'
   | 'close';
 
 export type RouterArgs<M extends RouterMethod> = Parameters<MediaRouter[M]>;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { InvalidStateError } from '../../lib/errors.js';
-import type { ForwardingEntry, MediaKind, MediaRouter, RouterEvents, TrackSource } from '../engine.js';
+import type { ForwardingEntry, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
 import type { WorkerHandle } from './handle.js';
 import type { RouterArgs, RouterMethod, RouterResult } from './protocol.js';
 
@@ -48,6 +48,15 @@ export class RouterProxy implements MediaRouter {
   }
   forwardingTable(): Promise<ForwardingEntry[]> {
     return this.call('forwardingTable');
+  }
+  recordableProducers(): Promise<RecordableProducer[]> {
+    return this.call('recordableProducers');
+  }
+  startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
+    return this.call('startRecordingTap', participantId, kind, target);
+  }
+  stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null> {
+    return this.call('stopRecordingTap', participantId, kind);
   }
 
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void {

@@ -37,6 +37,9 @@ const ROUTER_METHODS: ReadonlySet<RouterMethod> = new Set([
   'setReceivePreferences',
   'removeParticipant',
   'forwardingTable',
+  'recordableProducers',
+  'startRecordingTap',
+  'stopRecordingTap',
   'close',
 ]);
 

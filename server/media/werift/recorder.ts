@@ -1,0 +1,196 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget } from '../engine.js';
+import { seqDiff } from './codecs.js';
+import { selectLayer, type Layer } from './layers.js';
+import type { InPacket, Producer, ProducerSink } from './producer.js';
+
+const DEFAULT_KEYFRAME_INTERVAL_MS = 4000;
+
+/** The codec a producer carries, as the recorder's SDP names it. */
+export function recordable(p: Producer): RecordableProducer {
+  const mime = p.codec.mimeType.toLowerCase();
+  const codec = mime.slice(mime.indexOf('/') + 1);
+  return { ...p.info(), codec, clockRate: p.codec.clockRate, ...(p.codec.channels ? { channels: p.codec.channels } : {}) };
+}
+
+/**
+ * One recording tap: a producer sink that copies the decrypted RTP of a participant's track to a local UDP port as
+ * plain RTP (fixed SSRC and payload type, continuous numbering across producer and layer changes). Video starts and
+ * switches layer on a keyframe and asks for one every few seconds, so the recorder can cut segments often.
+ * The per-packet work is one small header write and one send: it runs beside the forwarding, on the same bytes.
+ */
+export class RecorderTap implements ProducerSink {
+  readonly stats: RecordingTapStats = { packets: 0, bytes: 0, firstPacketAt: null, lastPacketAt: null };
+  producer: Producer | null = null;
+  private current: Layer | null = null;
+  private needSync = true;
+  private seqOffset = 0;
+  private tsOffset = 0;
+  private syncSeq = 0;
+  private lastSeq = 0;
+  private lastTs = 0;
+  private lastSentAt = 0;
+  private lastKeyframeAsk = 0;
+  private closed = false;
+
+  constructor(
+    readonly participantId: string,
+    readonly kind: MediaKind,
+    private readonly target: RecordingTarget,
+    private readonly socket: Socket,
+  ) {}
+
+  /** Follows the participant's current producer of this kind (or none). */
+  attach(p: Producer | null): void {
+    if (p === this.producer || this.closed) return;
+    this.producer?.removeSink(this);
+    this.producer = p;
+    this.current = null;
+    this.needSync = true;
+    if (p) {
+      p.addSink(this);
+      this.askKeyframe(Date.now(), true);
+    }
+  }
+
+  private askKeyframe(now: number, force = false): void {
+    const p = this.producer;
+    if (!p || p.kind !== 'video') return;
+    if (!force && now - this.lastKeyframeAsk < 500) return;
+    this.lastKeyframeAsk = now;
+    p.requestKeyframe(this.best(), now);
+  }
+
+  private best(): Layer | null {
+    const p = this.producer;
+    if (!p) return null;
+    return p.simulcast ? selectLayer(p.ranked.length ? p.ranked : p.layers, {}) : p.layers[0]!;
+  }
+
+  reselect(_ranked: readonly Layer[], now: number): void {
+    // Once a second (producer tick): ask for a keyframe when the segment interval has passed or a better layer exists.
+    if (this.kind !== 'video' || !this.producer) return;
+    const every = this.target.keyframeIntervalMs ?? DEFAULT_KEYFRAME_INTERVAL_MS;
+    const better = this.producer.simulcast && this.best() !== this.current;
+    if (better || now - this.lastKeyframeAsk >= every) this.askKeyframe(now, true);
+  }
+
+  forward(p: InPacket, now: number): void {
+    if (this.closed) return;
+    if (p.layer !== this.current) {
+      const want = this.current === null || (this.producer?.simulcast && p.layer === this.best());
+      if (!want || !p.keyframe) {
+        if (this.current === null) this.askKeyframe(now);
+        return;
+      }
+      this.current = p.layer;
+      this.needSync = true;
+    }
+    if (this.needSync) {
+      if (!p.keyframe) return;
+      this.seqOffset = (this.lastSeq + 1 - p.seq) & 0xffff;
+      const rate = this.producer?.codec.clockRate ?? 90000;
+      const gap = this.lastSentAt > 0 ? Math.max(1, Math.round(((now - this.lastSentAt) * rate) / 1000)) : 1;
+      this.tsOffset = (this.lastTs + gap - p.ts) >>> 0;
+      this.syncSeq = p.seq;
+      this.needSync = false;
+    } else {
+      const d = seqDiff(p.seq, this.syncSeq);
+      if (d < 0) return;
+      if (d > 16384) this.syncSeq = (p.seq - 8192) & 0xffff;
+    }
+    const seq = (p.seq + this.seqOffset) & 0xffff;
+    const ts = (p.ts + this.tsOffset) >>> 0;
+    const buf = Buffer.allocUnsafe(12 + p.payload.length);
+    buf[0] = 0x80;
+    buf[1] = (p.marker ? 0x80 : 0) | (this.target.payloadType & 0x7f);
+    buf.writeUInt16BE(seq, 2);
+    buf.writeUInt32BE(ts, 4);
+    buf.writeUInt32BE(this.target.ssrc >>> 0, 8);
+    p.payload.copy(buf, 12);
+    this.socket.send(buf, this.target.port, this.target.host);
+    this.lastSeq = seq;
+    this.lastTs = ts;
+    this.lastSentAt = now;
+    const s = this.stats;
+    s.packets++;
+    s.bytes += buf.length;
+    if (s.firstPacketAt === null) s.firstPacketAt = now;
+    s.lastPacketAt = now;
+  }
+
+  close(): RecordingTapStats {
+    this.attach(null);
+    this.closed = true;
+    return { ...this.stats };
+  }
+}
+
+/** The taps of one router, and the one UDP socket they send from. */
+export class RecorderTaps {
+  private socket: Socket | null = null;
+  private readonly taps = new Map<string, RecorderTap>();
+  /** Stats of taps closed because their participant left, until the recorder asks for them. */
+  private readonly finished = new Map<string, RecordingTapStats>();
+
+  private key(participantId: string, kind: MediaKind): string {
+    return `${participantId}\u0000${kind}`;
+  }
+
+  private sock(): Socket {
+    if (!this.socket) {
+      this.socket = createSocket('udp4');
+      this.socket.on('error', () => undefined);
+      this.socket.unref();
+    }
+    return this.socket;
+  }
+
+  start(participantId: string, kind: MediaKind, target: RecordingTarget, producer: Producer | null): RecorderTap {
+    this.stop(participantId, kind);
+    this.finished.delete(this.key(participantId, kind));
+    const tap = new RecorderTap(participantId, kind, target, this.sock());
+    this.taps.set(this.key(participantId, kind), tap);
+    tap.attach(producer);
+    return tap;
+  }
+
+  /** The participant's producers changed: each tap follows the current one of its kind. */
+  follow(participantId: string, pick: (kind: MediaKind) => Producer | null): void {
+    for (const kind of ['audio', 'video'] as const) this.taps.get(this.key(participantId, kind))?.attach(pick(kind));
+  }
+
+  stop(participantId: string, kind: MediaKind): RecordingTapStats | null {
+    const k = this.key(participantId, kind);
+    const tap = this.taps.get(k);
+    if (!tap) {
+      const f = this.finished.get(k) ?? null;
+      this.finished.delete(k);
+      return f;
+    }
+    this.taps.delete(k);
+    return tap.close();
+  }
+
+  /** The participant left the router: their taps end, their stats wait for `stop`. */
+  participantGone(participantId: string): void {
+    for (const kind of ['audio', 'video'] as const) {
+      const k = this.key(participantId, kind);
+      const tap = this.taps.get(k);
+      if (!tap) continue;
+      this.taps.delete(k);
+      this.finished.set(k, tap.close());
+    }
+  }
+
+  get size(): number {
+    return this.taps.size;
+  }
+
+  close(): void {
+    for (const tap of this.taps.values()) tap.close();
+    this.taps.clear();
+    this.socket?.close();
+    this.socket = null;
+  }
+}
