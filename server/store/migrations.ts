@@ -1,4 +1,5 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { m004Documents } from './m004-documents.js';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types both understand (text, integer),
@@ -185,7 +186,7 @@ const m002: Migration = {
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_foundation': m001(dialect), '002_hearing_room': m002 };
+      return { '001_foundation': m001(dialect), '002_hearing_room': m002, '004_documents': m004Documents };
     },
   };
 }

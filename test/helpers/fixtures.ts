@@ -7,6 +7,8 @@ import { caseBody, type TestServer } from './server.js';
 export const TABLES = [
   'organisations', 'staff', 'cases', 'parties', 'case_staff', 'hearings', 'hearing_participants', 'links',
   'identity_checks', 'audit_entries', 'audit_heads', 'signing_keys', 'case_counters', 'hearing_chat',
+  // issue 5, documents: organisation certificates and encrypted keys (server/store/m004-documents.ts)
+  'org_credentials',
 ] as const;
 export type Table = (typeof TABLES)[number];
 
