@@ -9,6 +9,11 @@ export const TABLES = [
   'identity_checks', 'audit_entries', 'audit_heads', 'signing_keys', 'case_counters', 'hearing_chat',
   // issue 5, documents: organisation certificates and encrypted keys (server/store/m004-documents.ts)
   'org_credentials',
+  // issue 5, signing ceremony and judicial confirmation (server/store/m005-signing.ts)
+  'signing_otps', 'signing_sets', 'signatures', 'signing_documents', 'sealed_agreements', 'court_confirmations',
+  // issue 6, recordings, transcripts and the hearing record (server/store/m006-recordings.ts)
+  'recordings', 'recording_tracks', 'recording_files', 'recording_consents', 'transcripts', 'transcript_segments',
+  'hearing_records', 'hearing_record_signoffs',
 ] as const;
 export type Table = (typeof TABLES)[number];
 
