@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import path from 'node:path';
+import { recordingsConfig, type RecordingsConfig } from './recordings.js';
 
 /**
  * The only place that reads process.env. Every variable is documented in README.md ("Configuration").
@@ -69,6 +70,11 @@ export interface Config {
   };
 }
 
+/** Recordings and transcripts: storage root per site, segment length, engines (server/config/recordings.ts). */
+export interface Config {
+  readonly recordings: RecordingsConfig;
+}
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -87,6 +93,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('invalid configuration:\n  CONCORD_MEDIA_PORT_MIN: must not be above CONCORD_MEDIA_PORT_MAX');
   }
   const dataDir = path.resolve(e.CONCORD_DATA_DIR);
+  const recordings = recordingsConfig(cleaned as Record<string, string>, dataDir);
+  if (Array.isArray(recordings)) throw new ConfigError(`invalid configuration:\n${recordings.join('\n')}`);
   return Object.freeze({
     host: e.CONCORD_HOST,
     port: e.CONCORD_PORT,
@@ -117,5 +125,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? (Object.freeze([e.CONCORD_MEDIA_PORT_MIN, e.CONCORD_MEDIA_PORT_MAX]) as readonly [number, number])
           : undefined,
     }),
+    recordings,
   });
 }

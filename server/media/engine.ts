@@ -31,6 +31,22 @@ export interface ForwardingEntry {
   layer?: string;
 }
 
+/**
+ * What a subscriber wants to receive: the simulcast layer is the best one within `maxHeight` / `maxBitrate`, and
+ * within the height of the tile each publisher is shown at (`tiles`, by publisher participant id) when given.
+ */
+export interface ReceivePreferences {
+  maxHeight?: number;
+  maxBitrate?: number;
+  audioOnly?: boolean;
+  tiles?: Record<string, number>;
+}
+
+export interface SubscribeResult {
+  /** The o= session id every offer of this receiving transport carries. */
+  session: string;
+}
+
 export interface RouterEvents {
   /** The subscriber transport needs a new offer (tracks added or removed); the client answers with `answerSubscriber`. */
   subscriberOffer: (participantId: string, sdp: string) => void;
@@ -48,15 +64,19 @@ export interface MediaRouter {
   readonly closed: boolean;
   /** Client's offer for its sending transport -> answer. Non-trickle: the answer carries all candidates. */
   publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }>;
-  /** Opens (or restarts) the participant's receiving transport; the offer arrives through `subscriberOffer`. */
-  subscribe(participantId: string): Promise<void>;
+  /**
+   * Opens (or restarts) the participant's receiving transport; offers arrive through `subscriberOffer`, the first one
+   * as soon as there is something to receive (none while nobody else publishes in the room). Engines that can say
+   * so resolve with the o= session id of the new transport's offers, so the client can drop a replaced one's.
+   */
+  subscribe(participantId: string): Promise<SubscribeResult | void>;
   answerSubscriber(participantId: string, answerSdp: string): Promise<void>;
   /** Puts a participant in a room (joint session `joint`, or a caucus id); forwarding follows at once. */
   setRoom(participantId: string, roomId: string): Promise<void>;
   /** Stops forwarding one kind from a participant (mute by the mediator, audio-only mode for weak links). */
   setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void>;
   /** Preferred receive size and bandwidth, to pick the simulcast layer for this subscriber. */
-  setReceivePreferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }): Promise<void>;
+  setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void>;
   removeParticipant(participantId: string): Promise<void>;
   forwardingTable(): Promise<ForwardingEntry[]>;
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void;
@@ -70,7 +90,7 @@ export interface MediaRouter {
    */
   startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null>;
   /** Stops the tap (also after the participant left the router) and returns what it copied; null when there was none. */
-  stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null>;
+  stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null>;
   /** Closes every transport; safe to call twice. */
   close(): Promise<void>;
 }
@@ -87,6 +107,11 @@ export interface RecordingTarget {
   ssrc: number;
   /** Ask the publisher for a keyframe this often (video), so a segmenter can cut a file; default 4000 ms. */
   keyframeIntervalMs?: number;
+  /**
+   * Copy only while the participant is in this room (`joint` or a caucus id), checked per packet like forwarding:
+   * a move into a caucus stops the copy before the move returns. Also part of the tap's identity (one tap per room).
+   */
+  room?: string;
 }
 
 /** What a tap really copied; times are the engine host's `Date.now()`. */

@@ -3,6 +3,7 @@ import type {
   ForwardingEntry, MediaEngine, MediaEngineStats, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents,
   TrackSource,
 } from '../../server/media/engine.js';
+import type { ReceivePreferences } from '../../server/media/engine.js';
 
 /**
  * An in-process stand-in for the SFU (a fake between our own modules): it forwards nothing, but keeps the rooms and
@@ -61,7 +62,7 @@ export class FakeRouter implements MediaRouter {
     this.forwarding.set(participantId, f);
   }
 
-  async setReceivePreferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }) {
+  async setReceivePreferences(participantId: string, prefs: ReceivePreferences) {
     this.log('setReceivePreferences', participantId, prefs);
   }
 
@@ -84,8 +85,8 @@ export class FakeRouter implements MediaRouter {
     return null;
   }
 
-  async stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null> {
-    this.log('stopRecordingTap', participantId, kind);
+  async stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null> {
+    this.log('stopRecordingTap', participantId, kind, room);
     return null;
   }
 

@@ -38,6 +38,8 @@ export class RecorderTap implements ProducerSink {
     readonly kind: MediaKind,
     private readonly target: RecordingTarget,
     private readonly socket: Socket,
+    /** The participant's current room in the router (the tap copies only inside `target.room`). */
+    private readonly roomOf: () => string = () => '',
   ) {}
 
   /** Follows the participant's current producer of this kind (or none). */
@@ -77,6 +79,12 @@ export class RecorderTap implements ProducerSink {
 
   forward(p: InPacket, now: number): void {
     if (this.closed) return;
+    if (this.target.room !== undefined && this.roomOf() !== this.target.room) {
+      // Outside the recorded room (a caucus): nothing is copied; coming back re-syncs on a keyframe.
+      this.needSync = true;
+      this.current = null;
+      return;
+    }
     if (p.layer !== this.current) {
       const want = this.current === null || (this.producer?.simulcast && p.layer === this.best());
       if (!want || !p.keyframe) {
@@ -133,8 +141,8 @@ export class RecorderTaps {
   /** Stats of taps closed because their participant left, until the recorder asks for them. */
   private readonly finished = new Map<string, RecordingTapStats>();
 
-  private key(participantId: string, kind: MediaKind): string {
-    return `${participantId}\u0000${kind}`;
+  private key(participantId: string, kind: MediaKind, room: string | undefined): string {
+    return `${participantId}\u0000${kind}\u0000${room ?? ''}`;
   }
 
   private sock(): Socket {
@@ -146,22 +154,22 @@ export class RecorderTaps {
     return this.socket;
   }
 
-  start(participantId: string, kind: MediaKind, target: RecordingTarget, producer: Producer | null): RecorderTap {
-    this.stop(participantId, kind);
-    this.finished.delete(this.key(participantId, kind));
-    const tap = new RecorderTap(participantId, kind, target, this.sock());
-    this.taps.set(this.key(participantId, kind), tap);
+  start(participantId: string, kind: MediaKind, target: RecordingTarget, producer: Producer | null, roomOf: () => string): RecorderTap {
+    this.stop(participantId, kind, target.room);
+    this.finished.delete(this.key(participantId, kind, target.room));
+    const tap = new RecorderTap(participantId, kind, target, this.sock(), roomOf);
+    this.taps.set(this.key(participantId, kind, target.room), tap);
     tap.attach(producer);
     return tap;
   }
 
   /** The participant's producers changed: each tap follows the current one of its kind. */
   follow(participantId: string, pick: (kind: MediaKind) => Producer | null): void {
-    for (const kind of ['audio', 'video'] as const) this.taps.get(this.key(participantId, kind))?.attach(pick(kind));
+    for (const tap of this.taps.values()) if (tap.participantId === participantId) tap.attach(pick(tap.kind));
   }
 
-  stop(participantId: string, kind: MediaKind): RecordingTapStats | null {
-    const k = this.key(participantId, kind);
+  stop(participantId: string, kind: MediaKind, room?: string): RecordingTapStats | null {
+    const k = this.key(participantId, kind, room);
     const tap = this.taps.get(k);
     if (!tap) {
       const f = this.finished.get(k) ?? null;
@@ -174,10 +182,8 @@ export class RecorderTaps {
 
   /** The participant left the router: their taps end, their stats wait for `stop`. */
   participantGone(participantId: string): void {
-    for (const kind of ['audio', 'video'] as const) {
-      const k = this.key(participantId, kind);
-      const tap = this.taps.get(k);
-      if (!tap) continue;
+    for (const [k, tap] of this.taps) {
+      if (tap.participantId !== participantId) continue;
       this.taps.delete(k);
       this.finished.set(k, tap.close());
     }

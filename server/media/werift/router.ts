@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
 import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
+import type { ReceivePreferences as EnginePreferences, SubscribeResult } from '../engine.js';
 import type { NetworkOptions } from './config.js';
 import type { PairCounters } from './consumer.js';
 import type { LayerPreferences } from './layers.js';
@@ -15,6 +16,15 @@ export const JOINT_ROOM = 'joint';
 
 interface ReceivePreferences extends LayerPreferences {
   audioOnly?: boolean;
+  /** Rendered tile height per publisher: caps `maxHeight` for that publisher's video. */
+  tiles?: Record<string, number>;
+}
+
+/** The layer limits for one publisher's video: the subscriber's overall limits, capped by that publisher's tile. */
+function layerPreferences(prefs: ReceivePreferences, publisherId: string): LayerPreferences {
+  const tile = prefs.tiles?.[publisherId];
+  if (!tile || tile <= 0) return prefs;
+  return { ...prefs, maxHeight: prefs.maxHeight ? Math.min(prefs.maxHeight, tile) : tile };
 }
 
 class Participant {
@@ -183,7 +193,7 @@ export class WeriftRouter implements MediaRouter {
     return row;
   }
 
-  async subscribe(participantId: string): Promise<void> {
+  async subscribe(participantId: string): Promise<SubscribeResult> {
     this.open();
     const p = this.participant(participantId);
     p.sub?.close();
@@ -192,13 +202,14 @@ export class WeriftRouter implements MediaRouter {
         if (p.sub === sub && !this._closed) this.emit('subscriberOffer', p.id, sdp);
       },
       counters: (producer) => this.countersFor(producer, p.id),
-      preferences: () => p.prefs,
+      preferences: (publisherId) => layerPreferences(p.prefs, publisherId),
       wants: (kind) => kind === 'audio' || !p.prefs.audioOnly,
       error: (message) => this.opts.log?.warn({ hearingId: this.hearingId, participantId: p.id }, message),
     });
     p.sub = sub;
     this.refreshSubscriptions();
     await sub.negotiateNow();
+    return { session: sub.sessionId };
   }
 
   async answerSubscriber(participantId: string, answerSdp: string): Promise<void> {
@@ -227,11 +238,19 @@ export class WeriftRouter implements MediaRouter {
     if (enabled) for (const pr of p.producers()) if (pr.kind === kind) pr.requestKeyframe(null);
   }
 
-  async setReceivePreferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }): Promise<void> {
+  async setReceivePreferences(participantId: string, prefs: EnginePreferences): Promise<void> {
     this.open();
     const p = this.participant(participantId);
     const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
-    p.prefs = { maxHeight: num(prefs?.maxHeight), maxBitrate: num(prefs?.maxBitrate), audioOnly: prefs?.audioOnly === true };
+    let tiles: Record<string, number> | undefined;
+    if (prefs?.tiles && typeof prefs.tiles === 'object') {
+      tiles = {};
+      for (const [id, h] of Object.entries(prefs.tiles).slice(0, 100)) {
+        const v = num(h);
+        if (v !== undefined && ID_RE.test(id)) tiles[id] = v;
+      }
+    }
+    p.prefs = { maxHeight: num(prefs?.maxHeight), maxBitrate: num(prefs?.maxBitrate), audioOnly: prefs?.audioOnly === true, ...(tiles ? { tiles } : {}) };
     p.sub?.refresh();
   }
 
@@ -268,15 +287,16 @@ export class WeriftRouter implements MediaRouter {
     if (kind !== 'audio' && kind !== 'video') throw new ValidationError('invalid kind');
     const port = Number(target?.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535 || typeof target.host !== 'string') throw new ValidationError('invalid recording target');
+    if (target.room !== undefined) checkId('room id', target.room);
     const p = this.participant(participantId);
     const src = this.tapSource(p, kind);
-    this.taps.start(p.id, kind, { ...target, port }, src);
+    this.taps.start(p.id, kind, { ...target, port }, src, () => p.room);
     return src ? recordable(src) : null;
   }
 
-  async stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null> {
+  async stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null> {
     checkId('participant id', participantId);
-    return this.taps.stop(participantId, kind);
+    return this.taps.stop(participantId, kind, room);
   }
 
   async forwardingTable(): Promise<ForwardingEntry[]> {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { InvalidStateError } from '../../lib/errors.js';
 import type { ForwardingEntry, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
+import type { ReceivePreferences } from '../engine.js';
 import type { WorkerHandle } from './handle.js';
 import type { RouterArgs, RouterMethod, RouterResult } from './protocol.js';
 
@@ -40,7 +41,7 @@ export class RouterProxy implements MediaRouter {
   setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {
     return this.call('setForwarding', participantId, kind, enabled);
   }
-  setReceivePreferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }): Promise<void> {
+  setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void> {
     return this.call('setReceivePreferences', participantId, prefs);
   }
   removeParticipant(participantId: string): Promise<void> {
@@ -55,8 +56,8 @@ export class RouterProxy implements MediaRouter {
   startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
     return this.call('startRecordingTap', participantId, kind, target);
   }
-  stopRecordingTap(participantId: string, kind: MediaKind): Promise<RecordingTapStats | null> {
-    return this.call('stopRecordingTap', participantId, kind);
+  stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null> {
+    return this.call('stopRecordingTap', participantId, kind, room);
   }
 
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void {
