@@ -12,6 +12,7 @@ import { HearingChat } from './chat.js';
 import { HearingControls } from './controls.js';
 import { HearingMedia } from './media.js';
 import { LiveParticipant } from './participant.js';
+import { HearingRecording, type RecordingBackend } from './recording.js';
 import { assertControl, entersDirectly, type HearingControl } from './permissions.js';
 import { JOINT_ROOM, LOBBY_ROOM, Room } from './room.js';
 import { snapshotFor } from './snapshot.js';
@@ -37,6 +38,8 @@ export interface LiveHearingOptions {
   /** How long a participant whose connection dropped keeps their place (same room, no second lobby wait). */
   graceMs: number;
   now: () => Date;
+  /** Recording with consent (server/recordings); without it `recording.start` answers INVALID_STATE. */
+  recording?: RecordingBackend | undefined;
   /** Told once, after the close cascade has finished: the registry forgets the hearing. */
   onClosed: (h: LiveHearing) => void;
 }
@@ -61,6 +64,7 @@ export class LiveHearing {
   readonly controls: HearingControls;
   readonly caucus: Caucuses;
   readonly chat: HearingChat;
+  readonly recording: HearingRecording;
   readonly services: HearingServices;
   readonly log: Logger;
   readonly now: () => Date;
@@ -98,6 +102,7 @@ export class LiveHearing {
     this.controls = new HearingControls(this);
     this.caucus = new Caucuses(this);
     this.chat = new HearingChat(this);
+    this.recording = new HearingRecording(this, opts.recording, () => this.media.router);
   }
 
   get closed(): boolean {
@@ -268,6 +273,8 @@ export class LiveHearing {
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    // Recorders first, while the router still runs: each track's last segment is closed and hashed.
+    await this.recording.close();
     for (const room of this.caucusRooms.values()) room.close();
     this.caucusRooms.clear();
     this.joint.close();

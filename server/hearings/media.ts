@@ -45,6 +45,11 @@ export class HearingMedia {
     return this.current !== undefined;
   }
 
+  /** The live router, if any (recording taps: server/hearings/recording.ts). */
+  get router(): MediaRouter | undefined {
+    return this.current;
+  }
+
   /** First router of the live hearing. Not fatal when it fails: see the class comment. */
   async open(): Promise<void> {
     await this.create();

@@ -7,6 +7,7 @@ import type { HearingRole } from '../../signaling/protocol/domain.js';
 import { LiveHearing, type HearingServices } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
 import type { ParticipantConnection, ParticipantIdentity } from './types.js';
+import type { RecordingBackend } from './recording.js';
 
 export interface HearingRegistryOptions {
   hearings: HearingService;
@@ -20,6 +21,8 @@ export interface HearingRegistryOptions {
   /** How often links of people in live hearings are checked for revocation done elsewhere; default 15 s, 0 = never. */
   linkCheckMs?: number;
   now?: () => Date;
+  /** Recording with consent (server/recordings); absent: hearings cannot be recorded. */
+  recording?: RecordingBackend;
 }
 
 export const DEFAULT_GRACE_MS = 30_000;
@@ -113,6 +116,7 @@ export class HearingRegistry {
       engine: this.opts.engine,
       log: this.opts.log,
       graceMs: this.opts.graceMs ?? DEFAULT_GRACE_MS,
+      recording: this.opts.recording,
       now: this.opts.now ?? (() => new Date()),
       onClosed: (h) => {
         if (this.live.get(h.id) === h) this.live.delete(h.id);

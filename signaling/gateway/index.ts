@@ -14,6 +14,7 @@ import { chatHandlers } from './handlers/chat.js';
 import { controlHandlers } from './handlers/controls.js';
 import { lobbyHandlers } from './handlers/lobby.js';
 import { mediaHandlers } from './handlers/media.js';
+import { recordingHandlers } from './handlers/recording.js';
 import { SocketSession, type HearingSocket, type SocketData } from './session.js';
 
 export type HearingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -40,6 +41,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   ...chatHandlers,
   ...caucusHandlers,
   ...mediaHandlers,
+  ...recordingHandlers,
 };
 const REQUEST_NAMES = Object.keys(Requests) as RequestName[];
 

@@ -39,6 +39,12 @@ export const Requests = {
   'chat.send': z.strictObject({ to: z.enum(['all', 'mediator']), text: z.string().trim().min(1).max(2000) }),
   'caucus.start': z.strictObject({ participantIds: z.array(pid).min(1).max(20) }),
   'caucus.end': z.strictObject({ caucusId: pid }),
+  // Recording (issue 6): the clerk or mediator starts and stops it; each participant answers the notice for the
+  // hearing, or for the caucus they are in ('hearing' or the caucus id); the mediator asks a caucus to be recorded.
+  'recording.start': z.strictObject({}),
+  'recording.stop': z.strictObject({}),
+  'recording.consent': z.strictObject({ scope: z.union([z.literal('hearing'), pid]), accept: z.boolean() }),
+  'recording.caucus': z.strictObject({ caucusId: pid }),
   'media.publish': z.strictObject({ sdp, sources: z.record(z.string().max(64), trackSource) }),
   'media.subscribe': z.strictObject({}),
   'media.answer': z.strictObject({ sdp }),
@@ -80,6 +86,21 @@ export interface HearingSnapshot {
   participants: ParticipantState[];
   caucuses: CaucusState[];
 }
+/**
+ * Recording as one participant sees it. `status` is for their own room: a caucus shows `off` unless the mediator asked
+ * to record it. `ask` is the scope this participant must answer now ('hearing' or their caucus id), null when nothing
+ * is asked; `consent` their answer for `scope`; `recordingMe` whether their media is being recorded right now.
+ */
+export interface RecordingState {
+  status: 'off' | 'awaiting_consent' | 'recording';
+  since: string | null;
+  scope: string;
+  private: boolean;
+  consent: 'accepted' | 'refused' | null;
+  ask: string | null;
+  recordingMe: boolean;
+}
+
 export interface ChatMessage {
   id: string;
   fromId: string;
@@ -104,6 +125,10 @@ export interface Responses {
   'chat.send': ChatMessage;
   'caucus.start': { caucusId: string };
   'caucus.end': null;
+  'recording.start': { recordingId: string; status: RecordingState['status'] };
+  'recording.stop': null;
+  'recording.consent': null;
+  'recording.caucus': null;
   'media.publish': { sdp: string };
   'media.subscribe': null;
   'media.answer': null;
@@ -127,4 +152,6 @@ export interface ServerToClientEvents {
   'hearing.closed': (r: { reason: 'removed' | 'denied' | 'ended' | 'link_revoked'; message?: string }) => void;
   /** The media worker failed: tear down peer connections and publish/subscribe again. */
   'media.restart': () => void;
+  /** Recording state as this participant sees it (their room); sent when it changes. */
+  'recording.state': (s: RecordingState) => void;
 }

@@ -1,0 +1,317 @@
+import type { HearingRole } from '../../signaling/protocol/domain.js';
+import type { RecordingState } from '../../signaling/protocol/hearing.js';
+import { InvalidStateError, NotFoundError, PermissionDeniedError } from '../lib/errors.js';
+import type { MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget } from '../media/engine.js';
+import type { LiveHearing } from './hearing.js';
+import type { LiveParticipant } from './participant.js';
+import { JOINT_ROOM } from './room.js';
+
+/**
+ * What the live hearing needs from the recording service (server/recordings implements it): the case file rows,
+ * the audit entries, and one recorder per track. Kept here as an interface so this layer knows no storage.
+ */
+export interface RecordingBackend {
+  begin(h: { caseId: string; hearingId: string }, by: { participantId: string; role: HearingRole }): Promise<{ recordingId: string }>;
+  consent(h: { caseId: string; hearingId: string }, p: { participantId: string; displayName: string }, scope: string, decision: 'accepted' | 'refused'): Promise<void>;
+  started(recordingId: string, at: Date): Promise<void>;
+  openTrack(recordingId: string, t: TrackSpec): Promise<TrackHandle>;
+  stop(recordingId: string, by: string | null): Promise<void>;
+}
+
+export interface TrackSpec {
+  participantId: string;
+  displayName: string;
+  role: HearingRole;
+  kind: MediaKind;
+  roomId: string;
+  private: boolean;
+  producer: RecordableProducer;
+}
+
+export interface TrackHandle {
+  target(): RecordingTarget;
+  /** The recorder died on its own (killed, crashed): the track is partial and a new one should take over. */
+  readonly failed: boolean;
+  close(stats: RecordingTapStats | null, reason: string): Promise<void>;
+}
+
+/** Who may start and stop recording: the clerk keeps the record, the mediator runs the hearing. */
+const RECORDERS: ReadonlySet<HearingRole> = new Set(['clerk', 'mediator']);
+const RECONCILE_MS = 1000;
+
+interface LiveTrack {
+  key: string;
+  participantId: string;
+  kind: MediaKind;
+  roomId: string;
+  handle: TrackHandle;
+  router: MediaRouter;
+}
+
+type Decision = 'accepted' | 'refused';
+
+/**
+ * Recording of one live hearing, with consent. The clerk (or mediator) asks to record; everyone in the joint session
+ * is shown the notice and answers; recording starts once every one of them has answered, and only the media of
+ * those who accepted is recorded (each participant's audio and video as separate tracks). Someone admitted later is
+ * asked before anything of theirs is recorded. A caucus is never recorded unless the mediator asks and every member
+ * accepts; its tracks are marked private. The SFU tap itself is bound to the room, so a move into a caucus stops the
+ * copy inside the router before the move completes; this class only opens and closes tracks (every second, and at
+ * once after each answer).
+ */
+export class HearingRecording {
+  private recordingId: string | null = null;
+  private status: RecordingState['status'] = 'off';
+  private since: string | null = null;
+  private readonly consents = new Map<string, Map<string, Decision>>([['hearing', new Map()]]);
+  /** Caucuses the mediator asked to record. */
+  private readonly caucusAsked = new Set<string>();
+  private readonly tracks = new Map<string, LiveTrack>();
+  private readonly opening = new Set<string>();
+  private readonly lastSent = new Map<string, string>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly h: LiveHearing,
+    private readonly backend: RecordingBackend | undefined,
+    private readonly router: () => MediaRouter | undefined,
+  ) {}
+
+  get active(): boolean {
+    return this.status !== 'off';
+  }
+
+  // ---- requests (from the gateway) ----
+
+  async start(actorId: string): Promise<{ recordingId: string; status: RecordingState['status'] }> {
+    const backend = this.requireBackend();
+    return this.h.run(async () => {
+      const actor = this.h.live(actorId);
+      if (!RECORDERS.has(actor.role)) throw new PermissionDeniedError(`the ${actor.role} may not start recording`);
+      if (!actor.inMedia) throw new InvalidStateError('not from the lobby');
+      if (this.recordingId) return { recordingId: this.recordingId, status: this.status };
+      const { recordingId } = await backend.begin({ caseId: this.h.caseId, hearingId: this.h.id }, { participantId: actor.id, role: actor.role });
+      this.recordingId = recordingId;
+      this.status = 'awaiting_consent';
+      this.since = this.h.now().toISOString();
+      this.ensureTimer();
+      this.kick();
+      return { recordingId, status: this.status };
+    });
+  }
+
+  async stop(actorId: string | null): Promise<void> {
+    await this.h.run(async () => {
+      if (actorId) {
+        const actor = this.h.live(actorId);
+        if (!RECORDERS.has(actor.role)) throw new PermissionDeniedError(`the ${actor.role} may not stop recording`);
+      }
+      await this.finish(actorId);
+    });
+  }
+
+  async consent(participantId: string, scope: string, accept: boolean): Promise<void> {
+    const backend = this.requireBackend();
+    await this.h.run(async () => {
+      const p = this.h.live(participantId);
+      if (scope !== 'hearing') {
+        const room = this.h.caucusRooms.get(scope);
+        if (!room || p.room !== room) throw new NotFoundError('caucus');
+      }
+      const decision: Decision = accept ? 'accepted' : 'refused';
+      const map = this.consents.get(scope) ?? new Map<string, Decision>();
+      this.consents.set(scope, map);
+      if (map.get(p.id) === decision) return;
+      await backend.consent({ caseId: this.h.caseId, hearingId: this.h.id }, { participantId: p.id, displayName: p.displayName }, scope, decision);
+      map.set(p.id, decision);
+    });
+    this.kick();
+  }
+
+  /** The mediator asks the members of a caucus whether it may be recorded (private). */
+  async askCaucus(actorId: string, caucusId: string): Promise<void> {
+    await this.h.run(async () => {
+      const actor = this.h.live(actorId);
+      if (actor.role !== 'mediator') throw new PermissionDeniedError('only the mediator may ask to record a caucus');
+      if (!this.recordingId) throw new InvalidStateError('the hearing is not being recorded');
+      const room = this.h.caucusRooms.get(caucusId);
+      if (!room) throw new NotFoundError('caucus');
+      this.caucusAsked.add(caucusId);
+    });
+    this.kick();
+  }
+
+  /** The live hearing closes: every track ends, the recording stops. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.busy.catch(() => undefined);
+    await this.finish(null).catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'stopping the recording failed'));
+  }
+
+  // ---- internals ----
+
+  private requireBackend(): RecordingBackend {
+    if (!this.backend) throw new InvalidStateError('recording is not available on this server');
+    return this.backend;
+  }
+
+  private async finish(by: string | null): Promise<void> {
+    const id = this.recordingId;
+    if (!id) return;
+    this.recordingId = null;
+    this.status = 'off';
+    this.since = null;
+    this.caucusAsked.clear();
+    for (const t of [...this.tracks.values()]) await this.closeTrack(t, 'recording_stopped');
+    await this.backend!.stop(id, by);
+    this.broadcast();
+  }
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.kick(), RECONCILE_MS);
+    this.timer.unref?.();
+  }
+
+  /** Reconciles soon, never two at once. */
+  private kick(): void {
+    this.busy = this.busy.then(() => this.reconcile()).catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'recording reconcile failed'));
+  }
+
+  private decision(scope: string, participantId: string): Decision | undefined {
+    return this.consents.get(scope)?.get(participantId);
+  }
+
+  /** Every participant in the joint session or a caucus, with the room they are in. */
+  private present(): LiveParticipant[] {
+    return [...this.h.participants.values()].filter((p) => p.inMedia && !p.closed);
+  }
+
+  /** The tracks that should exist now: key -> spec without the producer. */
+  private wanted(): Map<string, { p: LiveParticipant; kind: MediaKind; roomId: string; private: boolean }> {
+    const out = new Map<string, { p: LiveParticipant; kind: MediaKind; roomId: string; private: boolean }>();
+    if (this.status !== 'recording') return out;
+    for (const p of this.present()) {
+      const roomId = p.room!.id;
+      let ok = false;
+      let priv = false;
+      if (roomId === JOINT_ROOM) ok = this.decision('hearing', p.id) === 'accepted';
+      else if (this.caucusAsked.has(roomId)) {
+        const members = [...(this.h.caucusRooms.get(roomId)?.members ?? [])];
+        ok = members.length > 0 && members.every((m) => this.decision(roomId, m.id) === 'accepted');
+        priv = true;
+      }
+      if (!ok) continue;
+      for (const kind of ['audio', 'video'] as const) out.set(`${p.id}|${kind}|${roomId}`, { p, kind, roomId, private: priv });
+    }
+    return out;
+  }
+
+  private async reconcile(): Promise<void> {
+    if (!this.recordingId || this.h.closed) return;
+    // Start once everyone in the joint session has answered the notice.
+    if (this.status === 'awaiting_consent') {
+      const joint = this.present().filter((p) => p.room?.id === JOINT_ROOM);
+      if (joint.length > 0 && joint.every((p) => this.decision('hearing', p.id) !== undefined)) {
+        this.status = 'recording';
+        this.since = this.h.now().toISOString();
+        await this.backend!.started(this.recordingId, this.h.now());
+      }
+    }
+    const wanted = this.wanted();
+    for (const t of [...this.tracks.values()]) {
+      const w = wanted.get(t.key);
+      // A participant who went to a caucus keeps their joint track (the tap copies nothing meanwhile); one who left,
+      // withdrew consent or whose recorder died loses it.
+      const stillInHearing = this.h.participants.has(t.participantId);
+      const keep = !t.handle.failed && t.router === this.router() && (w !== undefined || (stillInHearing && t.roomId === JOINT_ROOM && this.decision('hearing', t.participantId) === 'accepted'));
+      if (!keep) await this.closeTrack(t, t.handle.failed ? 'recorder_failed' : stillInHearing ? 'not_recorded' : 'left');
+    }
+    const router = this.router();
+    if (router && wanted.size > 0) {
+      let producers: RecordableProducer[] | undefined;
+      for (const [key, w] of wanted) {
+        if (this.tracks.has(key) || this.opening.has(key)) continue;
+        producers ??= await router.recordableProducers().catch(() => []);
+        const source = w.kind === 'audio' ? 'microphone' : 'camera';
+        const mine = producers.filter((x) => x.participantId === w.p.id && x.kind === w.kind);
+        const producer = mine.find((x) => x.source === source) ?? mine[0];
+        if (!producer) continue;
+        await this.openTrack(router, key, w, producer);
+      }
+    }
+    this.broadcast();
+  }
+
+  private async openTrack(router: MediaRouter, key: string, w: { p: LiveParticipant; kind: MediaKind; roomId: string; private: boolean }, producer: RecordableProducer): Promise<void> {
+    this.opening.add(key);
+    try {
+      const handle = await this.backend!.openTrack(this.recordingId!, {
+        participantId: w.p.id, displayName: w.p.displayName, role: w.p.role, kind: w.kind, roomId: w.roomId, private: w.private, producer,
+      });
+      try {
+        await router.startRecordingTap(w.p.id, w.kind, { ...handle.target(), room: w.roomId });
+      } catch (err) {
+        await handle.close(null, 'tap_failed');
+        throw err;
+      }
+      this.tracks.set(key, { key, participantId: w.p.id, kind: w.kind, roomId: w.roomId, handle, router });
+    } catch (err) {
+      this.h.log.warn({ err, hearingId: this.h.id, key }, 'could not start recording a track');
+    } finally {
+      this.opening.delete(key);
+    }
+  }
+
+  private async closeTrack(t: LiveTrack, reason: string): Promise<void> {
+    this.tracks.delete(t.key);
+    const stats = await t.router.stopRecordingTap(t.participantId, t.kind, t.roomId).catch(() => null);
+    await t.handle.close(stats, reason).catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'closing a recorded track failed'));
+  }
+
+  /** Each participant's view: status for their room, whether they are asked, what they answered. */
+  stateFor(p: LiveParticipant): RecordingState {
+    const roomId = p.room?.id ?? null;
+    const inCaucus = roomId !== null && roomId !== JOINT_ROOM && p.room?.kind === 'caucus';
+    let status: RecordingState['status'] = this.status;
+    let scope = 'hearing';
+    if (inCaucus) {
+      scope = roomId!;
+      const recorded = [...this.tracks.values()].some((t) => t.roomId === roomId);
+      status = this.status === 'off' || !this.caucusAsked.has(roomId!) ? 'off' : recorded ? 'recording' : 'awaiting_consent';
+    }
+    const mine = this.decision(scope, p.id) ?? null;
+    const ask = p.inMedia && this.status !== 'off' && (!inCaucus || this.caucusAsked.has(roomId!)) && mine === null ? scope : null;
+    const recordingMe = [...this.tracks.values()].some((t) => t.participantId === p.id && t.roomId === roomId);
+    return { status, since: this.since, scope, private: inCaucus, consent: mine, ask, recordingMe };
+  }
+
+  /** Sends each connected participant their state when it changed. */
+  broadcast(): void {
+    for (const p of this.h.participants.values()) {
+      if (!p.connection) continue;
+      const s = this.stateFor(p);
+      const key = `${p.connection.id}:${JSON.stringify(s)}`;
+      if (this.lastSent.get(p.id) === key) continue;
+      this.lastSent.set(p.id, key);
+      try {
+        p.connection.send('recording.state', s);
+      } catch {
+        /* a vanished connection */
+      }
+    }
+  }
+
+  /** For the joining participant: the current state right away. */
+  snapshot(participantId: string): RecordingState | null {
+    const p = this.h.participants.get(participantId);
+    return p ? this.stateFor(p) : null;
+  }
+
+  /** Live recorder handles (tests, bench): participant, kind, room. */
+  liveTracks(): { participantId: string; kind: MediaKind; roomId: string; handle: TrackHandle }[] {
+    return [...this.tracks.values()].map((t) => ({ participantId: t.participantId, kind: t.kind, roomId: t.roomId, handle: t.handle }));
+  }
+}
