@@ -48,47 +48,51 @@ export interface SignatureBlock {
   signedAt: string;
   method: 'drawn' | 'typed';
   /** PNG bytes of the drawn (or typed-and-rendered) signature. Without it the typed name is printed in the box. */
-  png?: Uint8Array;
-  /** Hex SHA-256 of `png` as recorded at signing; computed from `png` when missing. */
+  imagePng?: Uint8Array;
+  /** Hex SHA-256 of `imagePng` as recorded at signing; rendering refuses a block whose image does not match it. */
   imageSha256?: string;
-  /** The agreement hash the signer confirmed (must equal the agreement's sha256; rendering refuses otherwise). */
+  /** The agreement hash the signer confirmed; rendering refuses a block whose hash is not the agreement's sha256. */
   documentSha256: string;
+  /** The typed name of a typed signature. */
+  typedName?: string | null;
 }
 
 /** One signing event of the certificate of completion (the audit record of a signature). */
 export interface SigningEvent {
   role: string;
   name: string;
-  at: string;
+  signedAt: string;
   ip: string;
   userAgent: string;
-  documentSha256: string;
-  imageSha256: string;
   method: 'drawn' | 'typed';
-  /** How the identity was re-confirmed, e.g. "one-time code (in-app)". */
-  identityCheck: string;
-  /** Seq of the audit entry that recorded it, when known. */
-  auditSeq?: number;
+  imageSha256: string;
+  documentSha256: string;
+  /** Seq and hash of the audit entry that recorded it. */
+  auditSeq: number;
+  auditHash: string;
+  /** How the identity was re-confirmed, e.g. "one-time code (in-app)"; printed when given. */
+  identityCheck?: string;
 }
 
 /** Certificate of completion: rendered as the PDF's last page and kept as JSON (`completionCertificateJson`). */
 export interface CompletionCertificate {
-  caseNumber: string;
   agreementId: string;
-  agreementTitle: string;
+  title: string;
+  caseNumber: string;
+  /** Organisation name as printed. */
+  organisation: string;
   lockSeq: number;
   documentSha256: string;
-  organisation: { name: string; nameEn: string };
-  events: SigningEvent[];
-  hashes: {
-    /** Hash over the drafting history (e.g. the Yjs update log) at lock time. */
-    draftingHistory: string;
-    hearingRecord: string | null;
-    recordings: { name: string; sha256: string }[];
-    /** Audit chain of the case at sealing: last seq and its hash. */
-    auditChainHead: { seq: number; hash: string };
-  };
-  /** When the certificate was made (sealing time). */
+  signingEvents: SigningEvent[];
+  /** Hash over the drafting history (e.g. the pad's update log) at lock time. */
+  draftingHistorySha256: string;
+  hearingRecordSha256: string | null;
+  recordings: { id: string; sha256: string; name?: string }[];
+  /** Audit chain of the case at sealing: last seq and its hash. */
+  auditChainHead: { seq: number; hash: string };
+  /** Hash of a signed signature manifest, when the caller keeps one. */
+  manifestSha256?: string;
   sealedAt: string;
-  language: DocLanguage;
+  /** Language of the page's labels (default zh-Hans). */
+  language?: DocLanguage;
 }
