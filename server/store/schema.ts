@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { SigningTables } from './m005-signing.js';
 
 /**
  * Table types. Portable between SQLite and PostgreSQL: ids and timestamps are text (ISO-8601 UTC),
@@ -45,7 +46,8 @@ export interface HearingChatTable {
   from_name: string; recipient: string; text: string; at: string;
 }
 
-export interface Database {
+/** Tables of later migrations are declared next to their migration and joined in here. */
+export interface Database extends SigningTables {
   organisations: OrganisationsTable;
   staff: StaffTable;
   cases: CasesTable;

@@ -1,0 +1,147 @@
+import { Router, type Request } from 'express';
+import {
+  ConfirmationRequestBody, RequestOtpBody, SignBody, SignerSetBody, type SigningStatusView,
+} from '../../../signaling/protocol/signing.js';
+import { AppError, NotFoundError, PermissionDeniedError, ValidationError } from '../../lib/errors.js';
+import type { Principal } from '../../auth/permissions.js';
+import type { SigningService } from '../../signing/service.js';
+import type { CourtService } from '../../court/service.js';
+import { caseFor, clientIp, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
+import { parse } from '../validate.js';
+
+// The signing and court services join the HTTP layer's dependencies (built in server/wiring.ts).
+declare module '../context.js' {
+  interface HttpDeps {
+    signing: SigningService;
+    court: CourtService;
+  }
+}
+
+export const idParam = (req: Request, name: string): string => {
+  const v = req.params[name];
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
+  return v;
+};
+
+/**
+ * Staff session or participant session: the ceremony serves both (parties through their link, the mediator and the
+ * arbitrator from the console or their own link).
+ */
+export async function anyPrincipal(req: Request, deps: HttpDeps): Promise<Principal> {
+  try {
+    return (await staffFrom(req, deps)).principal;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'TOKEN_EXPIRED') throw err;
+    return (await participantFrom(req, deps)).principal;
+  }
+}
+
+/** A participant sees only the case of their link; staff as the permission table says. */
+export async function caseAccess(deps: HttpDeps, p: Principal, caseId: string, action: 'case.read' | 'case.transition'): Promise<void> {
+  if (p.kind === 'participant') {
+    if (p.caseId !== caseId) throw new NotFoundError('case');
+    if (action !== 'case.read' && p.role !== 'applicant' && p.role !== 'respondent') throw new PermissionDeniedError('not allowed for this role');
+    return;
+  }
+  await caseFor(deps, p, caseId, action);
+}
+
+const isStaffReviewer = (p: Principal) => p.kind === 'staff' && p.role !== 'arbitrator';
+
+export function signingRouter(deps: HttpDeps): Router {
+  const r = Router();
+  const { signing, court } = deps;
+
+  const statusFor = async (agreementId: string, p: Principal): Promise<SigningStatusView> => {
+    const view = await signing.status(agreementId, p, { staffDetail: isStaffReviewer(p) });
+    return { ...view, confirmation: await court.latestFor(view.caseId) };
+  };
+  /** Loads the agreement and checks the caller may see its case. */
+  const agreementFor = async (req: Request, p: Principal, action: 'case.read' | 'case.transition' = 'case.read') => {
+    const a = await signing.agreement(idParam(req, 'agreementId'));
+    await caseAccess(deps, p, a.caseId, action);
+    return a;
+  };
+
+  r.get('/cases/:caseId', route(async (req, res) => {
+    const p = await anyPrincipal(req, deps);
+    const caseId = idParam(req, 'caseId');
+    await caseAccess(deps, p, caseId, 'case.read');
+    const rows = await signing.agreementsForCase(caseId);
+    res.json({ agreements: await Promise.all(rows.map((a) => statusFor(a.id, p))), confirmation: await court.latestFor(caseId) });
+  }));
+
+  /** A party's own case (from the participant session: the signing page knows no case id). */
+  r.get('/mine', route(async (req, res) => {
+    const { principal } = await participantFrom(req, deps);
+    if (principal.kind !== 'participant') throw new NotFoundError('case');
+    const rows = await signing.agreementsForCase(principal.caseId);
+    res.json({
+      caseId: principal.caseId, agreements: await Promise.all(rows.map((a) => statusFor(a.id, principal))),
+      confirmation: await court.latestFor(principal.caseId),
+    });
+  }));
+
+  r.get('/agreements/:agreementId', route(async (req, res) => {
+    const p = await anyPrincipal(req, deps);
+    const a = await agreementFor(req, p);
+    res.json(await statusFor(a.id, p));
+  }));
+
+  r.post('/agreements/:agreementId/otp', route(async (req, res) => {
+    const p = await anyPrincipal(req, deps);
+    const a = await agreementFor(req, p);
+    const body = parse(RequestOtpBody, req.body);
+    res.status(201).json(await signing.requestOtp(a.id, p, body));
+  }));
+
+  r.post('/agreements/:agreementId/sign', route(async (req, res) => {
+    const p = await anyPrincipal(req, deps);
+    const a = await agreementFor(req, p);
+    const body = parse(SignBody, req.body);
+    const result = await signing.sign(a.id, p, body, { ip: clientIp(req), userAgent: String(req.headers['user-agent'] ?? '') });
+    res.status(201).json({ ...result, status: { ...result.status, confirmation: await court.latestFor(a.caseId) } });
+  }));
+
+  r.post('/agreements/:agreementId/signers', route(async (req, res) => {
+    const { principal, actor } = await staffFrom(req, deps);
+    const a = await agreementFor(req, principal, 'case.transition');
+    const body = parse(SignerSetBody, req.body);
+    await signing.setSignerSet(a.id, `staff:${actor.id}`, body);
+    res.json(await statusFor(a.id, principal));
+  }));
+
+  r.post('/agreements/:agreementId/seal', route(async (req, res) => {
+    const { principal } = await staffFrom(req, deps);
+    const a = await agreementFor(req, principal, 'case.transition');
+    await signing.retrySeal(a.id);
+    res.json(await statusFor(a.id, principal));
+  }));
+
+  /** A party (through their link) or the mediator asks the court to confirm the effective agreement. */
+  r.post('/cases/:caseId/confirmation', route(async (req, res) => {
+    const p = await anyPrincipal(req, deps);
+    const caseId = idParam(req, 'caseId');
+    await caseAccess(deps, p, caseId, 'case.transition');
+    const body = parse(ConfirmationRequestBody, req.body);
+    const who = p.kind === 'participant'
+      ? { actor: `participant:${p.participantId}`, role: p.role as 'applicant' | 'respondent' }
+      : { actor: `staff:${p.staffId}`, role: p.role as 'mediator' | 'org_admin' };
+    if (p.kind === 'staff' && p.role !== 'mediator' && p.role !== 'org_admin') throw new PermissionDeniedError('only a party or the mediator can ask for confirmation');
+    res.status(201).json(await court.request(caseId, who, body.note));
+  }));
+
+  /** The PDF itself, for an <iframe> or a download: the URL's signature (from a view above) is the permission. */
+  r.get('/documents/:file', route(async (req, res) => {
+    const m = /^([A-Za-z0-9_-]{1,64})\.pdf$/.exec(String(req.params.file ?? ''));
+    if (!m?.[1]) throw new NotFoundError('document');
+    signing.files.checkViewToken(m[1], req.query.exp as string | undefined, req.query.sig as string | undefined);
+    const { doc, bytes } = await signing.files.bytes(m[1]);
+    res.removeHeader('Content-Security-Policy');
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Content-Disposition', `inline; filename="${doc.kind}-${doc.id}.pdf"`);
+    res.setHeader('X-Content-SHA256', doc.sha256);
+    res.type('application/pdf').send(bytes);
+  }));
+  return r;
+}

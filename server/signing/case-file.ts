@@ -1,0 +1,66 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { AuditLog } from '../cases/audit.js';
+import { chatHash } from '../cases/hearing-room.js';
+import type { HearingRecordItem, IdentityCheckResult, RecordingListItem } from '../../signaling/protocol/signing.js';
+import { sha256Hex } from './documents.js';
+
+/**
+ * What the certificate of completion and the court's package say about the rest of the case file: the drafting
+ * history, the hearing record, recordings, identity checks, the audit chain head. Read-only views over other layers' tables.
+ */
+
+/** Hash of the drafting history: the audit entries of the agreement (created, edited, locked, unlocked...) in order. */
+export async function draftingHistoryHash(audit: AuditLog, caseId: string, agreementId: string): Promise<string> {
+  const entries = await audit.entries(caseId);
+  const mine = entries.filter((e) => e.action.startsWith('agreement.') && (e.data as { agreementId?: string } | null)?.agreementId === agreementId);
+  return sha256Hex(JSON.stringify(mine.map((e) => [e.seq, e.action, e.hash])));
+}
+
+export async function hearingRecord(db: Kysely<Database>, caseId: string): Promise<HearingRecordItem[]> {
+  const hearings = await db.selectFrom('hearings').select(['id', 'starts_at', 'status']).where('case_id', '=', caseId).orderBy('starts_at').execute();
+  const out: HearingRecordItem[] = [];
+  for (const h of hearings) {
+    const chat = await db.selectFrom('hearing_chat').selectAll().where('hearing_id', '=', h.id).orderBy('at').orderBy('id').execute();
+    // Only hashes: caucus messages are compromise facts and stay private; the hash still pins the record.
+    const hashes = chat.map((m) =>
+      chatHash({
+        id: m.id, caseId: m.case_id, hearingId: m.hearing_id, roomId: m.room_id, inCaucus: Number(m.in_caucus) === 1, fromId: m.from_participant_id,
+        fromName: m.from_name, to: m.recipient as 'all' | 'mediator', text: m.text, at: m.at,
+      }),
+    );
+    out.push({ hearingId: h.id, startsAt: h.starts_at, status: h.status, chatMessages: chat.length, chatSha256: sha256Hex(JSON.stringify(hashes)) });
+  }
+  return out;
+}
+
+export const hearingRecordHash = (items: HearingRecordItem[]): string => sha256Hex(JSON.stringify(items));
+
+/**
+ * Recordings of the case, when the recordings layer (issue 6) has stored any: read defensively, since that table may not
+ * exist yet or name its columns differently; an empty list is the honest answer then.
+ */
+export async function recordings(db: Kysely<Database>, caseId: string): Promise<RecordingListItem[]> {
+  try {
+    const r = await sql<Record<string, unknown>>`select * from recordings where case_id = ${caseId}`.execute(db);
+    return r.rows.map((x) => ({
+      id: String(x.id ?? ''), hearingId: String(x.hearing_id ?? ''), startedAt: (x.started_at as string | null) ?? null,
+      sha256: String(x.sha256 ?? x.hash ?? ''), bytes: x.size === undefined && x.bytes === undefined ? null : Number(x.size ?? x.bytes),
+    }));
+  } catch {
+    return [];
+  }
+}
+
+export async function identityChecks(db: Kysely<Database>, audit: AuditLog, caseId: string): Promise<IdentityCheckResult[]> {
+  const entries = await audit.entries(caseId, db);
+  return entries
+    .filter((e) => e.action === 'identity.verified' || e.action === 'identity.failed' || e.action === 'signature.signed')
+    .map((e) => {
+      const d = (e.data ?? {}) as { role?: string; participantId?: string; method?: string; otpId?: string };
+      return {
+        role: d.role ?? '', participantId: d.participantId ?? null, ok: e.action !== 'identity.failed', at: e.at,
+        method: e.action === 'signature.signed' ? 'link_session+one_time_code' : `link+${d.method ?? 'party'}`,
+      };
+    });
+}
