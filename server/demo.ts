@@ -30,6 +30,8 @@ export interface DemoCase {
   caseId: string;
   caseNumber: string;
   hearingId: string;
+  /** The drafting pad's demo agreement: the zh-Hans labour template with its fields filled, ready to lock and sign. */
+  agreementId: string;
   links: Record<'mediator' | 'applicant' | 'respondent' | 'arbitrator' | 'clerk' | 'court', string>;
   identities: { applicant: { name: string; idNumber: string }; respondent: { name: string; idNumber: string } };
   staff: Record<DemoStaffKey, { username: string; password: string; displayName: string }>;
@@ -90,11 +92,21 @@ export async function createDemoCase(s: Services, baseUrl: string): Promise<Demo
     });
     links[p.role as keyof DemoCase['links']] = `${baseUrl}/join#${token}`;
   }
+  const mediatorView = await s.roster.getStaff(staff.mediator.id);
+  const payBy = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+  const agreement = await s.agreements.create(
+    { author: `staff:${mediatorView.id}`, name: mediatorView.displayName, role: 'mediator', subject: { kind: 'staff', role: 'mediator' } },
+    c.id,
+    {
+      kind: 'final', language: 'zh-Hans', template: 'labour',
+      fields: { amount: '36800.00', currency: 'CNY', paymentDate: payBy, paymentMethod: 'bank_transfer', wagePeriod: '2026年7月至9月' },
+    },
+  );
   const logins = Object.fromEntries(
     STAFF.map((st) => [st.key, { username: st.username, password: DEMO_PASSWORD, displayName: st.displayName }]),
   ) as DemoCase['staff'];
   return {
-    caseId: c.id, caseNumber: c.number, hearingId: hearing.id, links,
+    caseId: c.id, caseNumber: c.number, hearingId: hearing.id, agreementId: agreement.id, links,
     identities: {
       applicant: { name: DEMO_PARTIES.applicant.name, idNumber: DEMO_PARTIES.applicant.idNumber },
       respondent: { name: DEMO_PARTIES.respondent.name, idNumber: DEMO_PARTIES.respondent.idNumber },

@@ -23,10 +23,14 @@ import { HearingRoomStore } from './cases/hearing-room.js';
 import { HearingRegistry } from './hearings/index.js';
 import type { MediaEngine } from './media/engine.js';
 import { createHearingGateway, type HearingGateway } from '../signaling/gateway/index.js';
+import { AgreementService } from './pad/agreements.js';
+import { createPadNamespace } from '../signaling/pad/index.js';
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
   links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
+  /** The drafting pad's agreements (issue 4). */
+  agreements: AgreementService;
 }
 
 /** Longest link lifetime the config allows (90 days) plus a day: a rotated-out key must keep verifying its links. */
@@ -59,7 +63,8 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const keyring = await KeyRing.open(new SqlKeyStore(store.db), { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS });
   const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
   const hearingRoom = new HearingRoomStore(store.db, audit);
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom };
+  const agreements = new AgreementService(store.db, audit, cases, roster, { log });
+  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements };
 }
 
 export interface RunningServer {
@@ -152,6 +157,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Read at each handshake: the listen address (and so the default origin) is known only after listen.
     allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
   });
+  // The drafting pad: namespace /pad on the same socket.io server, same origins and tokens.
+  const pad = createPadNamespace({
+    io: gateway.io as unknown as import('socket.io').Server, agreements: services.agreements, deps: services, log: services.log,
+    allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -172,7 +182,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         clearInterval(rotation);
         server.closeAllConnections();
         // The gateway first (no new joins), then the live hearings (their routers), then the engine under them.
+        await pad.close();
         await gateway.close();
+        // Pad documents: edit summaries and snapshots stored before the store closes.
+        await services.agreements.close();
         await liveHearings.close();
         await mediaEngine.close();
         // Already closed by the gateway (socket.io closes the server it is attached to); harmless, kept for clarity.

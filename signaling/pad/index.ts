@@ -1,0 +1,197 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import * as Y from 'yjs';
+import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import { z } from 'zod';
+import {
+  PAD_NAMESPACE, PadRequests, type PadAck, type PadClientToServerEvents, type PadRequestName, type PadRequestPayload, type PadResponses,
+  type PadServerToClientEvents, type PadUser,
+} from '../protocol/pad.js';
+import { PROTOCOL_VERSION } from '../protocol/errors.js';
+import { AppError, PermissionDeniedError, ValidationError } from '../../server/lib/errors.js';
+import type { Logger } from '../../server/lib/logger.js';
+import { padAccess, roleColour } from '../../server/pad/access.js';
+import type { AgreementService } from '../../server/pad/agreements.js';
+import { rewriteAwareness } from '../../server/pad/awareness.js';
+import type { PadDoc } from '../../server/pad/doc.js';
+import { padPrincipal, requireCaseReader, type PrincipalDeps, type ResolvedPrincipal } from '../../server/pad/principal.js';
+import { failure, safeAck } from '../gateway/dispatch.js';
+import { SocketGuard, payloadBytes, type RateLimitOptions } from '../gateway/guard.js';
+import { handshakeError, originAllowed } from '../gateway/handshake.js';
+
+interface PadSocketData {
+  principal: ResolvedPrincipal;
+  agreementId: string;
+}
+type PadSocket = Socket<PadClientToServerEvents, PadServerToClientEvents, Record<string, never>, PadSocketData>;
+
+export interface PadNamespaceOptions {
+  io: Server;
+  agreements: AgreementService;
+  deps: PrincipalDeps;
+  allowedOrigins: () => readonly string[];
+  log: Logger;
+  rateLimit?: RateLimitOptions;
+}
+
+/** Typing sends at most one update in flight per client (batched), plus cursor moves: a little above the hearing's. */
+export const PAD_RATE_LIMIT: RateLimitOptions = { perSecond: 40, burst: 80, abuseBurst: 120, abusePerSecond: 4 };
+
+const Auth = z.object({ token: z.string(), protocol: z.number(), agreementId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+const MAX_FRAME = 64 * 1024;
+const u8 = (b: Uint8Array | ArrayBuffer): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b));
+
+/**
+ * The drafting pad's socket.io namespace `/pad`, on the hearing gateway's server. The handshake reuses the hearing
+ * gateway's origin check and error shape and the HTTP API's token checks: a staff session or a participant session,
+ * and an agreement of a case the token may read (another case's agreement: NOT_FOUND, nothing is sent). Each message
+ * passes a per-socket rate limit, must be a known request with an acknowledgement, and is validated before use.
+ */
+export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promise<void> } {
+  const { agreements, log } = opts;
+  const nsp = opts.io.of(PAD_NAMESPACE) as unknown as Namespace<PadClientToServerEvents, PadServerToClientEvents, Record<string, never>, PadSocketData>;
+
+  nsp.use((socket, next) => {
+    (async () => {
+      if (!originAllowed(socket.handshake.headers, opts.allowedOrigins())) throw new PermissionDeniedError('connections from this origin are not allowed');
+      const auth = Auth.safeParse(socket.handshake.auth);
+      if (!auth.success) throw new ValidationError('auth must be { token, protocol, agreementId }');
+      if (auth.data.protocol !== PROTOCOL_VERSION) throw new ValidationError(`this server speaks protocol ${PROTOCOL_VERSION}; reload the page`);
+      const principal = await padPrincipal(opts.deps, auth.data.token);
+      const row = await agreements.row(auth.data.agreementId);
+      await requireCaseReader(opts.deps, principal.principal, row.case_id);
+      socket.data.principal = principal;
+      socket.data.agreementId = row.id;
+    })().then(() => next(), (err) => next(handshakeError(err)));
+  });
+
+  nsp.on('connection', (socket: PadSocket) => {
+    void connect(socket).catch((err) => {
+      log.warn({ err }, 'pad connection failed');
+      socket.disconnect(true);
+    });
+  });
+
+  async function connect(socket: PadSocket): Promise<void> {
+    const { principal: p, agreementId } = socket.data;
+    const pad = await agreements.live.attach(agreementId);
+    if (!socket.connected) {
+      agreements.live.detach(pad);
+      return;
+    }
+    const user: PadUser = { author: p.author, name: p.name, role: p.role as PadUser['role'], color: roleColour(p.role) };
+    const clientIds = new Set<number>();
+    const guard = new SocketGuard(opts.rateLimit ?? PAD_RATE_LIMIT);
+    await socket.join(agreementId);
+
+    socket.use((packet, next) => {
+      const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (r: unknown) => void) : undefined;
+      const verdict = guard.admit();
+      if (verdict === 'abusive') {
+        log.warn({ socketId: socket.id, author: p.author }, 'disconnecting a flooding pad socket');
+        socket.disconnect(true);
+        return;
+      }
+      if (verdict === 'limited') {
+        if (ack) safeAck(ack, failure('RATE_LIMITED', 'too many messages; slow down'));
+        return;
+      }
+      const name = packet[0];
+      if (typeof name !== 'string' || !Object.hasOwn(PadRequests, name)) {
+        if (ack) safeAck(ack, failure('VALIDATION_FAILED', 'unknown request'));
+        return;
+      }
+      if (!ack) return;
+      next();
+    });
+
+    const handlers: { [N in PadRequestName]: (payload: PadRequestPayload<N>) => Promise<PadResponses[N]> } = {
+      'pad.sync': async ({ stateVector }) => {
+        let sv: Uint8Array;
+        try {
+          sv = u8(stateVector);
+          Y.decodeStateVector(sv);
+        } catch {
+          throw new ValidationError('malformed state vector');
+        }
+        const s = await agreements.syncState(pad, sv);
+        return { ...s, agreement: await agreements.info(pad.row), access: padAccess(p.subject, pad.row), self: user };
+      },
+      'pad.update': async ({ update }) => {
+        const applied = await agreements.live.submit(pad, p, u8(update), (row) => padAccess(p.subject, row));
+        if (applied.update) socket.to(agreementId).emit('pad.update', { update: applied.update, author: p.author, clientIds: applied.newClients });
+        if (applied.newClients.length > 0) {
+          nsp.to(agreementId).emit('pad.authors', Object.fromEntries(applied.newClients.map((c) => [String(c), { author: p.author, name: p.name, role: p.role }])));
+        }
+        return { saved: true, seq: applied.seq };
+      },
+      'pad.awareness': async ({ update }) => {
+        const r = rewriteAwareness(u8(update), user, (c) => {
+          const owner = pad.ownerOf(c);
+          return owner === undefined || owner === p.author;
+        });
+        for (const c of r.clientIds) clientIds.add(c);
+        applyAwarenessUpdate(pad.awareness, r.update, socket.id);
+        socket.to(agreementId).emit('pad.awareness', { update: r.update });
+        return null;
+      },
+    };
+
+    for (const name of Object.keys(PadRequests) as PadRequestName[]) {
+      (socket.on as unknown as (e: string, fn: (...args: unknown[]) => void) => void)(name, (...args) => {
+        void handle(name, args);
+      });
+    }
+
+    async function handle<N extends PadRequestName>(name: N, args: unknown[]): Promise<void> {
+      const ack = args[args.length - 1] as (r: PadAck<unknown>) => void;
+      try {
+        if (args.length !== 2) return safeAck(ack, failure('VALIDATION_FAILED', 'send exactly one payload and an acknowledgement callback'));
+        if (payloadBytes(args[0], MAX_FRAME) > MAX_FRAME) return safeAck(ack, failure('PAYLOAD_TOO_LARGE', 'message too large'));
+        const parsed = PadRequests[name].safeParse(args[0]);
+        if (!parsed.success) {
+          const tooBig = parsed.error.issues.some((i) => i.message.startsWith('binary data of at most'));
+          const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String), message: i.message }));
+          return safeAck(ack, failure(tooBig ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', `invalid ${name} payload`, { issues }));
+        }
+        const data = await handlers[name](parsed.data as PadRequestPayload<N>);
+        safeAck(ack, { ok: true, data });
+      } catch (err) {
+        if (err instanceof AppError) safeAck(ack, failure(err.code, err.message, err.details));
+        else {
+          log.error({ err, event: name, author: p.author }, 'pad request failed');
+          safeAck(ack, failure('INTERNAL', 'internal error'));
+        }
+      }
+    }
+
+    socket.on('disconnect', () => {
+      if (clientIds.size > 0) {
+        const ids = [...clientIds].filter((c) => pad.awareness.states.has(c));
+        removeAwarenessStates(pad.awareness, ids, 'disconnect');
+        if (ids.length > 0) nsp.to(agreementId).emit('pad.awareness', { update: encodeAwarenessUpdate(pad.awareness, ids) });
+      }
+      agreements.live.detach(pad);
+    });
+  }
+
+  // Lock, unlock, fields, clerk permission: everyone on that agreement hears the new state with their own access.
+  const offState = agreements.onState((agreementId) => {
+    void (async () => {
+      const row = await agreements.row(agreementId);
+      const info = await agreements.info(row);
+      for (const s of nsp.sockets.values()) {
+        const sock = s as PadSocket;
+        if (sock.data.agreementId === agreementId) sock.emit('pad.state', { agreement: info, access: padAccess(sock.data.principal.subject, row) });
+      }
+    })().catch((err) => log.warn({ err, agreementId }, 'could not send pad state'));
+  });
+  // A document that had to be reloaded: its clients reconnect and sync again (their unsaved updates are still pending).
+  agreements.live.onReset((agreementId) => nsp.in(agreementId).disconnectSockets(true));
+
+  return {
+    async close() {
+      offState();
+      nsp.disconnectSockets(true);
+    },
+  };
+}
