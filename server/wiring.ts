@@ -22,6 +22,7 @@ import type { HttpDeps } from './http/context.js';
 import { HearingRoomStore } from './cases/hearing-room.js';
 import { HearingRegistry } from './hearings/index.js';
 import type { MediaEngine } from './media/engine.js';
+import { createRecordings, type Recordings } from './recordings/index.js';
 import { createHearingGateway, type HearingGateway } from '../signaling/gateway/index.js';
 import { AgreementService } from './pad/agreements.js';
 import { createPadNamespace } from '../signaling/pad/index.js';
@@ -29,6 +30,8 @@ import { createPadNamespace } from '../signaling/pad/index.js';
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
   links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
+  /** Recordings, transcripts and the hearing record (issue 6). */
+  recordings: Recordings;
   /** The drafting pad's agreements (issue 4). */
   agreements: AgreementService;
 }
@@ -63,8 +66,9 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const keyring = await KeyRing.open(new SqlKeyStore(store.db), { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS });
   const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
   const hearingRoom = new HearingRoomStore(store.db, audit);
+  const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
   const agreements = new AgreementService(store.db, audit, cases, roster, { log });
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements };
+  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, recordings };
 }
 
 export interface RunningServer {
@@ -149,6 +153,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const liveHearings = new HearingRegistry({
     hearings: services.hearings, cases: services.cases, engine: mediaEngine, log: services.log,
     services: { audit: services.audit, records: services.hearingRoom, links: services.links, roster: services.roster },
+    recording: services.recordings.service,
     ...(opts.hearingGraceMs !== undefined ? { graceMs: opts.hearingGraceMs } : {}),
   });
   const gateway = createHearingGateway({
@@ -190,6 +195,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         await mediaEngine.close();
         // Already closed by the gateway (socket.io closes the server it is attached to); harmless, kept for clarity.
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        // Composition and transcription in progress finish before the store goes.
+        await services.recordings.jobs.idle().catch(() => undefined);
         await services.store.close();
       })();
       return closing;

@@ -10,6 +10,7 @@ import { authRouter } from './routes/auth.js';
 import { casesRouter } from './routes/cases.js';
 import { joinRouter } from './routes/join.js';
 import { metaRouter } from './routes/meta.js';
+import { recordingsRouter } from './routes/recordings.js';
 import { agreementsRouter, type AgreementDeps } from './routes/agreements.js';
 
 export interface AppOptions {
@@ -77,6 +78,7 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
   api.use('/cases', casesRouter(deps));
   api.use(metaRouter(deps));
   api.use(joinRouter(deps));
+  if (deps.recordings) api.use(recordingsRouter(deps, deps.recordings));
   if ('agreements' in deps) api.use(agreementsRouter(deps as AgreementDeps));
   api.use(notFoundHandler);
   app.use('/api', api);

@@ -10,6 +10,7 @@ import type { Roster } from '../cases/roster.js';
 import { assertCan, can, type CaseAction, type Principal } from '../auth/permissions.js';
 import { participantPrincipal, type ParticipantClaims, type TokenService } from '../auth/tokens.js';
 import type { Metrics } from './metrics.js';
+import type { RecordingsApi } from './routes/recordings.js';
 
 /** Everything the HTTP layer calls, passed in explicitly by the wiring. */
 export interface HttpDeps {
@@ -25,6 +26,8 @@ export interface HttpDeps {
   metrics: Metrics;
   /** Where links point: the configured public URL or the address the server actually listens on. */
   baseUrl: () => string;
+  /** Recordings, transcripts and the hearing record (issue 6); absent in tools that do not serve them. */
+  recordings?: RecordingsApi;
 }
 
 export type Handler = (req: Request, res: Response) => Promise<void> | void;

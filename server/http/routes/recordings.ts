@@ -1,0 +1,149 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
+import { can } from '../../auth/permissions.js';
+import type { RecordingCaseFile, Reader } from '../../recordings/casefile.js';
+import type { RecordingJobs } from '../../recordings/jobs.js';
+import type { RecordingService } from '../../recordings/service.js';
+import { participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
+import { parse } from '../validate.js';
+
+export interface RecordingsApi {
+  service: RecordingService;
+  casefile: RecordingCaseFile;
+  jobs: RecordingJobs;
+}
+
+const id = (req: Request, name: string): string => {
+  const v = req.params[name];
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
+  return v;
+};
+
+const SaveRecordBody = z.strictObject({
+  lines: z.array(z.strictObject({ text: z.string().max(4000), atMs: z.number().int().min(0).max(86_400_000).optional() })).max(2000),
+  submit: z.boolean().optional(),
+});
+
+/** Staff who may write the hearing record: the clerk keeps it; the mediator and the organisation admin may too. */
+const RECORD_WRITERS = new Set(['clerk', 'mediator', 'org_admin']);
+
+/**
+ * Recordings, transcripts and the hearing record in the case file. Staff who may read the case see everything
+ * (private caucus recordings too); a party of the case (participant session) sees the non-private recordings and the
+ * record, and signs the record off. Anybody else gets 404 (ids of other cases reveal nothing); no token, 401.
+ * Every read of a recording or transcript is audited.
+ */
+export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
+  const r = Router();
+  const { casefile, jobs, service } = api;
+
+  async function reader(req: Request, caseId: string): Promise<Reader & { staff: boolean; staffRole?: string }> {
+    const h = req.headers.authorization;
+    if (!h || !h.startsWith('Bearer ')) throw new UnauthenticatedError('sign in first (Authorization: Bearer <token>)');
+    let staff: Awaited<ReturnType<typeof staffFrom>> | undefined;
+    try {
+      staff = await staffFrom(req, deps);
+    } catch {
+      staff = undefined;
+    }
+    const access = await deps.cases.access(caseId).catch(() => null);
+    if (staff) {
+      if (!access || !can(staff.principal, 'case.read', access)) throw new NotFoundError('case');
+      return { actor: `staff:${staff.actor.id}`, includePrivate: true, staff: true, staffRole: staff.actor.role };
+    }
+    const { claims } = await participantFrom(req, deps).catch(() => {
+      throw new UnauthenticatedError('the session is not valid');
+    });
+    if (!access || claims.case !== caseId) throw new NotFoundError('case');
+    const row = (await deps.hearings.participants([claims.hearing])).find((p) => p.id === claims.sub);
+    return { actor: `participant:${claims.sub}`, includePrivate: false, participantId: claims.sub, name: row?.display_name ?? '', role: claims.role, staff: false };
+  }
+
+  r.get('/cases/:caseId/recordings', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    const list = await casefile.list(caseId, rd);
+    await casefile.audited(caseId, rd, 'recording.listed', { recordings: list.length });
+    res.json({ recordings: list });
+  }));
+
+  r.get('/cases/:caseId/recordings/verify', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    if (!rd.staff) throw new PermissionDeniedError('staff only');
+    res.json(await service.verifyFiles(caseId));
+  }));
+
+  r.get('/cases/:caseId/recordings/:recordingId/files/:fileId', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    const f = await casefile.file(caseId, id(req, 'fileId'), rd);
+    if (f.row.recording_id !== id(req, 'recordingId')) throw new NotFoundError('file');
+    // One audit entry per reading, not per range request of a seeking player.
+    const range = req.headers.range;
+    if (!range || /^bytes=0-/.test(range)) {
+      await casefile.audited(caseId, rd, req.query.download === '1' ? 'recording.downloaded' : 'recording.played', { recordingId: f.row.recording_id, fileId: f.row.id, sha256: f.row.sha256 });
+    }
+    res.setHeader('Cache-Control', 'private, no-store');
+    if (req.query.download === '1') res.attachment(f.name);
+    res.setHeader('X-Content-SHA256', f.row.sha256);
+    await new Promise<void>((resolve, reject) => res.sendFile(f.abs, { headers: { 'Content-Type': 'video/webm' } }, (err) => (err && !res.headersSent ? reject(err) : resolve())));
+  }));
+
+  r.get('/cases/:caseId/recordings/:recordingId/timeline', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    res.json({ events: await casefile.timeline(caseId, id(req, 'recordingId'), rd) });
+  }));
+
+  r.get('/cases/:caseId/recordings/:recordingId/transcript', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    const t = await casefile.transcript(caseId, id(req, 'recordingId'));
+    await casefile.audited(caseId, rd, 'transcript.read', { recordingId: id(req, 'recordingId') });
+    res.json(t);
+  }));
+
+  r.get('/cases/:caseId/recordings/:recordingId/transcript.vtt', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    const vtt = await casefile.webVtt(caseId, id(req, 'recordingId'));
+    await casefile.audited(caseId, rd, 'transcript.exported', { recordingId: id(req, 'recordingId'), format: 'webvtt' });
+    res.type('text/vtt').setHeader('Cache-Control', 'private, no-store');
+    res.send(vtt);
+  }));
+
+  r.post('/cases/:caseId/recordings/:recordingId/jobs', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    if (!rd.staff || !RECORD_WRITERS.has(rd.staffRole ?? '')) throw new PermissionDeniedError('only the clerk or mediator may run recording jobs');
+    const rec = await casefile.recordingOf(caseId, id(req, 'recordingId'));
+    if (rec.status !== 'stopped') throw new ValidationError('the recording has not stopped yet');
+    void jobs.enqueue(rec.id);
+    res.status(202).json({ queued: true });
+  }));
+
+  r.get('/cases/:caseId/hearings/:hearingId/record', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    await reader(req, caseId);
+    res.json({ record: await casefile.record(caseId, id(req, 'hearingId')) });
+  }));
+
+  r.put('/cases/:caseId/hearings/:hearingId/record', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    if (!rd.staff || !RECORD_WRITERS.has(rd.staffRole ?? '')) throw new PermissionDeniedError('only the clerk (or mediator) writes the hearing record');
+    const body = parse(SaveRecordBody, req.body);
+    res.json({ record: await casefile.saveRecord(caseId, id(req, 'hearingId'), { lines: body.lines }, rd.actor, body.submit === true) });
+  }));
+
+  r.post('/cases/:caseId/hearings/:hearingId/record/signoff', route(async (req, res) => {
+    const caseId = id(req, 'caseId');
+    const rd = await reader(req, caseId);
+    if (rd.staff) throw new PermissionDeniedError('parties sign off the record with their own hearing session');
+    res.json({ record: await casefile.signoff(caseId, id(req, 'hearingId'), req.body, rd) });
+  }));
+
+  return r;
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../cases/audit.js';
+import type { RecordingsConfig } from '../config/recordings.js';
+import type { Logger } from '../lib/logger.js';
+import type { Database } from '../store/schema.js';
+import { RecordingCaseFile } from './casefile.js';
+import { RecordingJobs } from './jobs.js';
+import { RecordingService } from './service.js';
+
+export { RecordingService } from './service.js';
+export { RecordingCaseFile, type Reader } from './casefile.js';
+export { RecordingJobs } from './jobs.js';
+
+export interface Recordings {
+  service: RecordingService;
+  casefile: RecordingCaseFile;
+  jobs: RecordingJobs;
+}
+
+/** The recordings of the case file, wired: a stopped recording is composed and transcribed in the background. */
+export function createRecordings(o: { db: Kysely<Database>; audit: AuditLog; config: RecordingsConfig; log: Logger }): Recordings {
+  const service = new RecordingService(o);
+  const jobs = new RecordingJobs(service);
+  service.afterStop.push((id) => void jobs.enqueue(id));
+  return { service, casefile: new RecordingCaseFile(service), jobs };
+}
