@@ -17,6 +17,7 @@ import { Roster } from './cases/roster.js';
 import { KeyRing } from './auth/keyring.js';
 import { TokenService } from './auth/tokens.js';
 import { createApp } from './http/app.js';
+import { DocumentService } from './documents/index.js';
 import { Metrics } from './http/metrics.js';
 import type { HttpDeps } from './http/context.js';
 import { HearingRoomStore } from './cases/hearing-room.js';
@@ -30,6 +31,8 @@ import { createPadNamespace } from '../signaling/pad/index.js';
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
   links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
+  /** Documents (issue 5): organisation certificates and keys, PDF verification against our organisations' CAs. */
+  documents: DocumentService;
   /** Recordings, transcripts and the hearing record (issue 6). */
   recordings: Recordings;
   /** The drafting pad's agreements (issue 4). */
@@ -68,7 +71,8 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const hearingRoom = new HearingRoomStore(store.db, audit);
   const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
   const agreements = new AgreementService(store.db, audit, cases, roster, { log });
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, recordings };
+  const documentService = new DocumentService(store.db, resolveSecret(config));
+  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, recordings, documents: documentService };
 }
 
 export interface RunningServer {

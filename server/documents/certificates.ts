@@ -81,6 +81,19 @@ interface IssueOptions {
   ca: boolean;
 }
 
+/**
+ * Attributes of a certificate parsed by forge hold UTF8String values as raw UTF-8 bytes, and forge would encode them
+ * once more when writing; decode them so the issuer name written is byte-identical to the CA's subject. Only for
+ * certificates read back from PEM (`issue` is always given one).
+ */
+function reencodable(attrs: forge.pki.CertificateField[]): Attr[] {
+  return attrs.map((a) => ({
+    type: a.type as string,
+    value: (a.valueTagClass as unknown as number) === UTF8 ? forge.util.decodeUtf8(a.value as string) : (a.value as string),
+    valueTagClass: a.valueTagClass as unknown as number,
+  }));
+}
+
 function issue(o: IssueOptions): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = o.publicKey;
@@ -90,7 +103,7 @@ function issue(o: IssueOptions): forge.pki.Certificate {
   cert.validity.notAfter = new Date(now.getTime() + o.years * 365.25 * 86400_000);
   cert.setSubject(o.subject);
   const selfSigned = 'selfKeyPem' in o.issuer;
-  cert.setIssuer(selfSigned ? o.subject : (o.issuer as { cert: forge.pki.Certificate }).cert.subject.attributes);
+  cert.setIssuer(selfSigned ? o.subject : reencodable((o.issuer as { cert: forge.pki.Certificate }).cert.subject.attributes));
   const extensions: object[] = [
     { name: 'basicConstraints', cA: o.ca, critical: true },
     o.ca
@@ -263,7 +276,7 @@ export class OrgCredentialStore {
           { shortName: 'OU', value: org.kind === 'court' ? 'Court seal' : 'Organisation seal' },
         ]),
         publicKey: seal.publicKey,
-        issuer: { cert: caCert, keyPem: ca.keyPem },
+        issuer: { cert: forge.pki.certificateFromPem(forge.pki.certificateToPem(caCert)), keyPem: ca.keyPem },
         years: 5,
         ca: false,
       });

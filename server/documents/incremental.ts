@@ -41,7 +41,7 @@ export async function beginUpdate(original: Uint8Array): Promise<UpdateSession> 
   if (latin1(original, prevXref, Math.min(original.length, prevXref + 4)) !== 'xref') {
     throw new Error('the previous cross-reference section is a stream; only PDFs with classic xref tables can be updated');
   }
-  const doc = await PDFDocument.load(original, { updateMetadata: false });
+  const doc = await PDFDocument.load(original, { updateMetadata: false, parseSpeed: Infinity });
   const before = new Map<string, { obj: PDFObject; text: string | null }>();
   for (const [ref, obj] of doc.context.enumerateIndirectObjects()) before.set(ref.tag, { obj, text: serialise(obj) });
   return { doc, original, before, prevXref };

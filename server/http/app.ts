@@ -10,6 +10,7 @@ import { authRouter } from './routes/auth.js';
 import { casesRouter } from './routes/cases.js';
 import { joinRouter } from './routes/join.js';
 import { metaRouter } from './routes/meta.js';
+import { verifyRouter, type VerifyDeps } from './routes/verify.js';
 import { recordingsRouter } from './routes/recordings.js';
 import { agreementsRouter, type AgreementDeps } from './routes/agreements.js';
 
@@ -71,6 +72,8 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
     res.json(openapi);
   });
 
+  // Public PDF verification: a raw PDF body with its own size limit, so it sits before the JSON-only API router.
+  if ('documents' in deps) app.use('/api/verify', verifyRouter(deps as VerifyDeps));
   const api = express.Router();
   api.use(requireJson);
   api.use(express.json({ limit: `${deps.config.bodyLimitKb}kb`, strict: true }));

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { OrgCredentialStore } from './certificates.js';
+import { verifyPdf, type VerifyReport } from './verify.js';
+
+export { OrgCredentialStore, KeyBox, certSha256, type OrgCredentials, type SigningCredentials } from './certificates.js';
+export { signPdf, cmsSign, CadesSigner, type SignPdfOptions, type SubFilter } from './pades.js';
+export {
+  renderAgreementPdf, renderPerformanceNotice, renderRulingPdf, appendCompletionCertificate, completionCertificateJson, printedTime,
+  type AgreementPdfInput, type PerformanceNoticeInput, type RulingPdfInput,
+} from './pdf.js';
+export { verifyPdf, type VerifyReport, type SignatureReport, type ChangesAfter, type CertificateInfo, type VerifyOptions } from './verify.js';
+export type * from './types.js';
+
+/** Largest PDF the public verifier accepts (bytes). */
+export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;
+
+/** The documents layer as a service: organisation credentials, and verification against our organisations' CAs. */
+export class DocumentService {
+  readonly credentials: OrgCredentialStore;
+
+  constructor(db: Kysely<Database>, serviceSecret: string) {
+    this.credentials = new OrgCredentialStore(db, serviceSecret);
+  }
+
+  /** verifyPdf with every organisation CA of this service as a trust anchor. */
+  async verify(bytes: Uint8Array): Promise<VerifyReport> {
+    const anchors = await this.credentials.trustAnchors();
+    return verifyPdf(bytes, { trustAnchors: anchors.map((a) => a.caPem) });
+  }
+}
