@@ -165,6 +165,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     tokens: services.tokens, links: services.links, hearings: services.hearings,
     // Read at each handshake: the listen address (and so the default origin) is known only after listen.
     allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
+    iceServers: () => config.iceServers,
   });
   // The drafting pad: namespace /pad on the same socket.io server, same origins and tokens.
   const pad = createPadNamespace({

@@ -11,6 +11,26 @@ const bool = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** One STUN/TURN server as RTCPeerConnection takes it; TURN needs a username and a credential. */
+const iceServer = z
+  .strictObject({
+    urls: z.union([z.string().regex(/^(stuns?|turns?):\S+$/, 'must be a stun:, stuns:, turn: or turns: URL'), z.array(z.string().regex(/^(stuns?|turns?):\S+$/, 'must be a stun:, stuns:, turn: or turns: URL')).min(1).max(10)]),
+    username: z.string().min(1).max(256).optional(),
+    credential: z.string().min(1).max(256).optional(),
+  })
+  .refine((s) => !(Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => u.startsWith('turn')) || (s.username && s.credential), 'a TURN server needs username and credential');
+const iceServers = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON: [{"urls":"stun:host:3478"}, ...]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(iceServer).max(10));
+
 const schema = z.object({
   CONCORD_HOST: z.string().min(1).default('127.0.0.1'),
   CONCORD_PORT: int(0, 65535).default(8080),
@@ -39,6 +59,7 @@ const schema = z.object({
   CONCORD_MEDIA_ANNOUNCED_IP: z.ipv4().optional(),
   CONCORD_MEDIA_PORT_MIN: int(1024, 65535).optional(),
   CONCORD_MEDIA_PORT_MAX: int(1024, 65535).optional(),
+  CONCORD_ICE_SERVERS: iceServers.optional(),
 });
 
 export interface Config {
@@ -68,6 +89,8 @@ export interface Config {
     readonly announcedIp: string | undefined;
     readonly portRange: readonly [number, number] | undefined;
   };
+  /** STUN/TURN servers the browsers use to reach the SFU from restrictive networks (CONCORD_ICE_SERVERS, JSON). */
+  readonly iceServers: readonly { readonly urls: string | readonly string[]; readonly username?: string; readonly credential?: string }[];
 }
 
 /** Recordings and transcripts: storage root per site, segment length, engines (server/config/recordings.ts). */
@@ -126,5 +149,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     }),
     recordings,
+    iceServers: Object.freeze((e.CONCORD_ICE_SERVERS ?? []).map((s) => Object.freeze({ ...s }))),
   });
 }

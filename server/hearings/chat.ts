@@ -2,6 +2,8 @@ import type { ChatMessage } from '../../signaling/protocol/hearing.js';
 import { newId } from '../lib/ids.js';
 import { InvalidStateError } from '../lib/errors.js';
 import type { LiveHearing } from './hearing.js';
+import type { LiveParticipant } from './participant.js';
+import { seesEverything } from './permissions.js';
 
 /**
  * Chat: to everyone in the sender's room (a caucus's chat stays in the caucus), or privately to the mediator(s).
@@ -9,6 +11,28 @@ import type { LiveHearing } from './hearing.js';
  */
 export class HearingChat {
   constructor(private readonly h: LiveHearing) {}
+
+  /**
+   * The messages this participant may read, oldest first: the mediator reads everything; others read what was sent
+   * to everyone in the room they are in now, and their own messages (private ones to the mediator included). Nobody
+   * else ever reads a private message, and a caucus's chat stays with the people in that caucus.
+   */
+  async visibleTo(p: LiveParticipant): Promise<ChatMessage[]> {
+    const all = await this.h.services.records.chat(this.h.id);
+    const everything = seesEverything(p.role);
+    const roomId = p.inMedia ? p.room!.id : null;
+    return all
+      .filter((m) => everything || m.fromId === p.id || (m.to === 'all' && roomId !== null && m.roomId === roomId))
+      .map((m) => ({ id: m.id, fromId: m.fromId, fromName: m.fromName, to: m.to, text: m.text, at: m.at }));
+  }
+
+  /** Sends `chat.history` to the participant (after a move into another room); a failed read is logged, not fatal. */
+  sendHistory(p: LiveParticipant): void {
+    this.visibleTo(p).then(
+      (messages) => p.connection?.send('chat.history', { messages }),
+      (err) => this.h.log.warn({ err, hearingId: this.h.id }, 'reading the chat history failed'),
+    );
+  }
 
   send(participantId: string, to: 'all' | 'mediator', text: string): Promise<ChatMessage> {
     return this.h.run(async () => {

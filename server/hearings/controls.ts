@@ -1,4 +1,5 @@
 import { InvalidStateError, PermissionDeniedError } from '../lib/errors.js';
+import type { RecordingConsent } from '../../signaling/protocol/hearing.js';
 import type { LiveHearing } from './hearing.js';
 import type { LiveParticipant, MediaKind, Quality } from './participant.js';
 import { isChair } from './permissions.js';
@@ -153,6 +154,25 @@ export class HearingControls {
       if (patch.quality !== undefined) p.quality = patch.quality;
       this.h.changed();
     });
+  }
+
+  /**
+   * The participant's answer to the recording notice, from the pre-join page (with `hearing.join`) or changed later.
+   * Kept on the participant (the recorder reads it) and in the audit chain; an unchanged answer is not recorded twice.
+   */
+  async setConsent(participantId: string, consent: RecordingConsent): Promise<void> {
+    await this.h.run(async () => {
+      const p = this.h.live(participantId);
+      if (p.consent?.recording === consent.recording) return;
+      await this.h.record(p, 'hearing.consent', { participantId: p.id, recording: consent.recording });
+      p.consent = { recording: consent.recording };
+      this.h.changed();
+    });
+    // The recording service keeps its own answers per scope (hearing, caucus): the notice's answer is the hearing's.
+    // Without a recording backend (or when it refuses) the answer above still stands.
+    await this.h.recording
+      .consent(participantId, 'hearing', consent.recording === 'accepted')
+      .catch((err: unknown) => this.h.log.debug({ err, hearingId: this.h.id }, 'recording service did not take the notice answer'));
   }
 
   /** The link behind a participant's session was revoked elsewhere (the case page): they leave at once. */

@@ -1,5 +1,5 @@
 import type { HearingStatus } from '../../signaling/protocol/domain.js';
-import type { HearingSnapshot, ParticipantState } from '../../signaling/protocol/hearing.js';
+import type { HearingSnapshot, ParticipantState, ProducerSummary } from '../../signaling/protocol/hearing.js';
 import { InvalidStateError, NotFoundError, PermissionDeniedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { AuditLog } from '../cases/audit.js';
@@ -69,6 +69,8 @@ export class LiveHearing {
   readonly log: Logger;
   readonly now: () => Date;
   private readonly departed = new Map<string, ParticipantState>();
+  /** What the media router says each participant publishes (camera, microphone, screen). */
+  private producers: ProducerSummary[] = [];
   private readonly roster: Map<string, RosterEntry>;
   private tail: Promise<unknown> = Promise.resolve();
   private flushQueued = false;
@@ -89,6 +91,10 @@ export class LiveHearing {
     this.media = new HearingMedia(opts.engine, opts.hearingId, {
       offer: (pid, sdp) => this.participants.get(pid)?.connection?.send('media.offer', { sdp }),
       levels: (levels) => this.sendLevels(levels),
+      producers: (list) => {
+        this.producers = list.map((x) => ({ id: x.id, participantId: x.participantId, kind: x.kind, source: x.source }));
+        this.changed();
+      },
       restarted: () => {
         for (const p of this.participants.values()) if (p.inMedia) p.connection?.send('media.restart');
       },
@@ -219,6 +225,8 @@ export class LiveHearing {
     }
     room.add(p);
     if (room.kind !== 'lobby') await this.markStarted(p);
+    // Entering a room (admitted, into a caucus and back) shows the chat of that room; a reconnect gets it with its join.
+    if (from && room.kind !== 'lobby') this.chat.sendHistory(p);
     if (from?.kind === 'caucus') await this.caucus.endIfEmpty(from);
   }
 
@@ -310,6 +318,7 @@ export class LiveHearing {
       hearingId: this.id, caseNumber: this.caseNumber, status: this.status, locked: this.locked,
       // Arrays, not iterators: one source serves every participant's snapshot in a flush.
       participants: [...this.participants.values()], departed: [...this.departed.values()], caucuses: [...this.caucusRooms.values()],
+      producers: this.producers,
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../lib/logger.js';
 import { AppError } from '../lib/errors.js';
-import type { ForwardingEntry, MediaEngine, MediaKind, MediaRouter, RouterEvents, TrackSource } from '../media/engine.js';
+import type { ForwardingEntry, MediaEngine, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RouterEvents, TrackSource } from '../media/engine.js';
 
 /** What the router must know about one participant after it is (re-)created. */
 export interface DesiredMedia {
@@ -12,6 +12,8 @@ export interface DesiredMedia {
 export interface HearingMediaHooks {
   offer(participantId: string, sdp: string): void;
   levels(levels: Record<string, number>): void;
+  /** Who publishes what changed (a router that goes away takes its producers with it: called with []). */
+  producers(producers: ProducerInfo[]): void;
   /** A replacement router is ready and holds every room and mute again: clients must publish and subscribe anew. */
   restarted(): void;
   /** The rooms and mutes of everyone in the joint session or a caucus, read when a router is (re-)created. */
@@ -77,9 +79,11 @@ export class HearingMedia {
     return { sdp: answerSdp };
   }
 
-  async subscribe(participantId: string): Promise<void> {
+  /** Opens the receiving side; answers at once, with the session id of its offers (see `media.subscribe`). */
+  async subscribe(participantId: string): Promise<{ session: string | null }> {
     const r = await this.require();
-    await this.call(r, () => r.subscribe(participantId));
+    const res = await this.call(r, () => r.subscribe(participantId));
+    return { session: res && typeof res.session === 'string' ? res.session : null };
   }
 
   async answer(participantId: string, sdp: string): Promise<void> {
@@ -87,7 +91,7 @@ export class HearingMedia {
     await this.call(r, () => r.answerSubscriber(participantId, sdp));
   }
 
-  async preferences(participantId: string, prefs: { maxHeight?: number; maxBitrate?: number; audioOnly?: boolean }): Promise<void> {
+  async preferences(participantId: string, prefs: ReceivePreferences): Promise<void> {
     const r = await this.require();
     await this.call(r, () => r.setReceivePreferences(participantId, prefs));
   }
@@ -193,7 +197,9 @@ export class HearingMedia {
     const l: { [E in keyof RouterEvents]: RouterEvents[E] } = {
       subscriberOffer: (pid, sdp) => this.hooks.offer(pid, sdp),
       audioLevels: (levels) => this.hooks.levels(levels),
-      producersChanged: () => {},
+      producersChanged: (producers) => {
+        if (r === this.current || this.current === undefined) this.hooks.producers(producers);
+      },
       failed: (reason) => this.onFailed(r, reason),
     };
     for (const [e, fn] of Object.entries(l)) r.on(e as keyof RouterEvents, fn as never);
@@ -211,6 +217,7 @@ export class HearingMedia {
     if (r !== this.current || this.isClosed) return;
     this.hooks.log.error({ hearingId: this.hearingId, reason }, 'media router failed; re-creating it');
     this.current = undefined;
+    this.hooks.producers([]);
     void this.retire(r);
     void this.startCreating(true);
   }

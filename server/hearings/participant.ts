@@ -1,5 +1,5 @@
 import type { HearingRole } from '../../signaling/protocol/domain.js';
-import type { ParticipantPresence, ParticipantState } from '../../signaling/protocol/hearing.js';
+import type { ParticipantPresence, ParticipantState, RecordingConsent } from '../../signaling/protocol/hearing.js';
 import type { Room } from './room.js';
 import type { ClosedNotice, ParticipantConnection, RosterEntry } from './types.js';
 
@@ -26,6 +26,8 @@ export class LiveParticipant {
   quality: Quality = 'unknown';
   /** Muted by the mediator: the participant may not unmute this kind until asked to (participant.askUnmute). */
   readonly forced: Record<MediaKind, boolean> = { audio: false, video: false };
+  /** The answer to the pre-join recording notice (`hearing.join` or `consent.set`); null until given. */
+  consent: RecordingConsent | null = null;
   graceTimer: ReturnType<typeof setTimeout> | undefined;
   private isClosed = false;
 
@@ -67,6 +69,8 @@ export class LiveParticipant {
       roomId: this.inMedia ? this.room!.id : null,
       audioMuted: this.audioMuted, videoMuted: this.videoMuted, handRaised: this.handRaised, screenSharing: this.screenSharing,
       quality: this.quality,
+      forcedMuted: { audio: this.forced.audio, video: this.forced.video },
+      consent: this.consent ? { recording: this.consent.recording } : null,
     };
   }
 

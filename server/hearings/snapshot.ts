@@ -1,5 +1,5 @@
 import type { HearingStatus } from '../../signaling/protocol/domain.js';
-import type { CaucusState, HearingSnapshot, ParticipantState } from '../../signaling/protocol/hearing.js';
+import type { CaucusState, HearingSnapshot, ParticipantState, ProducerSummary } from '../../signaling/protocol/hearing.js';
 import type { LiveParticipant } from './participant.js';
 import { seesEverything, seesLobby } from './permissions.js';
 import type { Room } from './room.js';
@@ -13,6 +13,8 @@ export interface SnapshotSource {
   /** People who were in this live hearing and left: the mediator's attendance view. */
   departed: Iterable<ParticipantState>;
   caucuses: Iterable<Room>;
+  /** What each participant publishes now (from the media router). */
+  producers: readonly ProducerSummary[];
 }
 
 /**
@@ -22,7 +24,7 @@ export interface SnapshotSource {
  */
 export function snapshotFor(src: SnapshotSource, viewer: LiveParticipant): HearingSnapshot {
   const base = { hearingId: src.hearingId, caseNumber: src.caseNumber, status: src.status, locked: src.locked, selfId: viewer.id };
-  if (!viewer.inMedia) return { ...base, participants: [viewer.state()], caucuses: [] };
+  if (!viewer.inMedia) return { ...base, participants: [viewer.state()], caucuses: [], producers: [] };
   const all = seesEverything(viewer.role);
   const participants: ParticipantState[] = [];
   for (const p of src.participants) {
@@ -34,5 +36,9 @@ export function snapshotFor(src: SnapshotSource, viewer: LiveParticipant): Heari
   for (const c of src.caucuses) {
     caucuses.push({ id: c.id, startedAt: c.startedAt, memberIds: all || viewer.room === c ? c.memberIds() : null });
   }
-  return { ...base, participants, caucuses };
+  // Tracks of the people whose media reaches the viewer (own room), and the viewer's own: never across a caucus.
+  const mates = new Set<string>();
+  for (const p of src.participants) if (p === viewer || (p.room === viewer.room && p.inMedia)) mates.add(p.id);
+  const producers = src.producers.filter((x) => mates.has(x.participantId));
+  return { ...base, participants, caucuses, producers };
 }

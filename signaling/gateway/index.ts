@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { Server } from 'socket.io';
 import {
-  HEARING_NAMESPACE, MAX_MESSAGE_BYTES, Requests, type ClientToServerEvents, type RequestName, type ServerToClientEvents,
+  HEARING_NAMESPACE, MAX_MESSAGE_BYTES, Requests, type ClientToServerEvents, type IceServer, type RequestName, type ServerToClientEvents,
 } from '../protocol/hearing.js';
 import { NotFoundError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
@@ -24,6 +24,8 @@ export interface HearingGatewayOptions extends HandshakeDeps {
   registry: HearingRegistry;
   log: Logger;
   rateLimit?: RateLimitOptions;
+  /** STUN/TURN servers handed to clients with `hearing.join` (CONCORD_ICE_SERVERS). */
+  iceServers?: () => readonly IceServer[];
   /** socket.io's connection-state recovery window; default 30 s, like the hearing's reconnection grace. */
   recoveryMs?: number;
 }
@@ -77,7 +79,7 @@ export function createHearingGateway(opts: HearingGatewayOptions): HearingGatewa
   });
 
   nsp.on('connection', (socket: HearingSocket) => {
-    const session = new SocketSession(socket, registry, log);
+    const session = new SocketSession(socket, registry, log, opts.iceServers);
     const guard = new SocketGuard(limits);
     socket.on('error', (err) => log.warn({ err, socketId: socket.id }, 'hearing socket error'));
 

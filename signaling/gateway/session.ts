@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io';
-import type { ClientToServerEvents, HearingSnapshot, ServerToClientEvents } from '../protocol/hearing.js';
+import type { ClientToServerEvents, IceServer, JoinResult, RecordingConsent, ServerToClientEvents } from '../protocol/hearing.js';
 import { InvalidStateError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
 import type { HearingRegistry, LiveHearing, LiveParticipant, ParticipantConnection, ParticipantIdentity } from '../../server/hearings/index.js';
@@ -27,6 +27,7 @@ export class SocketSession {
     readonly socket: HearingSocket,
     readonly registry: HearingRegistry,
     readonly log: Logger,
+    private readonly iceServers: () => readonly IceServer[] = () => [],
   ) {
     this.connection = {
       id: socket.id,
@@ -51,17 +52,23 @@ export class SocketSession {
     return { hearing, participant };
   }
 
-  async join(): Promise<HearingSnapshot> {
-    if (this.hearing && this.participant && !this.participant.closed && !this.hearing.closed) {
-      return this.hearing.snapshotFor(this.participant.id);
+  /**
+   * Joins (or, already joined, answers the current state again). The answer carries the snapshot, the chat this
+   * participant may read and the ICE servers; a recording-notice answer given on the pre-join page is stored first.
+   */
+  async join(consent?: RecordingConsent): Promise<JoinResult> {
+    if (!(this.hearing && this.participant && !this.participant.closed && !this.hearing.closed)) {
+      const { hearing, participant } = await this.registry.join(this.identity, this.connection);
+      this.hearing = hearing;
+      this.participant = participant;
+      this.socket.data.joined = true;
+      // The socket may have dropped while the join waited in the hearing's queue: then it is a disconnect like any other.
+      if (this.socket.disconnected) hearing.detach(participant.id, this.connection);
     }
-    const { hearing, participant } = await this.registry.join(this.identity, this.connection);
-    this.hearing = hearing;
-    this.participant = participant;
-    this.socket.data.joined = true;
-    // The socket may have dropped while the join waited in the hearing's queue: then it is a disconnect like any other.
-    if (this.socket.disconnected) hearing.detach(participant.id, this.connection);
-    return hearing.snapshotFor(participant.id);
+    const { hearing, participant } = this;
+    if (consent) await hearing.controls.setConsent(participant.id, consent);
+    const chat = await hearing.chat.visibleTo(participant);
+    return { ...hearing.snapshotFor(participant.id), chat, iceServers: this.iceServers().map((s) => ({ ...s })) };
   }
 
   async leave(): Promise<void> {

@@ -16,9 +16,13 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCo
 const pid = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const sdp = z.string().min(10).max(MAX_MESSAGE_BYTES);
 const trackSource = z.enum(['microphone', 'camera', 'screen']);
+/** The pre-join page's recording notice: accepted or refused, per participant (issue 6 builds recording consent on it). */
+const consent = z.strictObject({ recording: z.enum(['accepted', 'refused']) });
 
 export const Requests = {
-  'hearing.join': z.strictObject({}),
+  'hearing.join': z.strictObject({ consent: consent.optional() }),
+  /** The participant's answer to the recording notice (also allowed from the lobby); audited as `hearing.consent`. */
+  'consent.set': consent,
   'hearing.leave': z.strictObject({}),
   'hearing.lock': z.strictObject({ locked: z.boolean() }),
   'hearing.end': z.strictObject({}),
@@ -52,6 +56,8 @@ export const Requests = {
     maxHeight: z.number().int().min(90).max(2160).optional(),
     maxBitrate: z.number().int().min(16_000).max(20_000_000).optional(),
     audioOnly: z.boolean().optional(),
+    /** Rendered height (device pixels) of each publisher's tile: the simulcast layer is chosen per tile. */
+    tiles: z.record(pid, z.number().int().min(0).max(4320)).refine((r) => Object.keys(r).length <= 50, 'too many tiles').optional(),
   }),
 } as const;
 export type RequestName = keyof typeof Requests;
@@ -70,6 +76,26 @@ export interface ParticipantState {
   handRaised: boolean;
   screenSharing: boolean;
   quality: 'good' | 'fair' | 'poor' | 'audio_only' | 'unknown';
+  /** Muted by the mediator: may not unmute that kind until asked (survives a reload). */
+  forcedMuted: { audio: boolean; video: boolean };
+  /** The answer to the pre-join recording notice, null until given. */
+  consent: RecordingConsent | null;
+}
+export interface RecordingConsent {
+  recording: 'accepted' | 'refused';
+}
+/** A published track and what it is: how subscribers tell a screen share from a camera (msid track id = `id`). */
+export interface ProducerSummary {
+  id: string;
+  participantId: string;
+  kind: 'audio' | 'video';
+  source: 'microphone' | 'camera' | 'screen';
+}
+/** STUN/TURN servers for the client's peer connections (CONCORD_ICE_SERVERS). */
+export interface IceServer {
+  urls: string | readonly string[];
+  username?: string;
+  credential?: string;
 }
 export interface CaucusState {
   id: string;
@@ -85,6 +111,13 @@ export interface HearingSnapshot {
   selfId: string;
   participants: ParticipantState[];
   caucuses: CaucusState[];
+  /** Tracks published by the people in the viewer's own room (and the viewer's own). */
+  producers: ProducerSummary[];
+}
+/** The answer to `hearing.join`: the snapshot, the chat this participant may read, and the ICE servers to use. */
+export interface JoinResult extends HearingSnapshot {
+  chat: ChatMessage[];
+  iceServers: IceServer[];
 }
 /**
  * Recording as one participant sees it. `status` is for their own room: a caucus shows `off` unless the mediator asked
@@ -111,7 +144,8 @@ export interface ChatMessage {
 }
 
 export interface Responses {
-  'hearing.join': HearingSnapshot;
+  'hearing.join': JoinResult;
+  'consent.set': null;
   'hearing.leave': null;
   'hearing.lock': null;
   'hearing.end': null;
@@ -130,7 +164,11 @@ export interface Responses {
   'recording.consent': null;
   'recording.caucus': null;
   'media.publish': { sdp: string };
-  'media.subscribe': null;
+  /**
+   * `session`: the o= session id of the new receiving transport's offers (null when the SFU does not say). Offers of a
+   * transport this subscription replaced may still arrive before this answer: the client drops those.
+   */
+  'media.subscribe': { session: string | null };
   'media.answer': null;
   'media.preferences': null;
 }
@@ -142,6 +180,8 @@ export type ClientToServerEvents = {
 export interface ServerToClientEvents {
   'hearing.state': (s: HearingSnapshot) => void;
   'chat.message': (m: ChatMessage) => void;
+  /** The chat this participant may read now, sent when they enter another room (admitted, caucus and back). */
+  'chat.history': (h: { messages: ChatMessage[] }) => void;
   /** A new offer for the participant's receiving transport; answer with `media.answer`. */
   'media.offer': (o: { sdp: string }) => void;
   'media.levels': (levels: Record<string, number>) => void;

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type ErrorCode } from '../../signaling/protocol/errors.js';
 import {
-  HEARING_NAMESPACE, type Ack, type ClientToServerEvents, type HearingSnapshot, type RequestName, type RequestPayload, type Responses,
+  HEARING_NAMESPACE, type Ack, type ClientToServerEvents, type HearingSnapshot, type JoinResult, type RequestName, type RequestPayload, type Responses,
   type ServerToClientEvents,
 } from '../../signaling/protocol/hearing.js';
 import { caseBody, DEMO_PASSWORD, type TestServer } from './server.js';
@@ -173,7 +173,7 @@ export class ClientPool {
   }
 
   /** Connects and joins; returns the client and the join snapshot. */
-  async join(token: string, opts: ConnectOptions = {}): Promise<{ c: HearingClient; snapshot: HearingSnapshot }> {
+  async join(token: string, opts: ConnectOptions = {}): Promise<{ c: HearingClient; snapshot: JoinResult }> {
     const c = await connected(this.client(token, opts));
     return { c, snapshot: await must(c, 'hearing.join', {}) };
   }

@@ -22,7 +22,15 @@ export interface RoomPerson { role: DemoRole; ctx: BrowserContext; page: Page; i
 export async function newPersonPage(browser: Browser, role: DemoRole): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await englishContext(browser, { viewport: role === 'applicant' ? { width: 375, height: 740 } : { width: 1024, height: 720 } });
   await ctx.addInitScript({ content: CAPTURE_PCS });
-  return { ctx, page: await ctx.newPage() };
+  const page = await ctx.newPage();
+  // ROOM_DEBUG=1: the client's media trace (client/src/room/debug.ts) goes to the test's output, tagged with the role.
+  if (process.env.ROOM_DEBUG) {
+    await ctx.addInitScript({ content: 'window.__concordDebug = true;' });
+    page.on('console', (m) => {
+      if (m.type() === 'debug' || m.type() === 'warning' || m.type() === 'error') console.log(`[${role}] ${m.text()}`);
+    });
+  }
+  return { ctx, page };
 }
 
 /** Opens the link, passes the identity check and the pre-join page; returns the participant id. */

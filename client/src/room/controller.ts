@@ -75,7 +75,8 @@ export class RoomController {
 
   async join(): Promise<void> {
     if (this.client) return;
-    const client = new HearingClient({ token: this.token });
+    // Joining is only possible with the recording notice accepted on the pre-join page; the server records it.
+    const client = new HearingClient({ token: this.token, consent: () => ({ recording: 'accepted' }) });
     this.client = client;
     this.set({ phase: 'joining', error: null });
     this.offs.push(
@@ -202,6 +203,11 @@ export class RoomController {
   private onHearing(hearing: HearingClientState): void {
     const prev = this.s.hearing;
     const self = selfOf(hearing.snapshot);
+    // The mediator's mutes come with our own state (so a reload remembers them): follow the server.
+    const forced = self?.forcedMuted;
+    if (forced && (forced.audio !== this.s.forced.audio || forced.video !== this.s.forced.video)) {
+      this.s = { ...this.s, forced: { audio: forced.audio, video: forced.video } };
+    }
     let phase: RoomPhase = this.s.phase;
     if (hearing.connection.kind === 'closed') phase = 'closed';
     else if (hearing.joined && self) phase = self.roomId ? 'inside' : 'lobby';
@@ -221,6 +227,8 @@ export class RoomController {
       const media = new MediaSession(this.client, this.local, {
         participants: () => roomMates(this.client?.state.snapshot),
         selfId: () => this.client?.selfId ?? null,
+        producers: () => this.client?.state.snapshot?.producers ?? [],
+        iceServers: () => this.client?.state.iceServers ?? [],
         ...(maxHeight ? { maxHeight } : {}),
       });
       this.media = media;

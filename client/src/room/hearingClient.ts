@@ -2,8 +2,8 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { ERROR_CODES, PROTOCOL_VERSION, type ErrorCode } from '../../../signaling/protocol/errors.js';
 // Type-only: a value import of hearing.ts would bundle its zod schemas into the browser client.
 import type {
-  Ack, ChatMessage, ClientToServerEvents, HEARING_NAMESPACE, HearingSnapshot, RequestName, RequestPayload, Responses,
-  ServerToClientEvents,
+  Ack, ChatMessage, ClientToServerEvents, HEARING_NAMESPACE, HearingSnapshot, IceServer, JoinResult, RecordingConsent, RequestName,
+  RequestPayload, Responses, ServerToClientEvents,
 } from '../../../signaling/protocol/hearing.js';
 import { ApiError, type ClientErrorCode } from '../api.js';
 import { Emitter } from './emitter.js';
@@ -30,6 +30,8 @@ export interface HearingClientState {
   chat: ChatMessage[];
   /** Audio level per participant of the own room, 0 (silent) .. 127 (loud), from `media.levels`. */
   levels: Record<string, number>;
+  /** STUN/TURN servers from the join answer (CONCORD_ICE_SERVERS); empty on a plain deployment. */
+  iceServers: IceServer[];
 }
 
 export interface HearingClientEvents extends Record<string, unknown> {
@@ -68,6 +70,8 @@ export interface HearingClientOptions {
   /** Default socket.io-client's `io`; tests pass a fake. */
   connect?: IoFactory;
   requestTimeoutMs?: number;
+  /** The answer to the pre-join recording notice, sent with `hearing.join`. */
+  consent?: () => RecordingConsent | null;
 }
 
 const isErrorCode = (v: unknown): v is ErrorCode => typeof v === 'string' && (ERROR_CODES as readonly string[]).includes(v);
@@ -85,7 +89,7 @@ const FATAL_HANDSHAKE: ReadonlySet<ErrorCode> = new Set([
 export class HearingClient {
   private readonly events = new Emitter<HearingClientEvents>();
   private socket: HearingSocket | null = null;
-  private current: HearingClientState = { connection: { kind: 'idle' }, joined: false, snapshot: null, chat: [], levels: {} };
+  private current: HearingClientState = { connection: { kind: 'idle' }, joined: false, snapshot: null, chat: [], levels: {}, iceServers: [] };
   private closedNotice: { reason: ClosedReason; message?: string } | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private refusals = 0;
@@ -135,8 +139,9 @@ export class HearingClient {
   async join(): Promise<HearingSnapshot> {
     this.connect();
     await this.untilConnected();
-    const snapshot = await this.request('hearing.join', {});
-    this.set({ joined: true, snapshot });
+    const res = await this.request('hearing.join', this.joinPayload());
+    const snapshot = this.applyJoin(res);
+    this.set({ joined: true });
     this.events.emit('joined', { snapshot, resumed: false });
     return snapshot;
   }
@@ -230,6 +235,7 @@ export class HearingClient {
     });
 
     socket.on('hearing.state', (snapshot) => this.set({ snapshot }));
+    socket.on('chat.history', (h) => this.mergeChat(h.messages));
     socket.on('chat.message', (m) => {
       if (this.current.chat.some((c) => c.id === m.id)) return;
       this.set({ chat: [...this.current.chat, m].slice(-CHAT_LIMIT) });
@@ -247,15 +253,36 @@ export class HearingClient {
     });
   }
 
+  private joinPayload(): RequestPayload<'hearing.join'> {
+    const consent = this.opts.consent?.() ?? null;
+    return consent ? { consent } : {};
+  }
+
+  /** The join answer: the snapshot (without the extras), the chat we may read, the ICE servers. */
+  private applyJoin(res: JoinResult): HearingSnapshot {
+    const { chat, iceServers, ...snapshot } = res;
+    this.set({ snapshot, iceServers: Array.isArray(iceServers) ? iceServers : [] });
+    if (Array.isArray(chat)) this.mergeChat(chat);
+    return snapshot;
+  }
+
+  /** History and live messages in one list: by id once, in time order. */
+  private mergeChat(messages: ChatMessage[]): void {
+    const byId = new Map(this.current.chat.map((m) => [m.id, m]));
+    for (const m of messages) byId.set(m.id, m);
+    const chat = [...byId.values()].sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id)).slice(-CHAT_LIMIT);
+    this.set({ chat });
+  }
+
   private attempt(): number {
     const c = this.current.connection;
     return c.kind === 'reconnecting' ? c.attempt + 1 : 1;
   }
 
   private rejoin(): void {
-    this.request('hearing.join', {}).then(
-      (snapshot) => {
-        this.set({ snapshot });
+    this.request('hearing.join', this.joinPayload()).then(
+      (res) => {
+        const snapshot = this.applyJoin(res);
         this.events.emit('joined', { snapshot, resumed: true });
       },
       (err: HearingError) => {

@@ -1,4 +1,4 @@
-import type { ParticipantState } from '../../../signaling/protocol/hearing.js';
+import type { IceServer, ParticipantState, ProducerSummary } from '../../../signaling/protocol/hearing.js';
 import type { LocalMedia } from './devices.js';
 import { Emitter } from './emitter.js';
 import type { HearingClient } from './hearingClient.js';
@@ -6,6 +6,7 @@ import {
   QualityTracker, VideoStallDetector, classifyQuality, readPublishStats, readReceiveStats, windowInput, type LinkQuality,
   type PublishStats, type ReceiveStats,
 } from './quality.js';
+import { trace } from './debug.js';
 import { Receiver } from './receiver.js';
 import { SIMULCAST, iceGatheringComplete } from './rtc.js';
 import { mapTracks, type RemoteMedia } from './trackMap.js';
@@ -41,6 +42,10 @@ export interface MediaSessionOptions {
   /** The people we may receive from now (our room), in snapshot order, and our own id. */
   participants: () => ParticipantState[];
   selfId: () => string | null;
+  /** Who publishes what (the server's producer list): tells a screen share from a camera. */
+  producers?: () => ProducerSummary[];
+  /** STUN/TURN servers for both peer connections. */
+  iceServers?: () => IceServer[];
   statsIntervalMs?: number;
   /** Receive at most this height (phones: 360). */
   maxHeight?: number;
@@ -87,6 +92,7 @@ export class MediaSession {
    * restarts); a failed subscription is retried on its own, and at once when someone joins the room.
    */
   async start(): Promise<void> {
+    trace('media start');
     this.teardown();
     const gen = ++this.gen;
     this.set({ status: 'connecting', remote: new Map() });
@@ -115,7 +121,9 @@ export class MediaSession {
     const rx = this.rx;
     if (!rx) return;
     const mates = this.opts.participants();
-    this.set({ remote: mapTracks(rx.tracks(), mates, this.opts.selfId()) });
+    const remote = mapTracks(rx.tracks(), mates, this.opts.selfId(), this.opts.producers?.() ?? []);
+    trace('remap', { mates: mates.map((p) => `${p.id.slice(0, 6)}:${p.presence}`), remote: [...remote].map(([k, v]) => `${k.slice(0, 6)}:${v.camera ? 'cam' : '-'}:${v.audio.length}`) });
+    this.set({ remote });
     if (!rx.subscribed && this.resubTimer && mates.some((p) => p.presence === 'joined')) {
       clearTimeout(this.resubTimer);
       this.resubTimer = undefined;
@@ -161,7 +169,7 @@ export class MediaSession {
 
   private async publish(gen: number): Promise<void> {
     const l = this.local.state;
-    const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection(this.rtcConfig());
     this.pub = pc;
     this.watch(pc, gen);
     const stream = new MediaStream();
@@ -195,7 +203,9 @@ export class MediaSession {
       await pc.setLocalDescription(await pc.createOffer());
       await iceGatheringComplete(pc);
       if (gen !== this.gen) return;
+      trace('publish');
       const { sdp } = await this.client.request('media.publish', { sdp: pc.localDescription!.sdp, sources: this.sources() });
+      trace('published');
       if (gen !== this.gen || this.pub !== pc) return;
       await pc.setRemoteDescription({ type: 'answer', sdp });
     };
@@ -252,17 +262,19 @@ export class MediaSession {
 
   /** A fresh receiving connection and `media.subscribe`; on failure, try again later (2 s, doubling, at most 20 s). */
   private async resubscribe(gen: number): Promise<void> {
+    trace('resubscribe', { gen });
     clearTimeout(this.resubTimer);
     this.resubTimer = undefined;
     this.rx?.close();
-    const rx = new Receiver(this.client, () => gen === this.gen && this.remap(), (why) => gen === this.gen && this.events.emit('failed', why));
+    const rx = new Receiver(this.client, this.rtcConfig(), () => gen === this.gen && this.remap(), (why) => gen === this.gen && this.events.emit('failed', why));
     this.rx = rx;
     try {
       await rx.subscribe();
       this.resubDelay = 2000;
       const prefs = this.preferences();
       if (prefs.audioOnly || prefs.maxHeight) await this.client.request('media.preferences', prefs).catch(() => undefined);
-    } catch {
+    } catch (err) {
+      trace('subscribe failed', String(err));
       if (gen !== this.gen || this.rx !== rx) return;
       // Someone arrived meanwhile: their media is what we are missing, so try again soon.
       const others = this.opts.participants().some((p) => p.presence === 'joined');
@@ -270,6 +282,11 @@ export class MediaSession {
       this.resubDelay = Math.min(20_000, this.resubDelay * 2);
       this.updateStatus();
     }
+  }
+
+  private rtcConfig(): RTCConfiguration {
+    const iceServers = (this.opts.iceServers?.() ?? []).map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] }));
+    return { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...(iceServers.length ? { iceServers } : {}) };
   }
 
   private preferences(): { audioOnly: boolean; maxHeight?: number } {
@@ -287,12 +304,13 @@ export class MediaSession {
         this.updateStatus();
       } else if (st === 'failed') {
         this.set({ status: 'failed' });
+        trace('publishing connection failed');
         this.events.emit('failed', 'publishing connection failed');
       } else if (st === 'disconnected') {
         clearTimeout(this.disconnectedTimer);
         this.disconnectedTimer = setTimeout(() => {
           if (gen === this.gen && pc.connectionState === 'disconnected') this.events.emit('failed', 'publishing connection lost');
-        }, 8000);
+        }, 12_000);
       }
     });
   }
@@ -317,6 +335,7 @@ export class MediaSession {
     const [pr, sr] = await Promise.all([pub?.getStats().catch(() => null), rx?.pc.getStats().catch(() => null)]);
     if (gen !== this.gen) return;
     if (rx?.subscribed && rx.stuck(this.opts.participants().some((p) => p.presence === 'joined'))) {
+      trace('receiver stuck: resubscribing');
       void this.resubscribe(gen);
       return;
     }

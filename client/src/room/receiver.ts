@@ -1,4 +1,6 @@
 import type { HearingClient } from './hearingClient.js';
+import { sdpSummary, trace } from './debug.js';
+import { OfferGate } from './offers.js';
 import { iceGatheringComplete } from './rtc.js';
 import { parseMsids, type IncomingTrack, type MsidInfo } from './trackMap.js';
 
@@ -7,7 +9,7 @@ import { parseMsids, type IncomingTrack, type MsidInfo } from './trackMap.js';
  * `media.offer` is answered (`media.answer`) once ICE gathering is complete. A new subscription is a new Receiver.
  */
 export class Receiver {
-  readonly pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  readonly pc: RTCPeerConnection;
   /** m-sections of the latest offer (mid, publisher, active). */
   msids: MsidInfo[] = [];
   /** `media.subscribe` was acknowledged. */
@@ -19,14 +21,18 @@ export class Receiver {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly seqs = new Map<string, number>();
+  /** Holds offers until `media.subscribe` names our transport's session; drops a replaced transport's. */
+  private readonly gate = new OfferGate((sdp) => this.answerOffer(sdp), (sdp) => trace('offer of a replaced transport dropped', sdpSummary(sdp)));
   private seq = 0;
 
   constructor(
     private readonly client: HearingClient,
+    config: RTCConfiguration,
     /** Tracks or connection state changed. */
     private readonly changed: () => void,
     private readonly failed: (why: string) => void,
   ) {
+    this.pc = new RTCPeerConnection(config);
     this.pc.addEventListener('track', () => this.changed());
     this.pc.addEventListener('connectionstatechange', () => {
       if (this.closed) return;
@@ -41,14 +47,22 @@ export class Receiver {
 
   async subscribe(): Promise<void> {
     this.offerAt = Date.now();
-    await this.client.request('media.subscribe', {});
+    trace('subscribe');
+    const res = await this.client.request('media.subscribe', {});
+    trace('subscribed', res);
     this.subscribed = true;
+    this.gate.subscribed(typeof res?.session === 'string' ? res.session : null);
   }
 
   /** The server's offer: answer it, one at a time. */
   handleOffer(sdp: string): void {
+    trace('offer received', sdpSummary(sdp));
+    this.gate.offer(sdp);
+  }
+
+  private answerOffer(sdp: string): void {
     const run = async () => {
-      if (this.closed) return;
+      if (this.closed) return trace('offer dropped: receiver closed');
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
       await this.pc.setLocalDescription(await this.pc.createAnswer());
       await iceGatheringComplete(this.pc);
@@ -57,10 +71,12 @@ export class Receiver {
       this.msids = parseMsids(sdp);
       this.changed();
       await this.client.request('media.answer', { sdp: this.pc.localDescription!.sdp });
+      trace('answer accepted', sdpSummary(sdp));
       this.answered = true;
       this.changed();
     };
     this.queue = this.queue.then(run, run).catch((err: unknown) => {
+      trace('answer failed', String(err));
       if (!this.closed) this.failed(`answering the server's offer failed: ${String(err)}`);
     });
   }
@@ -90,7 +106,8 @@ export class Receiver {
   stuck(othersPresent: boolean): boolean {
     const quiet = Date.now() - this.offerAt;
     if (this.msids.length === 0) return othersPresent && quiet > 10_000;
-    return quiet > 15_000 && !this.connected;
+    // A loaded machine can take many seconds for ICE and DTLS: starting over too early only makes it later.
+    return quiet > 25_000 && !this.connected;
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { ParticipantState } from '../../../signaling/protocol/hearing.js';
+import type { ParticipantState, ProducerSummary } from '../../../signaling/protocol/hearing.js';
 
 /**
  * Whose is an incoming track? The one place that decides it.
@@ -64,7 +64,13 @@ const midOrder = (a: IncomingTrack, b: IncomingTrack) => Number(a.mid) - Number(
  * Incoming tracks -> participant id -> audio / camera / screen. `participants` are the ones we can receive from
  * (others in our room), in snapshot order.
  */
-export function mapTracks(tracks: IncomingTrack[], participants: ParticipantState[], selfId: string | null): Map<string, RemoteMedia> {
+export function mapTracks(
+  tracks: IncomingTrack[],
+  participants: ParticipantState[],
+  selfId: string | null,
+  producers: readonly ProducerSummary[] = [],
+): Map<string, RemoteMedia> {
+  const sourceOf = new Map(producers.map((p) => [p.id, p.source]));
   const known = new Set(participants.map((p) => p.id));
   const byPid = new Map<string, IncomingTrack[]>();
   const unnamed: IncomingTrack[] = [];
@@ -98,7 +104,14 @@ export function mapTracks(tracks: IncomingTrack[], participants: ParticipantStat
     const videos = list.filter((t) => t.kind === 'video').sort((a, b) => a.seq - b.seq);
     const media: RemoteMedia = { audio: list.filter((t) => t.kind === 'audio').map((t) => t.track), camera: null, screen: null };
     const p = byId.get(pid);
-    if (p?.screenSharing && videos.length >= 2) {
+    // The server says which producer is which (msid track id = producer id): no guessing.
+    const known = videos.filter((t) => t.trackId && sourceOf.has(t.trackId));
+    if (known.length === videos.length && videos.length > 0) {
+      const cams = known.filter((t) => sourceOf.get(t.trackId!) !== 'screen');
+      const screens = known.filter((t) => sourceOf.get(t.trackId!) === 'screen');
+      media.camera = cams.length ? cams[cams.length - 1]!.track : null;
+      media.screen = screens.length ? screens[screens.length - 1]!.track : null;
+    } else if (p?.screenSharing && videos.length >= 2) {
       // Camera first, screen later (the screen's section is negotiated after the camera's).
       media.camera = videos[0]!.track;
       media.screen = videos[videos.length - 1]!.track;

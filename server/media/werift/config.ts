@@ -133,7 +133,7 @@ export function filterCandidates(sdp: string, net: NetworkOptions): string {
  * within one session (RFC 8829 5.2.2), and clients use a changed id to detect a new session.
  */
 export class SdpOrigin {
-  private readonly sessionId = String(Math.floor(Math.random() * 2 ** 52));
+  readonly sessionId = String(Math.floor(Math.random() * 2 ** 52));
   private version = 0;
 
   apply(sdp: string): string {

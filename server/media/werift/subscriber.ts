@@ -16,7 +16,8 @@ import { Serial, errorMessage } from './util.js';
 export interface SubscriberHooks {
   offer(sdp: string): void;
   counters(producer: Producer): PairCounters;
-  preferences(): LayerPreferences;
+  /** Layer limits for one publisher's video (the subscriber's limits, capped by the tile it is shown in). */
+  preferences(publisherId: string): LayerPreferences;
   /** Whether the subscriber takes this kind now (audio-only mode turns video off). */
   wants(kind: 'audio' | 'video'): boolean;
   error(message: string): void;
@@ -40,6 +41,11 @@ export class SubscriberTransport {
   private dirty = false;
   private readonly watched = new WeakSet<RTCDtlsTransport>();
   private readonly origin = new SdpOrigin();
+
+  /** The o= session id of every offer of this transport: how a client tells its offers from a replaced transport's. */
+  get sessionId(): string {
+    return this.origin.sessionId;
+  }
 
   constructor(
     readonly participantId: string,
@@ -68,10 +74,9 @@ export class SubscriberTransport {
 
   /** Re-applies preferences and kind filters to every consumer. */
   refresh(): void {
-    const prefs = this.hooks.preferences();
     const now = Date.now();
     for (const c of this.consumers.values()) {
-      c.setPreferences(prefs, now);
+      c.setPreferences(this.hooks.preferences(c.producer.participantId), now);
       c.setActive(c.ready && this.hooks.wants(c.kind), now);
     }
   }
@@ -100,10 +105,12 @@ export class SubscriberTransport {
       this.addConsumer(producer);
     }
     for (const t of this.free) t.setDirection('inactive');
+    // Nobody to forward yet: no offer at all. An offer without media sections has no BUNDLE group, and a browser
+    // with bundlePolicy max-bundle rejects it; the first offer goes out when there is something to receive.
+    if (this.pc.getTransceivers().length === 0) return;
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
-    // Nobody to forward yet: an offer without media sections has no transport and nothing to gather.
-    if (this.pc.getTransceivers().length > 0) await iceGatheringComplete(this.pc);
+    await iceGatheringComplete(this.pc);
     this.watchTransport();
     if (this.closed) return;
     const sdp = this.pc.localDescription?.sdp;
@@ -130,7 +137,7 @@ export class SubscriberTransport {
       stream = new OutboundStream(t.sender, producer.kind, producer.codec.clockRate);
       this.streams.set(t, stream);
     }
-    const c = new Consumer(producer, this.participantId, t, stream, this.hooks.counters(producer), this.hooks.preferences());
+    const c = new Consumer(producer, this.participantId, t, stream, this.hooks.counters(producer), this.hooks.preferences(producer.participantId));
     this.consumers.set(producer, c);
     this.byTransceiver.set(t, c);
   }

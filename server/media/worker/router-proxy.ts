@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { InvalidStateError } from '../../lib/errors.js';
 import type { ForwardingEntry, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
-import type { ReceivePreferences } from '../engine.js';
+import type { ReceivePreferences, SubscribeResult } from '../engine.js';
 import type { WorkerHandle } from './handle.js';
 import type { RouterArgs, RouterMethod, RouterResult } from './protocol.js';
 
@@ -29,8 +29,8 @@ export class RouterProxy implements MediaRouter {
   publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }> {
     return this.call('publish', participantId, offerSdp, sources);
   }
-  subscribe(participantId: string): Promise<void> {
-    return this.call('subscribe', participantId);
+  subscribe(participantId: string): Promise<SubscribeResult | void> {
+    return this.call('subscribe', participantId) as Promise<SubscribeResult | void>;
   }
   answerSubscriber(participantId: string, answerSdp: string): Promise<void> {
     return this.call('answerSubscriber', participantId, answerSdp);

@@ -21,8 +21,7 @@ export const mediaHandlers: HandlerGroup<'media.publish' | 'media.subscribe' | '
   },
   'media.subscribe': async (s) => {
     const { hearing, participant } = inside(s);
-    await hearing.media.subscribe(participant.id);
-    return null;
+    return hearing.media.subscribe(participant.id);
   },
   'media.answer': async (s, p) => {
     const { hearing, participant } = inside(s);

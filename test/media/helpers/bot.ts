@@ -214,6 +214,12 @@ export class Bot {
     this.timers = [];
   }
 
+  /** Answers one offer that the test chose to let through (a client's offer filter), in order with the others. */
+  handleOffer(router: MediaRouter, sdp: string): void {
+    this.router = router;
+    this.onOffer(this.id, sdp);
+  }
+
   /** Opens the receiving side: answers every subscriber offer the router emits for this bot. */
   async subscribe(router: MediaRouter): Promise<void> {
     if (this.router !== router) {
