@@ -26,17 +26,22 @@ import type { MediaEngine } from './media/engine.js';
 import { createRecordings, type Recordings } from './recordings/index.js';
 import { createHearingGateway, type HearingGateway } from '../signaling/gateway/index.js';
 import { AgreementService } from './pad/agreements.js';
+import { SigningService } from './signing/service.js';
+import { documentPort } from './signing/documents-adapter.js';
+import { CourtService } from './court/service.js';
 import { createPadNamespace } from '../signaling/pad/index.js';
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
   links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
-  /** Documents (issue 5): organisation certificates and keys, PDF verification against our organisations' CAs. */
-  documents: DocumentService;
   /** Recordings, transcripts and the hearing record (issue 6). */
   recordings: Recordings;
+  /** Documents (issue 5): organisation certificates and keys, PDF verification against our organisations' CAs. */
+  documents: DocumentService;
   /** The drafting pad's agreements (issue 4). */
   agreements: AgreementService;
+  /** Signing ceremony and seal, judicial confirmation (issue 5). */
+  signing: SigningService; court: CourtService;
 }
 
 /** Longest link lifetime the config allows (90 days) plus a day: a rotated-out key must keep verifying its links. */
@@ -72,7 +77,10 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
   const agreements = new AgreementService(store.db, audit, cases, roster, { log });
   const documentService = new DocumentService(store.db, resolveSecret(config));
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, recordings, documents: documentService };
+  const signingDocs = documentPort(documentService.credentials);
+  const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret: resolveSecret(config), log });
+  const court = new CourtService({ db: store.db, audit, cases, roster, signing, documents: signingDocs, log });
+  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, signing, court, documents: documentService, recordings };
 }
 
 export interface RunningServer {

@@ -10,9 +10,11 @@ import { authRouter } from './routes/auth.js';
 import { casesRouter } from './routes/cases.js';
 import { joinRouter } from './routes/join.js';
 import { metaRouter } from './routes/meta.js';
-import { verifyRouter, type VerifyDeps } from './routes/verify.js';
 import { recordingsRouter } from './routes/recordings.js';
+import { verifyRouter, type VerifyDeps } from './routes/verify.js';
 import { agreementsRouter, type AgreementDeps } from './routes/agreements.js';
+import { signingRouter } from './routes/signing.js';
+import { courtRouter } from './routes/court.js';
 
 export interface AppOptions {
   /** Built browser client (vite output); served with an SPA fallback when it exists. */
@@ -83,6 +85,8 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
   api.use(joinRouter(deps));
   if (deps.recordings) api.use(recordingsRouter(deps, deps.recordings));
   if ('agreements' in deps) api.use(agreementsRouter(deps as AgreementDeps));
+  api.use('/signing', signingRouter(deps));
+  api.use('/court', courtRouter(deps));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -47,6 +47,8 @@ export interface CompletionCertificateData {
   auditChainHead: { seq: number; hash: string };
   manifestSha256: string;
   sealedAt: string;
+  /** Language of the certificate page's labels (the agreement's). */
+  language?: AgreementLanguage;
 }
 
 export interface PerformanceNoticeInput {

@@ -117,9 +117,11 @@ export class Sealer {
       auditChainHead: { seq: Number(head?.seq ?? 0), hash: head?.hash ?? '0'.repeat(64) },
       manifestSha256: signedManifest.sha256,
       sealedAt: at.toISOString(),
+      language: locked.language,
     };
-    pdf = await docs.appendCertificate(pdf, certificate);
+    // The manifest first (pdf-lib rewrites the file, fine before any signature), then the certificate as an incremental update.
     pdf = await embedManifest(pdf, signedManifest, creds, locked.text, at);
+    pdf = await docs.appendCertificate(pdf, certificate);
     // One PAdES signature per signer (incremental updates, each with a one-signature certificate from the organisation's
     // CA naming the signer and role, dated when they signed, its reason carrying the text hash they confirmed), then the
     // organisation's seal over everything: each is checked by any PAdES verifier (pdfsig, Acrobat) on its own.
