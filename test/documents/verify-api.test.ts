@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderAgreementPdf, signPdf } from '../../server/documents/index.js';
+import { expectError, snapshot } from '../helpers/fixtures.js';
+import { startTestServer, type DbKind, type TestServer } from '../helpers/server.js';
+import { CASE_INFO, PARTIES, sampleAgreement, sampleSignatures } from './samples.js';
+
+/**
+ * The public verifier over HTTP (`POST /api/verify`, no sign-in, raw PDF body) and on the command line
+ * (`npm run verify`), on SQLite and PostgreSQL: organisation credentials are created in the store on first use and
+ * their CAs are the verifier's trust anchors.
+ */
+
+const dbs: DbKind[] = ['sqlite', 'postgres'];
+
+describe.each(dbs)('verification (%s)', (db) => {
+  let s: TestServer;
+  let sealed: Uint8Array;
+  let tampered: Buffer;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-verify-'));
+
+  const post = async (body: Uint8Array | string | undefined, type = 'application/pdf') => {
+    const res = await fetch(`${s.url}/api/verify`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: body as BodyInit | undefined });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* keep text */
+    }
+    return { status: res.status, body: parsed as any };
+  };
+
+  beforeAll(async () => {
+    s = await startTestServer(db);
+    const org = await s.services.store.db.selectFrom('organisations').select(['id']).where('kind', '=', 'mediation').orderBy('id').executeTakeFirstOrThrow();
+    const creds = await s.services.documents.credentials.forOrg(org.id);
+    const a = sampleAgreement({ pages: 1 });
+    sealed = await signPdf(await renderAgreementPdf({ agreement: a, caseInfo: CASE_INFO, parties: PARTIES, signatures: sampleSignatures(a) }), {
+      credentials: creds, name: creds.subjectName, reason: 'seal', location: 'Guangzhou',
+    });
+    tampered = Buffer.from(sealed);
+    const at = tampered.indexOf('stream\n', tampered.indexOf('/Filter /FlateDecode')) + 30;
+    tampered[at] = tampered[at]! ^ 0x20;
+  }, 120_000);
+
+  afterAll(async () => {
+    await s?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('POST /api/verify: a sealed PDF is valid and trusted, without signing in', async () => {
+    const r = await post(sealed);
+    expect(r.status).toBe(200);
+    expect(r.body.ok).toBe(true);
+    expect(r.body.modifiedAfterSigning).toBe(false);
+    expect(r.body.signatures).toHaveLength(1);
+    expect(r.body.signatures[0]).toMatchObject({ valid: true, trusted: true, digestValid: true, signatureValid: true, coversWholeDocument: true });
+    expect(r.body.signatures[0].certificate.subject).toContain('OU=Organisation seal');
+  });
+
+  it('POST /api/verify: a changed byte is reported, not refused', async () => {
+    const r = await post(tampered, 'application/octet-stream');
+    expect(r.status).toBe(200);
+    expect(r.body.ok).toBe(false);
+    expect(r.body.modifiedAfterSigning).toBe(true);
+    expect(r.body.signatures[0].digestValid).toBe(false);
+  });
+
+  it('POST /api/verify: bad input gets a clear 4xx and nothing is recorded', async () => {
+    const before = await snapshot(s);
+    expectError(await post(JSON.stringify({ pdf: 'x' }), 'application/json'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(await post(new Uint8Array(0)), 400, 'VALIDATION_FAILED');
+    expectError(await post(Buffer.from('GIF89a not a pdf')), 400, 'VALIDATION_FAILED');
+    const big = Buffer.alloc(21 * 1024 * 1024, 0x20);
+    big.write('%PDF-1.7\n');
+    expectError(await post(big), 413, 'PAYLOAD_TOO_LARGE');
+    expect(await snapshot(s)).toEqual(before);
+  });
+
+  it('npm run verify: exit 0 for the sealed file, 2 for the changed one, 1 for usage; --store trusts our CAs', () => {
+    const good = path.join(dir, 'good.pdf');
+    const bad = path.join(dir, 'bad.pdf');
+    fs.writeFileSync(good, sealed);
+    fs.writeFileSync(bad, tampered);
+    const cli = (args: string[]) => spawnSync('npx', ['tsx', 'server/cli/verify.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...s.env } });
+    const ok = cli([good, '--store']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('RESULT: valid, unchanged since signing');
+    expect(ok.stdout).toMatch(/trusted/);
+    expect(ok.stdout).not.toMatch(/not a trusted root/);
+    const changed = cli([bad, '--json']);
+    expect(changed.status).toBe(2);
+    expect(JSON.parse(changed.stdout)).toMatchObject({ ok: false, modifiedAfterSigning: true });
+    expect(cli([]).status).toBe(1);
+    expect(cli([path.join(dir, 'missing.pdf')]).status).toBe(1);
+  }, 60_000);
+});
