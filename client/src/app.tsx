@@ -14,6 +14,8 @@ const CaseNewView = lazyView(() => import('./views/CaseNew.js').then((m) => m.Ca
 const CaseDetailView = lazyView(() => import('./views/CaseDetail.js').then((m) => m.CaseDetailView));
 // The hearing room brings socket.io-client and the media code: loaded only when someone enters it.
 const RoomView = lazyView(() => import('./room/RoomView.js').then((m) => m.RoomView));
+// Public signature verification (upload a PDF): no sign-in.
+const VerifyView = lazyView(() => import('./views/Verify.js').then((m) => m.VerifyView));
 
 /** Where to go after signing in, when a staff page was opened without a session. */
 let returnTo: string | null = null;
@@ -55,7 +57,7 @@ export function App() {
       .catch(() => undefined); // a 401 is handled by onStaffUnauthorized; anything else can wait
   }, [token]);
 
-  const isPublic = route.name === 'join' || route.name === 'waiting' || route.name === 'room';
+  const isPublic = route.name === 'join' || route.name === 'waiting' || route.name === 'room' || route.name === 'verify';
   const needsSession = !isPublic && route.name !== 'login' && route.name !== 'notFound';
 
   useEffect(() => {
@@ -85,6 +87,7 @@ export function App() {
   }
   if (route.name === 'join') body = <JoinView />;
   else if (route.name === 'waiting') body = <WaitingView />;
+  else if (route.name === 'verify') body = <VerifyView />;
   else if (route.name === 'notFound') body = <NotFound />;
   else if (!session || route.name === 'login')
     body = (

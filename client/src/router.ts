@@ -42,6 +42,7 @@ export type Route =
   | { name: 'join' }
   | { name: 'waiting' }
   | { name: 'room' }
+  | { name: 'verify' }
   | { name: 'notFound' };
 
 export function matchRoute(pathname: string): Route {
@@ -52,6 +53,7 @@ export function matchRoute(pathname: string): Route {
   if (p === '/join') return { name: 'join' };
   if (p === '/waiting') return { name: 'waiting' };
   if (p === '/room') return { name: 'room' };
+  if (p === '/verify') return { name: 'verify' };
   const m = /^\/cases\/([^/]+)$/.exec(p);
   if (m?.[1]) return { name: 'case', id: decodeURIComponent(m[1]) };
   return { name: 'notFound' };

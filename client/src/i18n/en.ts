@@ -1,4 +1,5 @@
 import { enRoom } from './room/en.js';
+import { enDocuments } from './documents/en.js';
 
 /** English catalogue: the reference. Its keys define MessageKey; every other catalogue is checked against it. */
 export const en = {
@@ -289,4 +290,5 @@ export const en = {
   'hearingStatus.closed': 'Ended',
   'hearingStatus.cancelled': 'Cancelled',
   ...enRoom,
+  ...enDocuments,
 } satisfies Record<string, string>;

@@ -1,4 +1,5 @@
 import { ptRoom } from './room/pt.js';
+import { ptDocuments } from './documents/pt.js';
 import type { PartialCatalogue } from './index.js';
 
 /**
@@ -140,4 +141,5 @@ export const pt: PartialCatalogue = {
   'hearingStatus.closed': 'Terminada',
   'hearingStatus.cancelled': 'Cancelada',
   ...ptRoom,
+  ...ptDocuments,
 };

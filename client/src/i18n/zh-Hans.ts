@@ -1,4 +1,5 @@
 import { zhHansRoom } from './room/zh-Hans.js';
+import { zhHansDocuments } from './documents/zh-Hans.js';
 import type { Catalogue } from './index.js';
 
 /** 简体中文：完整目录（缺少任何键都会导致编译错误）。 */
@@ -290,4 +291,5 @@ export const zhHans: Catalogue = {
   'hearingStatus.closed': '已结束',
   'hearingStatus.cancelled': '已取消',
   ...zhHansRoom,
+  ...zhHansDocuments,
 };

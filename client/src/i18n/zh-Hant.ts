@@ -1,4 +1,5 @@
 import { zhHantRoom } from './room/zh-Hant.js';
+import { zhHantDocuments } from './documents/zh-Hant.js';
 import type { PartialCatalogue } from './index.js';
 
 /** 繁體中文（香港／澳門用語）。缺少的鍵以英文顯示。 */
@@ -290,4 +291,5 @@ export const zhHant: PartialCatalogue = {
   'hearingStatus.closed': '已結束',
   'hearingStatus.cancelled': '已取消',
   ...zhHantRoom,
+  ...zhHantDocuments,
 };
