@@ -29,24 +29,37 @@ export async function hearingRecord(db: Kysely<Database>, caseId: string): Promi
         fromName: m.from_name, to: m.recipient as 'all' | 'mediator', text: m.text, at: m.at,
       }),
     );
-    out.push({ hearingId: h.id, startsAt: h.starts_at, status: h.status, chatMessages: chat.length, chatSha256: sha256Hex(JSON.stringify(hashes)) });
+    out.push({
+      hearingId: h.id, startsAt: h.starts_at, status: h.status, chatMessages: chat.length, chatSha256: sha256Hex(JSON.stringify(hashes)),
+      record: await clerkRecord(db, h.id),
+    });
   }
   return out;
 }
 
 export const hearingRecordHash = (items: HearingRecordItem[]): string => sha256Hex(JSON.stringify(items));
 
+/** The clerk's record of a hearing (recordings layer, migration 006), read defensively: null when there is none. */
+async function clerkRecord(db: Kysely<Database>, hearingId: string): Promise<HearingRecordItem['record']> {
+  try {
+    const r = await sql<{ status: string; version: number; sha256: string }>`select status, version, sha256 from hearing_records where hearing_id = ${hearingId}`.execute(db);
+    const x = r.rows[0];
+    return x ? { status: x.status, version: Number(x.version), sha256: x.sha256 } : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Recordings of the case, when the recordings layer (issue 6) has stored any: read defensively, since that table may not
- * exist yet or name its columns differently; an empty list is the honest answer then.
+ * Recording files of the case with their SHA-256 (recordings layer, migration 006). Read defensively, so that a store
+ * without that layer answers an empty list rather than an error.
  */
 export async function recordings(db: Kysely<Database>, caseId: string): Promise<RecordingListItem[]> {
   try {
-    const r = await sql<Record<string, unknown>>`select * from recordings where case_id = ${caseId}`.execute(db);
-    return r.rows.map((x) => ({
-      id: String(x.id ?? ''), hearingId: String(x.hearing_id ?? ''), startedAt: (x.started_at as string | null) ?? null,
-      sha256: String(x.sha256 ?? x.hash ?? ''), bytes: x.size === undefined && x.bytes === undefined ? null : Number(x.size ?? x.bytes),
-    }));
+    const r = await sql<{ id: string; hearing_id: string; started_at: string | null; sha256: string; bytes: number }>`
+      select f.id, r.hearing_id, r.started_at, f.sha256, f.bytes from recording_files f join recordings r on r.id = f.recording_id
+      where f.case_id = ${caseId} order by r.requested_at, f.kind, f.seq`.execute(db);
+    return r.rows.map((x) => ({ id: x.id, hearingId: x.hearing_id, startedAt: x.started_at, sha256: x.sha256, bytes: x.bytes === null ? null : Number(x.bytes) }));
   } catch {
     return [];
   }

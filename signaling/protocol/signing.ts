@@ -111,7 +111,11 @@ export interface CourtQueueItem {
 }
 export interface IdentityCheckResult { role: string; participantId: string | null; ok: boolean; at: string; method: string }
 export interface RecordingListItem { id: string; hearingId: string; startedAt: string | null; sha256: string; bytes: number | null }
-export interface HearingRecordItem { hearingId: string; startsAt: string; status: string; chatMessages: number; chatSha256: string }
+export interface HearingRecordItem {
+  hearingId: string; startsAt: string; status: string; chatMessages: number; chatSha256: string;
+  /** The clerk's record (笔录) of the hearing, when one was kept: its status, version and SHA-256. */
+  record: { status: string; version: number; sha256: string } | null;
+}
 export interface CourtPackageView {
   confirmation: ConfirmationSummaryView;
   caseId: string; caseNumber: string; caseStatus: CaseStatus; orgName: string; summary: string;
