@@ -222,6 +222,8 @@ export interface AgreementPdfInput {
   signatures?: SignatureBlock[];
   /** Creation time written into the metadata (default now). */
   createdAt?: Date;
+  /** Embed font subsets (default). false embeds the whole faces: only for measuring what subsetting saves. */
+  fontSubset?: boolean;
 }
 
 /**
@@ -236,7 +238,7 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
   }
   const l = labelsFor(agreement.language);
   const doc = await PDFDocument.create({ updateMetadata: false });
-  const fonts = await embedFonts(doc);
+  const fonts = await embedFonts(doc, { subset: input.fontSubset ?? true });
   const short = agreement.sha256.slice(0, 16);
   const w = new Writer(doc, fonts, {
     header: { left: `${caseInfo.orgName} · ${caseInfo.orgNameEn}`, right: `${l.caseNo} ${caseInfo.number}` },
