@@ -1,4 +1,4 @@
-import { createHash, sign as rsaSign } from 'node:crypto';
+import { createHash, sign as rsaSign, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { PDFArray, PDFDict, PDFHexString, PDFInvalidObject, PDFName, PDFNumber, PDFString, type PDFDocument } from 'pdf-lib';
 import signpdfModule from '@signpdf/signpdf';
@@ -29,7 +29,12 @@ export interface SignPdfOptions {
   /** Place of signing (/Location), e.g. the site. */
   location: string;
   contactInfo?: string;
-  /** Claimed signing time (/M); default now. */
+  /**
+   * Claimed signing time (/M); default now. A time before the signing certificate's validity (e.g. the ceremony time of
+   * a signer whose one-signature certificate is issued at sealing) is not written as /M, since verifiers (ours too)
+   * would then find the certificate not yet valid at signing: /M becomes the actual time, and the claimed time is added
+   * to /Reason as "(signed <ISO time>)".
+   */
   signingTime?: Date;
   subFilter?: SubFilter;
   /** Field name (/T); must be unique in the document. Default "Sig<n>" with the next free number. */
@@ -201,8 +206,13 @@ const signpdf: SignPdfLike = ((signpdfModule as unknown as { default?: SignPdfLi
  * output, so signatures already in it stay valid). The input must end with a classic xref table (our renderers'
  * output and anything this function returned).
  */
-export async function signPdf(pdf: Uint8Array, opts: SignPdfOptions): Promise<Uint8Array> {
-  const subFilter = opts.subFilter ?? SUBFILTER_ETSI_CADES_DETACHED;
+export async function signPdf(pdf: Uint8Array, input: SignPdfOptions): Promise<Uint8Array> {
+  const subFilter = input.subFilter ?? SUBFILTER_ETSI_CADES_DETACHED;
+  let opts = input;
+  if (input.signingTime && input.signingTime.getTime() < new Date(new X509Certificate(input.credentials.certPem).validFrom).getTime()) {
+    const { signingTime, ...rest } = input;
+    opts = { ...rest, reason: `${input.reason} (signed ${signingTime.toISOString()})` };
+  }
   const session = await beginUpdate(pdf);
   addPlaceholder(session.doc, opts, subFilter);
   const withPlaceholder = await finishUpdate(session);

@@ -298,6 +298,31 @@ describe('organisation credentials', () => {
     expect(p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!]!.length).toBe(2);
   });
 
+  it('concurrent first uses create one set of credentials', async () => {
+    const now = new Date().toISOString();
+    await store.db.insertInto('organisations').values({ id: 'org_race', name: '珠海横琴调解中心', name_en: 'Hengqin Mediation Centre', site: 'zhuhai', kind: 'mediation', created_at: now }).execute();
+    const [a, b] = await Promise.all([
+      new OrgCredentialStore(store.db, 'documents-test-secret').forOrg('org_race'),
+      new OrgCredentialStore(store.db, 'documents-test-secret').forOrg('org_race'),
+    ]);
+    expect(a.certSha256).toBe(b.certSha256);
+    expect(await (store.db as any).selectFrom('org_credentials').select('org_id').where('org_id', '=', 'org_race').execute()).toHaveLength(1);
+  });
+
+  it('a signing time before the signer certificate goes to the reason, not to /M', async () => {
+    const c = await creds.forSigner('org_med', { name: '陈小明', role: 'applicant', caseNumber: CASE_INFO.number });
+    const earlier = new Date(Date.now() - 3 * 3600_000);
+    const pdf = await signPdf(unsigned, { credentials: c, name: '陈小明', reason: 'applicant signs', location: 'Guangzhou', signingTime: earlier });
+    const r = await verifyPdf(pdf, { trustAnchors: anchors });
+    expect(r.ok, JSON.stringify(r.signatures[0]?.problems)).toBe(true);
+    expect(r.signatures[0]!.reason).toBe(`applicant signs (signed ${earlier.toISOString()})`);
+    expect(new Date(r.signatures[0]!.signingTime!).getTime()).toBeGreaterThan(earlier.getTime());
+    // A signing time inside the certificate's validity is written as /M (to the second).
+    const later = new Date(Date.now() + 1000);
+    const pdf2 = await signPdf(unsigned, { credentials: org, name: 'seal', reason: 'seal', location: 'Guangzhou', signingTime: later });
+    expect((await verifyPdf(pdf2)).signatures[0]!.signingTime).toBe(new Date(Math.floor(later.getTime() / 1000) * 1000).toISOString());
+  });
+
   it('openssl reads the seal certificate: issued by the self-issued organisation CA, for signing', () => {
     const f = write('seal.pem', Buffer.from(org.certPem));
     const ca = write('ca.pem', Buffer.from(org.caPem));
