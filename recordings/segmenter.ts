@@ -124,7 +124,7 @@ export class TrackRecorder extends EventEmitter {
     const seg = String(this.opts.segmentSeconds ?? 5);
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', process.env.REC_FFMPEG_LOG ?? 'error',
-      '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '256', '-buffer_size', '4194304', '-listen_timeout', '2',
+      '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '256', '-buffer_size', '4194304', '-listen_timeout', '1',
       ...(kind === 'video' ? ['-analyzeduration', '10000000', '-probesize', '20000000'] : ['-analyzeduration', '0']),
       '-i', sdpPath,
       '-map', '0:0', '-c', 'copy',

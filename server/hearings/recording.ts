@@ -164,7 +164,10 @@ export class HearingRecording {
     this.status = 'off';
     this.since = null;
     this.caucusAsked.clear();
-    for (const t of [...this.tracks.values()]) await this.closeTrack(t, 'recording_stopped');
+    // A reconcile under way (opening a track) finishes first, so no track outlives the recording.
+    await this.busy.catch(() => undefined);
+    // In parallel: each recorder takes a moment to close its last segment.
+    await Promise.all([...this.tracks.values()].map((t) => this.closeTrack(t, 'recording_stopped')));
     await this.backend!.stop(id, by);
     this.broadcast();
   }
@@ -221,14 +224,16 @@ export class HearingRecording {
       }
     }
     const wanted = this.wanted();
+    const closing: Promise<void>[] = [];
     for (const t of [...this.tracks.values()]) {
       const w = wanted.get(t.key);
       // A participant who went to a caucus keeps their joint track (the tap copies nothing meanwhile); one who left,
       // withdrew consent or whose recorder died loses it.
       const stillInHearing = this.h.participants.has(t.participantId);
       const keep = !t.handle.failed && t.router === this.router() && (w !== undefined || (stillInHearing && t.roomId === JOINT_ROOM && this.decision('hearing', t.participantId) === 'accepted'));
-      if (!keep) await this.closeTrack(t, t.handle.failed ? 'recorder_failed' : stillInHearing ? 'not_recorded' : 'left');
+      if (!keep) closing.push(this.closeTrack(t, t.handle.failed ? 'recorder_failed' : stillInHearing ? 'not_recorded' : 'left'));
     }
+    await Promise.all(closing);
     const router = this.router();
     if (router && wanted.size > 0) {
       let producers: RecordableProducer[] | undefined;

@@ -152,6 +152,7 @@ export class RecordingService implements RecordingBackend {
       // Nobody asked it to stop: killed or crashed. What it finished is intact; the rest of this track is lost.
       track.failed = true;
       this.log.warn({ trackId: id, exit: e, stderr: recorder.lastError }, 'a recorder died');
+      if (process.env.REC_DEBUG) console.log('recorder died', e, recorder.lastError);
       track.writes.push(this.markPartial(track, `recorder exited (${e.signal ?? e.code})`).catch(() => undefined));
     });
     track.close = async (stats, reason) => {
@@ -205,7 +206,7 @@ export class RecordingService implements RecordingBackend {
 
   async stop(recordingId: string, by: string | null): Promise<void> {
     const r = await this.recording(recordingId);
-    for (const t of [...this.live.values()]) if (t.recordingId === recordingId) await t.close(null, 'recording_stopped');
+    await Promise.all([...this.live.values()].filter((t) => t.recordingId === recordingId).map((t) => t.close(null, 'recording_stopped')));
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('recordings').set({ status: 'stopped', stopped_at: this.now().toISOString() }).where('id', '=', recordingId).execute();
       await this.appendAudit(trx, r.case_id, { actor: by ? `participant:${by}` : 'system', action: 'recording.stopped', data: { hearingId: r.hearing_id, recordingId, partial: r.partial === 1 } });

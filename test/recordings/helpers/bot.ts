@@ -1,0 +1,57 @@
+import type { MediaRouter } from '../../../server/media/engine.js';
+import type { RecordingState } from '../../../signaling/protocol/hearing.js';
+import { Bot } from '../../media/helpers/bot.js';
+import { ClientPool, must, type HearingClient } from '../../helpers/hearing.js';
+import { PatternVp8, SpeechOpus } from './speech.js';
+
+/**
+ * A hearing participant made of a socket.io client (the real gateway) and a werift peer that publishes through
+ * `media.publish`: synthetic VP8 video and, optionally, known speech as Opus. Keeps the newest recording state.
+ */
+export class HearingBot {
+  readonly bot: Bot;
+  recording: RecordingState | null = null;
+  speech: SpeechOpus | null = null;
+
+  constructor(readonly c: HearingClient, readonly id: string) {
+    this.bot = new Bot(id, { videoKbps: 250, fps: 15 });
+    c.on('recording.state', (s) => (this.recording = s));
+  }
+
+  static async join(pool: ClientPool, token: string, id: string): Promise<HearingBot> {
+    const { c } = await pool.join(token);
+    return new HearingBot(c, id);
+  }
+
+  /**
+   * Publishes camera + microphone through the gateway: the camera sends a real VP8 pattern (`ivf`), and `packets`
+   * make the microphone speak them on `speech.play()`.
+   */
+  async publish(ivf: string, packets?: Buffer[]): Promise<void> {
+    const c = this.c;
+    const shim = {
+      publish: async (_id: string, sdp: string, sources: Record<string, 'camera' | 'microphone'>) => ({ answerSdp: (await must(c, 'media.publish', { sdp, sources })).sdp }),
+    } as unknown as MediaRouter;
+    await this.bot.publish(shim);
+    (this.bot as unknown as { video: { src: unknown } }).video.src = new PatternVp8(ivf);
+    if (packets) {
+      this.speech = new SpeechOpus(packets);
+      (this.bot as unknown as { audio: { src: unknown } }).audio.src = this.speech;
+    }
+    this.bot.start();
+  }
+
+  async waitRecording(pred: (s: RecordingState) => boolean, timeoutMs = 10_000): Promise<RecordingState> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (this.recording && pred(this.recording)) return this.recording;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`recording state not reached: ${JSON.stringify(this.recording)}`);
+  }
+
+  async close(): Promise<void> {
+    await this.bot.close();
+    this.c.close();
+  }
+}
