@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createServices } from '../wiring.js';
+import { verifyRecordings } from '../recordings/verify.js';
 
 /** `npm run audit:verify -- <caseId>`: exit 0 when the chain holds, 2 when it is broken, 1 on usage errors. */
 const chainId = process.argv[2];
@@ -19,6 +20,13 @@ try {
     process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
     process.stdout.write(v.ok ? `audit chain ${chainId}: intact, ${v.checked} entries\n` : `audit chain ${chainId}: BROKEN at entry ${v.firstBroken?.seq}: ${v.firstBroken?.reason}\n`);
     process.exitCode = v.ok ? 0 : 2;
+    // Recordings: each stored file against the case file's SHA-256 and the audit chain's (server/recordings/verify.ts).
+    const rec = await verifyRecordings(services.recordings.service, chainId);
+    if (rec.checked > 0) {
+      process.stdout.write(`${JSON.stringify({ recordings: rec }, null, 2)}\n`);
+      process.stdout.write(rec.ok ? `recordings of ${chainId}: intact, ${rec.checked} files\n` : `recordings of ${chainId}: ${rec.problems.length} file(s) do not match: ${rec.problems.map((p) => `${p.path} (${p.reason})`).join(', ')}\n`);
+      if (!rec.ok) process.exitCode = 2;
+    }
   }
 } finally {
   await services.store.close();

@@ -2,7 +2,6 @@ import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, hkdf
 import forge from 'node-forge';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import type { DocumentsDatabase } from '../store/m004-documents.js';
 import { NotFoundError } from '../lib/errors.js';
 
 /**
@@ -187,12 +186,12 @@ export class KeyBox {
 
 /** Loads or creates the organisation credentials; keeps decrypted ones in memory for this process. */
 export class OrgCredentialStore {
-  private readonly db: Kysely<DocumentsDatabase>;
+  private readonly db: Kysely<Database>;
   private readonly box: KeyBox;
   private readonly cache = new Map<string, Promise<OrgCredentials>>();
 
   constructor(db: Kysely<Database>, serviceSecret: string) {
-    this.db = db as unknown as Kysely<DocumentsDatabase>;
+    this.db = db;
     this.box = new KeyBox(serviceSecret);
   }
 

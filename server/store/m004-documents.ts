@@ -1,5 +1,4 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Database } from './schema.js';
 
 /**
  * Organisation credentials for document signing (server/documents/certificates.ts): per organisation (mediation
@@ -18,8 +17,8 @@ export interface OrgCredentialsTable {
   created_at: string;
 }
 
-/** The store's tables plus this migration's, for the documents layer's queries. */
-export interface DocumentsDatabase extends Database {
+/** This migration's tables, joined into the store's `Database` (schema.ts). */
+export interface DocumentsTables {
   org_credentials: OrgCredentialsTable;
 }
 

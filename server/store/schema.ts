@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { SigningTables } from './m005-signing.js';
+import type { DocumentsTables } from './m004-documents.js';
 
 /**
  * Table types. Portable between SQLite and PostgreSQL: ids and timestamps are text (ISO-8601 UTC),
@@ -47,7 +48,7 @@ export interface HearingChatTable {
 }
 
 /** Tables of later migrations are declared next to their migration and joined in here. */
-export interface Database extends SigningTables {
+export interface Database extends SigningTables, DocumentsTables {
   organisations: OrganisationsTable;
   staff: StaffTable;
   cases: CasesTable;

@@ -23,7 +23,7 @@ describe.each(dbs)('verification (%s)', (db) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-verify-'));
 
   const post = async (body: Uint8Array | string | undefined, type = 'application/pdf') => {
-    const res = await fetch(`${s.url}/api/verify`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: body as BodyInit | undefined });
+    const res = await fetch(`${s.url}/api/verify`, { method: 'POST', headers: type ? { 'content-type': type } : {}, body: body as NonNullable<Parameters<typeof fetch>[1]>['body'] });
     const text = await res.text();
     let parsed: unknown = text;
     try {
