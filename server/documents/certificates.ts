@@ -3,6 +3,7 @@ import forge from 'node-forge';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { NotFoundError } from '../lib/errors.js';
+import type { AuditLog } from '../cases/audit.js';
 
 /**
  * X.509 credentials for sealing and signing PDFs.
@@ -190,7 +191,8 @@ export class OrgCredentialStore {
   private readonly box: KeyBox;
   private readonly cache = new Map<string, Promise<OrgCredentials>>();
 
-  constructor(db: Kysely<Database>, serviceSecret: string) {
+  /** With `audit`, the creation of an organisation's credentials is recorded in its chain (`org:<id>`). */
+  constructor(db: Kysely<Database>, serviceSecret: string, private readonly audit?: AuditLog) {
     this.db = db;
     this.box = new KeyBox(serviceSecret);
   }
@@ -290,7 +292,13 @@ export class OrgCredentialStore {
         created_at: new Date().toISOString(),
       };
       try {
-        await this.db.insertInto('org_credentials').values(values).execute();
+        await this.db.transaction().execute(async (trx) => {
+          await trx.insertInto('org_credentials').values(values).execute();
+          await this.audit?.append(trx, `org:${orgId}`, {
+            actor: 'system', action: 'documents.credentials_created',
+            data: { caCertSha256: certSha256(values.ca_cert_pem), sealCertSha256: values.cert_sha256, selfIssued: true },
+          });
+        });
       } catch (err) {
         // Another request or instance created them first: use the stored ones.
         row = await this.row(orgId);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import type { AuditLog } from '../cases/audit.js';
 import { OrgCredentialStore } from './certificates.js';
 import { verifyPdf, type VerifyReport } from './verify.js';
 
@@ -19,8 +20,8 @@ export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;
 export class DocumentService {
   readonly credentials: OrgCredentialStore;
 
-  constructor(db: Kysely<Database>, serviceSecret: string) {
-    this.credentials = new OrgCredentialStore(db, serviceSecret);
+  constructor(db: Kysely<Database>, serviceSecret: string, audit?: AuditLog) {
+    this.credentials = new OrgCredentialStore(db, serviceSecret, audit);
   }
 
   /** verifyPdf with every organisation CA of this service as a trust anchor. */

@@ -20,6 +20,7 @@ describe.each(dbs)('verification (%s)', (db) => {
   let s: TestServer;
   let sealed: Uint8Array;
   let tampered: Buffer;
+  let orgId: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-verify-'));
 
   const post = async (body: Uint8Array | string | undefined, type = 'application/pdf') => {
@@ -37,6 +38,7 @@ describe.each(dbs)('verification (%s)', (db) => {
   beforeAll(async () => {
     s = await startTestServer(db);
     const org = await s.services.store.db.selectFrom('organisations').select(['id']).where('kind', '=', 'mediation').orderBy('id').executeTakeFirstOrThrow();
+    orgId = org.id;
     const creds = await s.services.documents.credentials.forOrg(org.id);
     const a = sampleAgreement({ pages: 1 });
     sealed = await signPdf(await renderAgreementPdf({ agreement: a, caseInfo: CASE_INFO, parties: PARTIES, signatures: sampleSignatures(a) }), {
@@ -60,6 +62,14 @@ describe.each(dbs)('verification (%s)', (db) => {
     expect(r.body.signatures).toHaveLength(1);
     expect(r.body.signatures[0]).toMatchObject({ valid: true, trusted: true, digestValid: true, signatureValid: true, coversWholeDocument: true });
     expect(r.body.signatures[0].certificate.subject).toContain('OU=Organisation seal');
+  });
+
+  it('creating an organisation\'s credentials is audited in its chain, once', async () => {
+    await s.services.documents.credentials.forOrg(orgId);
+    const entries = (await s.services.audit.entries(`org:${orgId}`)).filter((e) => e.action === 'documents.credentials_created');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.data).toMatchObject({ selfIssued: true, sealCertSha256: (await s.services.documents.credentials.forOrg(orgId)).certSha256 });
+    expect((await s.services.audit.verify(`org:${orgId}`)).ok).toBe(true);
   });
 
   it('POST /api/verify: a changed byte is reported, not refused', async () => {
