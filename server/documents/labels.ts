@@ -2,6 +2,10 @@ import type { DocLanguage } from './types.js';
 
 /** Printed labels of the documents, per agreement language. */
 export interface DocLabels {
+  /** Punctuation: label colon, list separator, gap between facts on one line. */
+  colon: string;
+  listSep: string;
+  gap: string;
   caseNo: string;
   site: string;
   version: string;
@@ -22,11 +26,18 @@ export interface DocLabels {
   page: (i: number, n: number) => string;
   roles: Record<string, string>;
   sites: Record<string, string>;
+  /** Labels of the pad's structured fields (same wording as server/pad/templates) and of payment methods. */
+  fields: Record<string, string>;
+  paymentMethods: Record<string, string>;
   // performance notice
   noticeTitle: string;
   noticeTo: string;
   noticeBody: (agreementTitle: string, orgName: string) => string[];
   obligations: string;
+  /** The payment obligation in one sentence (amount, currency, date, optional method). */
+  payment: (amount: string, currency: string, date: string, method: string | null) => string;
+  /** List numbering: 一、 in Chinese, 1. otherwise. */
+  item: (i: number) => string;
   noticeRights: string[];
   issuedBy: string;
   issuedAt: string;
@@ -67,17 +78,22 @@ const SITES_ZH_HANS = { guangzhou: '广州（琶洲）', shenzhen: '深圳（前
 const SITES_ZH_HANT = { guangzhou: '廣州（琶洲）', shenzhen: '深圳（前海）', zhuhai: '珠海（橫琴）', hong_kong: '香港', macau: '澳門' };
 
 const zhHans: DocLabels = {
+  colon: '：', listSep: '；', gap: '　',
   caseNo: '案号', site: '站点', version: '锁定版本', docHash: '文本 SHA-256', parties: '当事人', keyTerms: '主要条款（结构化字段）',
   signaturePage: '签署页', signaturePageNote: '各方确认所签署的是上述锁定文本，其 SHA-256 如下。每一签名同时以 PAdES 数字签名绑定本文件。',
   signedAt: '签署时间', method: '签署方式', drawn: '手写签名', typed: '键入签名', imageHash: '签名图像 SHA-256', hashConfirmed: '已核对文本哈希',
   notSigned: '（待签署）', sealBlock: '调解组织（盖章）', sealNote: '调解组织印章以该组织证书的 PAdES 数字签名加盖，可在 /verify 页面或任何 PDF 签名工具中核验。',
   page: (i, n) => `第 ${i} 页 / 共 ${n} 页`, roles: ROLES_ZH_HANS, sites: SITES_ZH_HANS,
+  fields: { caseNumber: '案件编号', organisation: '调解组织', applicantName: '申请人', respondentName: '被申请人', respondentRepresentative: '被申请人委托代理人', amount: '金额', currency: '币种', paymentDate: '付款期限', paymentMethod: '支付方式', bankAccount: '收款账户', agreementDate: '签订日期', employmentStart: '入职日期', wagePeriod: '拖欠工资期间', terminationDate: '解除日期', socialInsurancePeriod: '补缴社会保险期间' },
+  paymentMethods: { bank_transfer: '银行转账', cash: '现金', cheque: '支票', mobile_payment: '移动支付' },
   noticeTitle: '履行告知书', noticeTo: '致',
   noticeBody: (t, org) => [
     `你们在${org}主持下达成的《${t}》已由双方当事人签名、调解员签名并加盖调解组织印章，依法生效，对双方当事人具有约束力，当事人应当履行。`,
     '请按照调解协议书约定的内容、方式和期限自觉履行下列义务：',
   ],
   obligations: '应履行的义务',
+  payment: (a, c, d, m) => `被申请人于 ${d} 前向申请人支付 ${c} ${a}${m ? `（${m}）` : ''}。`,
+  item: (i) => `${'一二三四五六七八九十'[i] ?? i + 1}、`,
   noticeRights: [
     '一方当事人在协议约定期限内不履行调解协议的，另一方当事人可以依法申请仲裁。',
     '因支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议，用人单位在协议约定期限内不履行的，劳动者可以持调解协议书依法向人民法院申请支付令。',
@@ -103,12 +119,16 @@ const zhHant: DocLabels = {
   signedAt: '簽署時間', method: '簽署方式', drawn: '手寫簽名', typed: '鍵入簽名', imageHash: '簽名圖像 SHA-256', hashConfirmed: '已核對文本雜湊',
   notSigned: '（待簽署）', sealBlock: '調解組織（蓋章）', sealNote: '調解組織印章以該組織證書的 PAdES 數碼簽名加蓋，可在 /verify 頁面或任何 PDF 簽名工具中核驗。',
   page: (i, n) => `第 ${i} 頁 / 共 ${n} 頁`, roles: ROLES_ZH_HANT, sites: SITES_ZH_HANT,
+  fields: { caseNumber: '案件編號', organisation: '調解組織', applicantName: '申請人', respondentName: '被申請人', respondentRepresentative: '被申請人委託代理人', amount: '金額', currency: '幣種', paymentDate: '付款期限', paymentMethod: '支付方式', bankAccount: '收款賬戶', agreementDate: '簽訂日期', employmentStart: '入職日期', wagePeriod: '拖欠工資期間', terminationDate: '解除日期', socialInsurancePeriod: '補繳社會保險期間' },
+  paymentMethods: { bank_transfer: '銀行轉賬', cash: '現金', cheque: '支票', mobile_payment: '流動支付' },
   noticeTitle: '履行告知書', noticeTo: '致',
   noticeBody: (t, org) => [
     `你們在${org}主持下達成的《${t}》已由雙方當事人簽名、調解員簽名並加蓋調解組織印章，依法生效，對雙方當事人具有約束力，當事人應當履行。`,
     '請按照調解協議書約定的內容、方式和期限自覺履行下列義務：',
   ],
   obligations: '應履行的義務',
+  payment: (a, c, d, m) => `被申請人於 ${d} 前向申請人支付 ${c} ${a}${m ? `（${m}）` : ''}。`,
+  item: (i) => `${'一二三四五六七八九十'[i] ?? i + 1}、`,
   noticeRights: [
     '一方當事人在協議約定期限內不履行調解協議的，另一方當事人可以依法申請仲裁。',
     '因支付拖欠勞動報酬、工傷醫療費、經濟補償或者賠償金事項達成調解協議，用人單位在協議約定期限內不履行的，勞動者可以持調解協議書依法向人民法院申請支付令。',
@@ -128,11 +148,14 @@ const zhHant: DocLabels = {
 };
 
 const en: DocLabels = {
+  colon: ': ', listSep: '; ', gap: '   ',
   caseNo: 'Case no.', site: 'Site', version: 'Locked version', docHash: 'Text SHA-256', parties: 'Parties', keyTerms: 'Key terms (structured fields)',
   signaturePage: 'Signature page', signaturePageNote: 'Each signer confirms the locked text above, whose SHA-256 is given below. Each signature is also bound to this file by a PAdES digital signature.',
   signedAt: 'Signed at', method: 'Method', drawn: 'drawn signature', typed: 'typed signature', imageHash: 'Signature image SHA-256', hashConfirmed: 'text hash confirmed',
   notSigned: '(not yet signed)', sealBlock: 'Mediation organisation (seal)', sealNote: "The organisation's seal is applied as a PAdES digital signature with its certificate; check it on the /verify page or in any PDF signature tool.",
   page: (i, n) => `Page ${i} of ${n}`,
+  fields: { caseNumber: 'Case number', organisation: 'Mediation organisation', applicantName: 'Applicant', respondentName: 'Respondent', respondentRepresentative: 'Respondent’s representative', amount: 'Amount', currency: 'Currency', paymentDate: 'Pay by', paymentMethod: 'Method of payment', bankAccount: 'Receiving account', agreementDate: 'Date of agreement', employmentStart: 'Employed since', wagePeriod: 'Period of unpaid wages', terminationDate: 'Contract ends on', socialInsurancePeriod: 'Social insurance period' },
+  paymentMethods: { bank_transfer: 'bank transfer', cash: 'cash', cheque: 'cheque', mobile_payment: 'mobile payment' },
   roles: { applicant: 'Applicant', respondent: 'Respondent', mediator: 'Mediator', arbitrator: 'Arbitrator', clerk: 'Clerk', court: 'Court', interpreter: 'Interpreter', observer: 'Observer', organisation: 'Mediation organisation' },
   sites: { guangzhou: 'Guangzhou (Pazhou)', shenzhen: 'Shenzhen (Qianhai)', zhuhai: 'Zhuhai (Hengqin)', hong_kong: 'Hong Kong', macau: 'Macau' },
   noticeTitle: 'Performance notice', noticeTo: 'To',
@@ -141,6 +164,8 @@ const en: DocLabels = {
     'Please perform the following obligations as to content, manner and time limit set in the agreement:',
   ],
   obligations: 'Obligations',
+  payment: (a, c, d, m) => `The Respondent pays the Applicant ${c} ${a} no later than ${d}${m ? ` by ${m}` : ''}.`,
+  item: (i) => `${i + 1}. `,
   noticeRights: [
     'If one party does not perform the agreement within the agreed time limit, the other party may apply for arbitration according to law.',
     'Where the agreement concerns unpaid wages, medical costs of a work injury, economic compensation or damages and the employer does not perform it in time, the worker may apply to the people\'s court for a payment order on the strength of the agreement.',
@@ -166,6 +191,8 @@ const pt: DocLabels = {
   signedAt: 'Assinado em', method: 'Modo', drawn: 'assinatura desenhada', typed: 'assinatura escrita', imageHash: 'SHA-256 da imagem da assinatura', hashConfirmed: 'hash do texto confirmado',
   notSigned: '(por assinar)', sealBlock: 'Organização de mediação (selo)', sealNote: 'O selo da organização é aposto como assinatura digital PAdES com o seu certificado; verifique-o na página /verify ou em qualquer ferramenta de assinaturas PDF.',
   page: (i, n) => `Página ${i} de ${n}`,
+  fields: { caseNumber: 'Número do processo', organisation: 'Organização de mediação', applicantName: 'Requerente', respondentName: 'Requerido', respondentRepresentative: 'Representante do Requerido', amount: 'Montante', currency: 'Moeda', paymentDate: 'Pagar até', paymentMethod: 'Forma de pagamento', bankAccount: 'Conta de destino', agreementDate: 'Data do acordo', employmentStart: 'Trabalha desde', wagePeriod: 'Período dos salários em atraso', terminationDate: 'Data de cessação', socialInsurancePeriod: 'Período da segurança social' },
+  paymentMethods: { bank_transfer: 'transferência bancária', cash: 'numerário', cheque: 'cheque', mobile_payment: 'pagamento móvel' },
   roles: { applicant: 'Requerente', respondent: 'Requerido', mediator: 'Mediador', arbitrator: 'Árbitro', clerk: 'Escrivão', court: 'Tribunal', interpreter: 'Intérprete', observer: 'Observador', organisation: 'Organização de mediação' },
   sites: { guangzhou: 'Cantão (Pazhou)', shenzhen: 'Shenzhen (Qianhai)', zhuhai: 'Zhuhai (Hengqin)', hong_kong: 'Hong Kong', macau: 'Macau' },
   noticeTitle: 'Aviso de cumprimento', noticeTo: 'A',
@@ -174,6 +201,7 @@ const pt: DocLabels = {
     'Cumpra as seguintes obrigações no conteúdo, modo e prazo fixados no acordo:',
   ],
   obligations: 'Obrigações',
+  payment: (a, c, d, m) => `O Requerido paga ao Requerente ${c} ${a} até ${d}${m ? ` por ${m}` : ''}.`,
   noticeRights: [
     'Se uma parte não cumprir o acordo no prazo acordado, a outra pode requerer arbitragem nos termos da lei.',
     'Se o acordo respeitar a salários em atraso, despesas médicas de acidente de trabalho, compensação económica ou indemnização e o empregador não o cumprir no prazo, o trabalhador pode requerer ao tribunal popular uma injunção de pagamento com base no acordo.',

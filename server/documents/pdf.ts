@@ -110,7 +110,7 @@ function partyBlock(w: Writer, l: DocLabels, parties: PartyLine[]): void {
   if (parties.length === 0) return;
   w.text(l.parties, { size: 12, style: 'bold', keepWithNext: 20, after: 2 });
   for (const p of parties) {
-    w.text(`${roleLabel(l, p.role)}：${p.name}`, { indent: 12 });
+    w.text(`${roleLabel(l, p.role)}${l.colon}${p.name}`, { indent: 12 });
     if (p.detail) w.muted(p.detail, { indent: 28 });
   }
   w.space(8);
@@ -147,12 +147,16 @@ function clauses(w: Writer, agreement: LockedAgreement): void {
   flush();
 }
 
+function fieldValue(l: DocLabels, key: string, value: string): string {
+  return key === 'paymentMethod' ? (l.paymentMethods[value] ?? value) : value;
+}
+
 function fieldsBlock(w: Writer, l: DocLabels, fields: Record<string, string>): void {
   const entries = Object.entries(fields).filter(([, v]) => v !== '');
   if (entries.length === 0) return;
   w.space(4);
   w.text(l.keyTerms, { size: 12, style: 'bold', keepWithNext: 20, after: 2 });
-  for (const [k, v] of entries) w.text(`${k}: ${v}`, { size: 9.5, indent: 12 });
+  for (const [k, v] of entries) w.text(`${l.fields[k] ?? k}${l.colon}${fieldValue(l, k, v)}`, { size: 9.5, indent: 12 });
   w.space(6);
 }
 
@@ -187,7 +191,7 @@ async function signaturePage(w: Writer, l: DocLabels, input: AgreementPdfInput):
     w.ensure(boxH + 30);
     const top = w.y;
     const x0 = w.margin.left;
-    w.text(`${roleLabel(l, p.role)}：${p.name}`, { size: 11, style: 'bold' });
+    w.text(`${roleLabel(l, p.role)}${l.colon}${p.name}`, { size: 11, style: 'bold' });
     const boxX = A4[0] - w.margin.right - boxW;
     w.page.drawRectangle({ x: boxX, y: top - boxH, width: boxW, height: boxH, borderColor: rgb(0.6, 0.6, 0.65), borderWidth: 0.6 });
     if (sig) {
@@ -209,7 +213,7 @@ async function signaturePage(w: Writer, l: DocLabels, input: AgreementPdfInput):
   }
   w.ensure(70);
   w.space(6);
-  w.text(`${l.sealBlock}：${input.caseInfo.orgName}`, { size: 11, style: 'bold' });
+  w.text(`${l.sealBlock}${l.colon}${input.caseInfo.orgName}`, { size: 11, style: 'bold' });
   w.muted(l.sealNote);
 }
 
@@ -245,7 +249,7 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
     footer: (i, n) => `${agreement.title} · v${agreement.lockSeq} · SHA-256 ${short}… · ${l.page(i, n)}`,
   });
   w.newPage();
-  titleBlock(w, caseInfo, agreement.title, `${l.caseNo}：${caseInfo.number}　${l.site}：${siteLabel(l, caseInfo.site)}　${l.version}：${agreement.lockSeq}`);
+  titleBlock(w, caseInfo, agreement.title, `${l.caseNo}${l.colon}${caseInfo.number}${l.gap}${l.site}${l.colon}${siteLabel(l, caseInfo.site)}${l.gap}${l.version}${l.colon}${agreement.lockSeq}`);
   partyBlock(w, l, input.parties.filter((p) => p.role === 'applicant' || p.role === 'respondent'));
   clauses(w, agreement);
   fieldsBlock(w, l, agreement.fields);
@@ -266,7 +270,7 @@ export interface PerformanceNoticeInput {
   parties: PartyLine[];
   /** When the agreement took effect (the seal), ISO-8601. */
   effectiveAt: string;
-  /** Obligations to perform, one per line; default: the agreement's fields as "key: value". */
+  /** Obligations to perform, one per line; default: the payment fields of the agreement (amount, currency, date, method...). */
   obligations?: string[];
   createdAt?: Date;
 }
@@ -282,21 +286,24 @@ export async function renderPerformanceNotice(input: PerformanceNoticeInput): Pr
     footer: (i, n) => `${l.noticeTitle} · ${caseInfo.number} · ${l.page(i, n)}`,
   });
   w.newPage();
-  titleBlock(w, caseInfo, l.noticeTitle, `${l.caseNo}：${caseInfo.number}　${l.site}：${siteLabel(l, caseInfo.site)}`);
+  titleBlock(w, caseInfo, l.noticeTitle, `${l.caseNo}${l.colon}${caseInfo.number}${l.gap}${l.site}${l.colon}${siteLabel(l, caseInfo.site)}`);
   const to = input.parties.filter((p) => p.role === 'applicant' || p.role === 'respondent');
-  w.text(`${l.noticeTo}：${to.map((p) => `${roleLabel(l, p.role)} ${p.name}`).join('；')}`, { size: 11, after: 8 });
+  w.text(`${l.noticeTo}${l.colon}${to.map((p) => `${roleLabel(l, p.role)} ${p.name}`).join(l.listSep)}`, { size: 11, after: 8 });
   for (const para of l.noticeBody(agreement.title, caseInfo.orgName)) w.text(para, { size: 10.5, after: 6 });
-  const obligations = input.obligations ?? Object.entries(agreement.fields).filter(([, v]) => v !== '').map(([k, v]) => `${k}: ${v}`);
+  const f = agreement.fields;
+  const obligations =
+    input.obligations ??
+    (f.amount && f.paymentDate ? [l.payment(f.amount, f.currency ?? '', f.paymentDate, f.paymentMethod ? fieldValue(l, 'paymentMethod', f.paymentMethod) : null)] : []);
   if (obligations.length) {
     w.text(l.obligations, { size: 11.5, style: 'bold', keepWithNext: 20, after: 2 });
     obligations.forEach((o, i) => w.text(`${i + 1}. ${o}`, { size: 10.5, indent: 12 }));
     w.space(8);
   }
-  l.noticeRights.forEach((r, i) => w.text(`${['一', '二', '三', '四', '五'][i] ?? i + 1}、${r}`, { size: 10.5, after: 4 }));
+  l.noticeRights.forEach((r, i) => w.text(`${l.item(i)}${r}`, { size: 10.5, after: 4 }));
   w.space(10);
   w.text(`${l.docHash}: ${agreement.sha256}`, { size: 7.5, style: 'mono', after: 10 });
-  w.text(`${l.issuedBy}：${caseInfo.orgName}`, { size: 11, align: 'right' });
-  w.text(`${l.issuedAt}：${printedDate(input.effectiveAt)}`, { size: 11, align: 'right' });
+  w.text(`${l.issuedBy}${l.colon}${caseInfo.orgName}`, { size: 11, align: 'right' });
+  w.text(`${l.issuedAt}${l.colon}${printedDate(input.effectiveAt)}`, { size: 11, align: 'right' });
   w.muted(l.sealNote, { after: 0 });
   w.finish();
   applyMetadata(doc, {
@@ -342,9 +349,9 @@ export async function renderRulingPdf(input: RulingPdfInput): Promise<Uint8Array
     footer: (i, n) => `${l.rulingTitle} ${input.rulingNumber} · ${l.page(i, n)}`,
   });
   w.newPage();
-  titleBlock(w, { ...caseInfo, orgName: input.courtName, orgNameEn: courtEn }, l.rulingTitle, `${l.rulingNo}：${input.rulingNumber}　${l.caseNo}：${caseInfo.number}`);
+  titleBlock(w, { ...caseInfo, orgName: input.courtName, orgNameEn: courtEn }, l.rulingTitle, `${l.rulingNo}${l.colon}${input.rulingNumber}${l.gap}${l.caseNo}${l.colon}${caseInfo.number}`);
   w.text(l.applicants, { size: 12, style: 'bold', keepWithNext: 20, after: 2 });
-  for (const p of input.parties) w.text(`${roleLabel(l, p.role)}：${p.name}`, { indent: 12 });
+  for (const p of input.parties) w.text(`${roleLabel(l, p.role)}${l.colon}${p.name}`, { indent: 12 });
   w.space(8);
   w.text(l.rulingFacts(caseInfo.orgName, agreement.title, printedDate(input.requestedAt ?? input.decidedAt)), { after: 6 });
   w.text(`${l.docHash}: ${agreement.sha256}`, { size: 7.5, style: 'mono' });
@@ -360,9 +367,9 @@ export async function renderRulingPdf(input: RulingPdfInput): Promise<Uint8Array
     for (const o of l.rulingRejectedOrder) w.text(o, { after: 6 });
   }
   w.space(18);
-  w.text(`${l.judge}：${input.judgeName}`, { size: 11, align: 'right' });
-  if (input.clerkName) w.text(`${l.clerk}：${input.clerkName}`, { size: 11, align: 'right' });
-  w.text(`${l.decidedAt}：${printedDate(input.decidedAt)}`, { size: 11, align: 'right', after: 10 });
+  w.text(`${l.judge}${l.colon}${input.judgeName}`, { size: 11, align: 'right' });
+  if (input.clerkName) w.text(`${l.clerk}${l.colon}${input.clerkName}`, { size: 11, align: 'right' });
+  w.text(`${l.decidedAt}${l.colon}${printedDate(input.decidedAt)}`, { size: 11, align: 'right', after: 10 });
   w.muted(l.courtSealNote);
   w.finish();
   applyMetadata(doc, {
