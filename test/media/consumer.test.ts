@@ -13,10 +13,13 @@ interface Sent {
   patch: PayloadPatch | null;
 }
 
-function recordingStream(): OutboundStream & { sent: Sent[] } {
+function recordingStream(): OutboundStream & { sent: Sent[]; up: boolean } {
   const sent: Sent[] = [];
   const s = {
     sent,
+    /** The subscriber's DTLS/ICE is up (a real stream drops what it cannot send yet). */
+    up: true,
+    canSend: () => s.up,
     clockRate: 90000,
     lastSeq: 1000,
     lastTs: 5000,
@@ -30,7 +33,7 @@ function recordingStream(): OutboundStream & { sent: Sent[] } {
       return payload.length + 28;
     },
   };
-  return s as unknown as OutboundStream & { sent: Sent[] };
+  return s as unknown as OutboundStream & { sent: Sent[]; up: boolean };
 }
 
 const ev = () => ({ subscribe: () => ({ unSubscribe() {} }) });
@@ -94,6 +97,31 @@ describe('consumer rewriting', () => {
     const n = stream.sent.length;
     p.onPacket(p.layers[0]!, 11, 0, false, Buffer.from([0x80, 0x80, 0x80, 0x01, 0x01]), -1);
     expect(stream.sent.length).toBe(n);
+  });
+
+  it("a keyframe that comes before the subscriber's transport is up is not the start; a new one is asked for the moment it is", () => {
+    plis.length = 0;
+    const p = producer();
+    const src = new SyntheticVp8(300);
+    const seq = { n: 10 };
+    const { stream } = consumer(p);
+    stream.up = false;
+    const asked = plis.length; // activation asked for a keyframe
+    src.requestKeyframe();
+    feed(p, 0, src, 3, seq); // the keyframe and deltas, while DTLS is still coming up: nothing goes out
+    expect(stream.sent.length).toBe(0);
+    expect(plis.length).toBe(asked);
+    stream.up = true;
+    // The next packet is a delta: without waiting out the 1 s retry, a keyframe is asked for at once.
+    p.layers[0]!.lastKeyframeAt = Date.now(); // that earlier keyframe answered the earlier request
+    feed(p, 0, src, 1, seq);
+    expect(stream.sent.length).toBe(0);
+    expect(plis.length).toBe(asked + 1);
+    src.requestKeyframe();
+    feed(p, 0, src, 2, seq);
+    const d: Vp8Descriptor = { startOfFrame: false, keyframe: false, pictureIdOffset: -1, pictureIdBits: 0, pictureId: 0, tl0Offset: -1, tl0PicIdx: 0, headerOffset: 0 };
+    parseVp8(stream.sent[0]!.payload, d);
+    expect(d.keyframe).toBe(true);
   });
 
   it('pause and resume: numbering continues where it stopped, timestamps move on with the clock', async () => {

@@ -36,6 +36,8 @@ export class Consumer implements ProducerSink {
   private lastPid = -1;
   private lastTl0 = -1;
   private lastKeyframeRequest = 0;
+  /** A keyframe came while the subscriber's transport was not up yet: ask again the moment it is. */
+  private missedKeyframe = false;
 
   constructor(
     readonly producer: Producer,
@@ -104,10 +106,18 @@ export class Consumer implements ProducerSink {
       this.needSync = true;
     }
     if (this.needSync) {
-      if (!p.keyframe) {
-        this.requestKeyframe(now);
+      // Not before the subscriber's DTLS is up: a keyframe sent into the void would leave it with undecodable deltas
+      // until its own PLI (or our 1 s retry) brings the next one. That wait was a good part of the join time.
+      if (!this.stream.canSend()) {
+        if (p.keyframe) this.missedKeyframe = true;
         return;
       }
+      if (!p.keyframe) {
+        this.requestKeyframe(now, this.missedKeyframe);
+        this.missedKeyframe = false;
+        return;
+      }
+      this.missedKeyframe = false;
       this.sync(p, now);
     } else {
       const d = seqDiff(p.seq, this.syncSeq);

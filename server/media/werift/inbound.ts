@@ -78,6 +78,8 @@ export interface InboundRoute {
   /** werift's NACK generator for the media stream (`addPacket` reads header.sequenceNumber and header.ssrc). */
   nack: { addPacket(p: { header: { sequenceNumber: number; ssrc: number } }): void } | null;
   deliver(seq: number, ts: number, marker: boolean, payload: Buffer, audioLevel: number): void;
+  /** Whether the producer behind this route still exists (a renegotiation keeps the live routes). */
+  alive?(): boolean;
 }
 
 export interface ExtensionIds {
@@ -142,9 +144,13 @@ export class FastReader {
     private readonly resolver: InboundResolver,
   ) {}
 
-  /** Forget routes and extension ids (after a renegotiation). */
+  /**
+   * After a renegotiation: forget the routes of producers that went away and the SSRCs we could not place, and the
+   * extension ids. Live routes stay: browsers stop sending MID/RID once an SSRC is acknowledged, so a running camera
+   * could not be placed again and would freeze (that is what broke adding a screen share to a running publisher).
+   */
   reset(): void {
-    this.routes.clear();
+    for (const [ssrc, route] of this.routes) if (!route || (route.alive && !route.alive())) this.routes.delete(ssrc);
     this.ids = null;
   }
 

@@ -135,6 +135,11 @@ export class OutboundStream {
     return this.protector;
   }
 
+  /** DTLS is up and ICE has a pair: a packet given to `send` now really goes out. */
+  canSend(): boolean {
+    return !this.closed && this.payloadType !== undefined && this.ensureCrypto() !== null && this.ensureSocket();
+  }
+
   /** The selected pair's socket, looked up again only when ICE nominated another pair. */
   private ensureSocket(): boolean {
     const conn = this.transport?.iceTransport.connection as unknown as {

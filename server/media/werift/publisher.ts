@@ -62,8 +62,8 @@ export class PublisherTransport implements InboundResolver {
     }
     await iceGatheringComplete(this.pc);
     if (this.closed) throw new InvalidStateError('publisher transport closed');
-    for (const r of this.readers) r.reset();
     this.reconcile(sources);
+    for (const r of this.readers) r.reset();
     const local = this.pc.localDescription;
     if (!local) throw new Error('no local description');
     return this.origin.apply(filterCandidates(local.sdp, this.net));
@@ -74,7 +74,10 @@ export class PublisherTransport implements InboundResolver {
     const added: Producer[] = [];
     const removed: Producer[] = [];
     for (const t of this.pc.getTransceivers()) {
-      const receiving = !t.stopped && !t.stopping && (t.direction === 'recvonly' || t.direction === 'sendrecv') && t.receiver.tracks.length > 0;
+      // The negotiated direction: a section the client turned inactive (screen share stopped) stops receiving,
+      // although our own side of it stays recvonly.
+      const dir = t.currentDirection ?? t.direction;
+      const receiving = !t.stopped && !t.stopping && (dir === 'recvonly' || dir === 'sendrecv') && t.receiver.tracks.length > 0;
       const codec = t.codecs.find((c) => !['rtx', 'red', 'ulpfec'].includes(c.name.toLowerCase()));
       const existing = this.producers.get(t);
       if (!receiving || !codec) {
@@ -163,7 +166,11 @@ export class PublisherTransport implements InboundResolver {
     receiver.runRtcp().catch(() => undefined);
     const target = layer;
     const p = producer;
-    return { stats, rtx, mediaSsrc, nack, deliver: (seq, ts, marker, payload, level) => p.onPacket(target, seq, ts, marker, payload, level) };
+    return {
+      stats, rtx, mediaSsrc, nack,
+      deliver: (seq, ts, marker, payload, level) => p.onPacket(target, seq, ts, marker, payload, level),
+      alive: () => !p.closed && this.producers.get(p.transceiver) === p,
+    };
   }
 
   close(): Producer[] {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RTCPeerConnection, RTP_EXTENSION_URI, useSdesMid, useSdesRTPStreamId } from 'werift';
+import { RTCPeerConnection, RtpHeader, RtpPacket, RTP_EXTENSION_URI, useSdesMid, useSdesRTPStreamId, type RTCRtpTransceiver } from 'werift';
 import type { MediaRouter } from '../../../server/media/engine.js';
 import { OutboundStream } from '../../../server/media/werift/outbound.js';
 import { Bot, LOOPBACK, connected, gathered } from './bot.js';
@@ -14,7 +14,11 @@ export interface SimulcastLayer {
 
 /** A bot that can publish simulcast, which werift cannot send: the layer packets are built and encrypted here. */
 export class SimulcastBot extends Bot {
-  private simulcast: { ssrc: number; seq: number; src: SyntheticVp8; rid: string }[] = [];
+  private simulcast: { ssrc: number; seq: number; src: SyntheticVp8; rid: string; sent: number }[] = [];
+  /** Like Chromium: MID / RID header extensions only on each layer's first packets, bare headers after. */
+  extensionPackets = Infinity;
+  private cameraMid = '';
+  private screen: { t: RTCRtpTransceiver; src: SyntheticVp8; seq: number; timer: NodeJS.Timeout } | null = null;
   private simulcastOut: OutboundStream | null = null;
   private extIds = { mid: 0, rid: 0, midValue: '' };
 
@@ -29,6 +33,7 @@ export class SimulcastBot extends Bot {
     await pc.setLocalDescription(await pc.createOffer());
     await gathered(pc);
     const offer = pc.localDescription!.sdp.split('\r\n').filter((l) => !l.startsWith('a=ssrc:')).join('\r\n');
+    this.cameraMid = t.mid!;
     const { answerSdp } = await router.publish(this.id, offer, { [t.mid!]: 'camera' });
     await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
     await connected(pc);
@@ -43,6 +48,7 @@ export class SimulcastBot extends Bot {
       rid: l.rid,
       ssrc: randomBytes(4).readUInt32BE(0),
       seq: 1,
+      sent: 0,
       src: new SyntheticVp8(l.kbps, this.opts.fps ?? 30, 1100, l.width, l.height),
     }));
     this.extraSources.push(() => this.sendFrame());
@@ -61,6 +67,18 @@ export class SimulcastBot extends Bot {
     if (!out || pt === undefined) return;
     for (const l of this.simulcast) {
       for (const f of l.src.nextFrame()) {
+        if (l.sent++ >= this.extensionPackets) {
+          const bare = Buffer.alloc(12);
+          bare[0] = 0x80;
+          bare[1] = (f.marker ? 0x80 : 0) | pt;
+          bare.writeUInt16BE(l.seq, 2);
+          bare.writeUInt32BE(f.timestamp, 4);
+          bare.writeUInt32BE(l.ssrc, 8);
+          l.seq = (l.seq + 1) & 0xffff;
+          out.sendRaw(Buffer.concat([bare, f.payload]), 12);
+          this.sent.video++;
+          continue;
+        }
         const mid = Buffer.from(this.extIds.midValue);
         const rid = Buffer.from(l.rid);
         const extLen = 2 + mid.length + 1 + rid.length;
@@ -86,4 +104,54 @@ export class SimulcastBot extends Bot {
     }
   }
 
+  /** Screen share the way the room does it now: one more video section on the running publisher, renegotiated. */
+  async addScreen(router: MediaRouter): Promise<void> {
+    const pc = this.pub!;
+    const t = pc.addTransceiver('video', { direction: 'sendonly' });
+    await this.renegotiate(router, t);
+    const src = new SyntheticVp8(200, 10);
+    t.sender.onPictureLossIndication.subscribe(() => src.requestKeyframe());
+    const screen = {
+      t, src, seq: 1,
+      timer: setInterval(() => {
+        for (const f of src.nextFrame()) {
+          const header = new RtpHeader({ payloadType: t.sender.codec?.payloadType ?? 96, sequenceNumber: screen.seq, timestamp: f.timestamp, marker: f.marker, ssrc: t.sender.ssrc });
+          screen.seq = (screen.seq + 1) & 0xffff;
+          t.sender.sendRtp(new RtpPacket(header, f.payload)).catch(() => undefined);
+        }
+      }, 100),
+    };
+    this.screen = screen;
+  }
+
+  /** Stops sharing: the section goes inactive in a new offer (m-lines are never removed). */
+  async stopScreen(router: MediaRouter): Promise<void> {
+    const s = this.screen;
+    if (!s) return;
+    clearInterval(s.timer);
+    this.screen = null;
+    s.t.setDirection('inactive');
+    await this.renegotiate(router, null);
+  }
+
+  private async renegotiate(router: MediaRouter, screen: RTCRtpTransceiver | null): Promise<void> {
+    const pc = this.pub!;
+    await pc.setLocalDescription(await pc.createOffer());
+    await gathered(pc);
+    // Like Chromium: the simulcast camera's section has no a=ssrc lines; the screen's (one encoding) has them.
+    const offer = pc.localDescription!.sdp
+      .split('\r\nm=')
+      .map((sec) => (sec.includes(`\r\na=mid:${this.cameraMid}\r\n`) ? sec.split('\r\n').filter((l) => !l.startsWith('a=ssrc')).join('\r\n') : sec))
+      .join('\r\nm=');
+    const sources: Record<string, 'camera' | 'screen'> = { [this.cameraMid]: 'camera' };
+    if (screen?.mid) sources[screen.mid] = 'screen';
+    const { answerSdp } = await router.publish(this.id, offer, sources);
+    await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+  }
+
+  override async close(): Promise<void> {
+    if (this.screen) clearInterval(this.screen.timer);
+    this.screen = null;
+    await super.close();
+  }
 }
