@@ -16,6 +16,10 @@ const CaseDetailView = lazyView(() => import('./views/CaseDetail.js').then((m) =
 const RoomView = lazyView(() => import('./room/RoomView.js').then((m) => m.RoomView));
 // Public signature verification (upload a PDF): no sign-in.
 const VerifyView = lazyView(() => import('./views/Verify.js').then((m) => m.VerifyView));
+// Signing ceremony (parties, from their link) and the court's review of judicial confirmation.
+const SignView = lazyView(() => import('./signing/SignView.js').then((m) => m.SignView));
+const CourtQueueView = lazyView(() => import('./court/CourtViews.js').then((m) => m.CourtQueueView));
+const CourtReviewView = lazyView(() => import('./court/CourtViews.js').then((m) => m.CourtReviewView));
 
 /** Where to go after signing in, when a staff page was opened without a session. */
 let returnTo: string | null = null;
@@ -57,7 +61,7 @@ export function App() {
       .catch(() => undefined); // a 401 is handled by onStaffUnauthorized; anything else can wait
   }, [token]);
 
-  const isPublic = route.name === 'join' || route.name === 'waiting' || route.name === 'room' || route.name === 'verify';
+  const isPublic = route.name === 'join' || route.name === 'waiting' || route.name === 'room' || route.name === 'verify' || route.name === 'sign';
   const needsSession = !isPublic && route.name !== 'login' && route.name !== 'notFound';
 
   useEffect(() => {
@@ -88,6 +92,7 @@ export function App() {
   if (route.name === 'join') body = <JoinView />;
   else if (route.name === 'waiting') body = <WaitingView />;
   else if (route.name === 'verify') body = <VerifyView />;
+  else if (route.name === 'sign') body = <SignView />;
   else if (route.name === 'notFound') body = <NotFound />;
   else if (!session || route.name === 'login')
     body = (
@@ -101,6 +106,8 @@ export function App() {
     );
   else if (route.name === 'cases') body = <CaseListView />;
   else if (route.name === 'newCase') body = <CaseNewView session={session} />;
+  else if (route.name === 'court') body = <CourtQueueView />;
+  else if (route.name === 'courtRequest') body = <CourtReviewView key={route.id} id={route.id} />;
   else body = <CaseDetailView key={route.id} caseId={route.id} session={session} />;
 
   return (

@@ -43,6 +43,9 @@ export type Route =
   | { name: 'waiting' }
   | { name: 'room' }
   | { name: 'verify' }
+  | { name: 'sign' }
+  | { name: 'court' }
+  | { name: 'courtRequest'; id: string }
   | { name: 'notFound' };
 
 export function matchRoute(pathname: string): Route {
@@ -54,6 +57,10 @@ export function matchRoute(pathname: string): Route {
   if (p === '/waiting') return { name: 'waiting' };
   if (p === '/room') return { name: 'room' };
   if (p === '/verify') return { name: 'verify' };
+  if (p === '/sign') return { name: 'sign' };
+  if (p === '/court') return { name: 'court' };
+  const court = /^\/court\/requests\/([^/]+)$/.exec(p);
+  if (court?.[1]) return { name: 'courtRequest', id: decodeURIComponent(court[1]) };
   const m = /^\/cases\/([^/]+)$/.exec(p);
   if (m?.[1]) return { name: 'case', id: decodeURIComponent(m[1]) };
   return { name: 'notFound' };

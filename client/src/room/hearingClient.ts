@@ -3,7 +3,7 @@ import { ERROR_CODES, PROTOCOL_VERSION, type ErrorCode } from '../../../signalin
 // Type-only: a value import of hearing.ts would bundle its zod schemas into the browser client.
 import type {
   Ack, ChatMessage, ClientToServerEvents, HEARING_NAMESPACE, HearingSnapshot, IceServer, JoinResult, RecordingConsent, RequestName,
-  RequestPayload, Responses, ServerToClientEvents,
+  RequestPayload, Responses, ServerToClientEvents, RecordingState,
 } from '../../../signaling/protocol/hearing.js';
 import { ApiError, type ClientErrorCode } from '../api.js';
 import { Emitter } from './emitter.js';
@@ -45,6 +45,8 @@ export interface HearingClientEvents extends Record<string, unknown> {
   'control.muted': { kind: 'audio' | 'video' };
   'control.askUnmute': null;
   chat: ChatMessage;
+  /** Recording state for this participant (issue 6: client/src/recordings/RoomRecording.tsx). */
+  'recording.state': RecordingState;
 }
 
 /** A request that failed: the server's ErrorCode, or NETWORK when it never got an answer. */
@@ -199,6 +201,7 @@ export class HearingClient {
   }
 
   private wire(socket: HearingSocket): void {
+    socket.on('recording.state', (s) => this.events.emit('recording.state', s));
     socket.on('connect', () => {
       this.refusals = 0;
       this.set({ connection: { kind: 'connected' } });

@@ -176,7 +176,8 @@ export function Ceremony({ auth, status, onStatus }: Props) {
             </div>
           ) : null}
           <SignError error={error} />
-          <button type="submit" class="btn btn-primary btn-block" data-testid="sign-submit" disabled={!read || !otp || code.length !== 6 || !sig || busy}>
+          <button type="submit" class="btn btn-primary btn-block" data-testid="sign-submit" disabled={!read || !otp || code.length !== 6 || !sig || busy}
+            data-missing={[!read && 'read', !otp && 'otp', code.length !== 6 && 'code', !sig && 'signature'].filter(Boolean).join(' ')}>
             {busy ? st('steps.signing') : st('steps.submit')}
           </button>
           <p class="hint">{st('steps.legal')}</p>

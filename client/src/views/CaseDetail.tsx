@@ -13,6 +13,7 @@ import { t } from '../i18n/index.js';
 import { disputeLabel, idTypeLabel, kindLabel, roleLabel, siteLabel, statusLabel } from '../labels.js';
 import { onLinkClick } from '../router.js';
 import type { StaffSession } from '../session.js';
+import { SigningSection } from '../signing/SigningSection.js';
 
 interface Props {
   caseId: string;
@@ -150,6 +151,8 @@ export function CaseDetailView({ caseId, session }: Props) {
         setNotice(t('hearing.scheduled'));
         reload();
       }} />
+
+      <SigningSection caseId={c.id} session={session} refreshKey={version} onChanged={reload} />
 
       <AuditTrail caseId={c.id} refreshKey={version} actorNames={actorNames} />
     </section>
