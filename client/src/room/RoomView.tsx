@@ -16,6 +16,7 @@ import { PreJoin } from './PreJoin.js';
 import { ClosedScreen, ConnectionBanner, LobbyWaiting, RoomNotices } from './Screens.js';
 import { Stage, type ViewMode } from './Stage.js';
 import './room.css';
+import { RoomRecording } from '../recordings/RoomRecording.js';
 
 /** `/room`: pre-join, lobby, the hearing itself, and the closed screen. A rejoin starts over with a new controller. */
 export function RoomView() {
@@ -141,6 +142,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
       <div class="room-banners">
         <ConnectionBanner connection={hearing.connection} mediaStatus={media?.status ?? null} />
         <CaucusBanner snapshot={snapshot} self={self} />
+        <RoomRecording room={room} self={self} />
         <RoomNotices room={room} state={state} />
         {waiting > 0 && !peopleOpen ? (
           <div class="banner banner-info" role="status" data-testid="lobby-notice" data-count={waiting}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CaseView, LinkView, StaffView } from '../../../signaling/protocol/api.js';
 import { api } from '../api.js';
 import { AuditTrail } from '../components/AuditTrail.js';
+import { RecordingsSection } from '../recordings/RecordingsSection.js';
 import { ErrorBanner, Notice } from '../components/ErrorBanner.js';
 import { HearingCard } from '../components/HearingCard.js';
 import { HearingForm } from '../components/HearingForm.js';
@@ -154,6 +155,7 @@ export function CaseDetailView({ caseId, session }: Props) {
 
       <SigningSection caseId={c.id} session={session} refreshKey={version} onChanged={reload} />
 
+      <RecordingsSection caseId={c.id} refreshKey={version} />
       <AuditTrail caseId={c.id} refreshKey={version} actorNames={actorNames} />
     </section>
   );

@@ -112,19 +112,19 @@ function Report({ report }: { report: VerifyView }) {
   return (
     <div class="card" data-testid="verify-report" data-verdict={verdict}>
       <h2>
-        <span class={`badge ${report.ok ? 'badge-good' : 'badge-bad'}`} data-testid="verify-verdict">
+        <span class={`badge ${report.ok ? 'badge-good' : 'badge-bad'}`} style={{ whiteSpace: 'normal' }} data-testid="verify-verdict">
           {t(`verify.verdict.${verdict}`)}
         </span>
       </h2>
       <p class="muted">
         {t('verify.fileInfo', { pages: report.pages, kb: Math.ceil(report.size / 1024) })}
         <br />
-        <code class="hash">SHA-256 {report.sha256}</code>
+        <code class="hash" style={{ overflowWrap: 'anywhere' }}>SHA-256 {report.sha256}</code>
       </p>
       {report.problems.map((p) => (
         <p class="field-error" key={p}>{p}</p>
       ))}
-      <ol class="verify-signatures">
+      <ol class="verify-signatures" style={{ paddingLeft: '1.25rem' }}>
         {report.signatures.map((s) => (
           <li key={s.index} data-testid="verify-signature" data-valid={String(s.valid)}>
             <p>
@@ -132,7 +132,7 @@ function Report({ report }: { report: VerifyView }) {
               <span class={`badge ${s.valid ? 'badge-good' : 'badge-bad'}`}>{s.valid ? t('verify.valid') : t('verify.invalid')}</span>{' '}
               <span class={`badge ${s.trusted ? 'badge-info' : 'badge-warn'}`}>{s.trusted ? t('verify.trusted') : t('verify.untrusted')}</span>
             </p>
-            <dl class="verify-details">
+            <dl class="verify-details" style={{ overflowWrap: 'anywhere' }}>
               <dt>{t('verify.time')}</dt>
               <dd>{formatDateTime(s.signingTime)}</dd>
               {s.reason && (

@@ -9,6 +9,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { roleLabel, siteLabel } from '../labels.js';
 import { navigate } from '../router.js';
 import { clearParticipantSession, getParticipantSession, updateParticipantSession } from '../session.js';
+import { RecordReview } from '../recordings/RecordReview.js';
 
 const POLL_MS = 30_000;
 const statusMessage: Record<HearingStatus, MessageKey> = {
@@ -97,6 +98,7 @@ export function WaitingView() {
         </button>
       ) : null}
       <p class="hint">{t('waiting.tips')}</p>
+      <RecordReview />
       <ErrorBanner error={error} />
       <div class="waiting-foot">
         <span class="muted small" data-testid="waiting-checked">{checkedAt ? t('waiting.checked', { time: formatTime(checkedAt) }) : ''}</span>
