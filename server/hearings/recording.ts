@@ -298,7 +298,8 @@ export class HearingRecording {
     for (const p of this.h.participants.values()) {
       if (!p.connection) continue;
       const s = this.stateFor(p);
-      const key = `${p.connection.id}:${JSON.stringify(s)}`;
+      // Resent every 5 s while recording runs: a page that mounted its indicator late still shows it.
+      const key = `${p.connection.id}:${Math.floor(Date.now() / 5000)}:${JSON.stringify(s)}`;
       if (this.lastSent.get(p.id) === key) continue;
       this.lastSent.set(p.id, key);
       try {
