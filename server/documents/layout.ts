@@ -16,7 +16,7 @@ import { PDFDocument, PDFName, rgb, type PDFFont, type PDFImage, type PDFPage, t
  */
 
 export const FONT_FILES = {
-  cjk: process.env.CONCORD_CJK_FONT ?? '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf',
+  cjk: '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf',
   latin: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
   latinBold: '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
   mono: '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
@@ -64,7 +64,12 @@ interface SubsetState {
 function face(key: FontKey): LoadedFace {
   let f = faces.get(key);
   if (!f) {
-    const bytes = fs.readFileSync(FONT_FILES[key]);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(FONT_FILES[key]);
+    } catch {
+      throw new Error(`font ${FONT_FILES[key]} is missing: install Debian's fonts-droid-fallback and fonts-dejavu-core`);
+    }
     const parsed = fontkit.create(bytes) as unknown as { characterSet: number[]; postscriptName: string | null; createSubset(): object };
     patchSubsetter(parsed);
     f = { bytes, chars: new Set(parsed.characterSet), postscriptName: parsed.postscriptName ?? key };
