@@ -38,6 +38,11 @@ export class Sealer {
     return this.d.db.selectFrom('sealed_agreements').selectAll().where('agreement_id', '=', agreementId).where('lock_seq', '=', lockSeq).executeTakeFirst();
   }
 
+  /** The agreement's effective (sealed) version, if any. */
+  latestFor(agreementId: string): Promise<SealedAgreementsTable | undefined> {
+    return this.d.db.selectFrom('sealed_agreements').selectAll().where('agreement_id', '=', agreementId).orderBy('lock_seq', 'desc').executeTakeFirst();
+  }
+
   async effectiveFor(caseId: string): Promise<SealedAgreementsTable | undefined> {
     return this.d.db.selectFrom('sealed_agreements').selectAll().where('case_id', '=', caseId).orderBy('sealed_at', 'desc').executeTakeFirst();
   }

@@ -84,11 +84,14 @@ export class SigningService {
 
   async status(agreementId: string, who: SignerPrincipal, opts: { staffDetail?: boolean } = {}): Promise<SigningStatusView> {
     const row = await this.agreement(agreementId);
-    const [locked, record, signer] = await Promise.all([
+    const [current, record, signer, effectiveRow] = await Promise.all([
       this.d.agreements.lockedContent(agreementId),
       this.d.cases.get(row.caseId),
       resolveSigner(who, row.caseId, this.d).catch(() => null),
+      this.sealer.latestFor(agreementId),
     ]);
+    // An effective agreement stays what was sealed, whatever later happens to the draft on the pad.
+    const locked = effectiveRow ? await this.lockedAgreement(agreementId, Number(effectiveRow.lock_seq)) : current;
     const lockSeq = locked?.lockSeq ?? null;
     const [slots, sigs, sealed, docs, arbitrator] = await Promise.all([
       lockSeq ? this.slotsFor(row.caseId, agreementId, lockSeq) : Promise.resolve([]),
@@ -130,6 +133,7 @@ export class SigningService {
         reason: 'text_changed', lockSeq: locked.lockSeq, sha256: locked.sha256,
       });
     }
+    if (await this.sealer.latestFor(agreementId)) throw new InvalidStateError('this agreement is already effective', { reason: 'already_effective' });
     const record = await this.d.cases.get(row.caseId);
     if (!SIGNABLE_CASE_STATUSES.has(record.status)) {
       throw new InvalidStateError(`a case that is ${record.status} takes no signatures`, { reason: 'case_status', status: record.status });

@@ -75,12 +75,36 @@ describe.each<DbKind>(['sqlite', 'postgres'])('signing ceremony (%s)', (db) => {
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.document_sha256 === locked.sha256 && r.voided_at === null)).toBe(true);
 
-    // Effective agreements bind: unlocking later does not void them.
+    // Effective agreements bind: unlocking the draft later voids nothing and the sealed text stays what everyone sees.
     const un = await s.api('POST', `/api/agreements/${agreementId}/unlock`, { token: d.mediator, body: { reason: 'after seal' } });
     if (un.status === 200) {
       const still = await s.services.store.db.selectFrom('signatures').select('voided_at').where('agreement_id', '=', agreementId).execute();
       expect(still.every((r) => r.voided_at === null)).toBe(true);
+      const after = await status(s, d.applicant, agreementId);
+      expect(after).toMatchObject({ effective: true, sha256: locked.sha256, text: locked.text, lockSeq: locked.lockSeq });
     }
+  });
+
+  it('when the procedure needs the arbitrator, the agreement waits for the arbitrator too', async () => {
+    const d = await demoWithSessions(s);
+    const agreementId = d.demo.agreementId;
+    const locked = await lock(s, d.mediator, agreementId);
+    // Only the mediator decides, and only before the first signature.
+    const arbitrator = await s.login('demo.arbitrator.hk');
+    expectError(await s.api('POST', `/api/signing/agreements/${agreementId}/signers`, { token: arbitrator, body: { lockSeq: locked.lockSeq, arbitrator: true } }), 403, 'PERMISSION_DENIED');
+    const set = await s.api('POST', `/api/signing/agreements/${agreementId}/signers`, { token: d.mediator, body: { lockSeq: locked.lockSeq, arbitrator: true } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.slots.map((x: { role: string }) => x.role)).toContain('arbitrator');
+    for (const [token, role] of [[d.applicant, 'applicant'], [d.respondent, 'respondent'], [d.mediator, 'mediator']] as const) {
+      expect((await signAs(s, token, agreementId, role)).status).toBe(201);
+    }
+    expect((await status(s, d.mediator, agreementId)).effective).toBe(false);
+    expect(await caseStatus(d)).toBe('scheduled');
+    expectError(await s.api('POST', `/api/signing/agreements/${agreementId}/signers`, { token: d.mediator, body: { lockSeq: locked.lockSeq, arbitrator: false } }), 409, 'INVALID_STATE');
+    const last = await signAs(s, arbitrator, agreementId, 'arbitrator');
+    expect(last.status, JSON.stringify(last.body)).toBe(201);
+    expect(last.body.status.effective).toBe(true);
+    expect(await caseStatus(d)).toBe('agreed');
   });
 
   it('unlocking voids the signatures of that lock; a new lock starts again', async () => {

@@ -15,7 +15,7 @@ const REASONS: Record<string, SignKey> = {
   not_a_signer: 'err.not_a_signer', otp_mismatch: 'err.otp_mismatch', otp_expired: 'err.otp_expired', otp_used: 'err.otp_used',
   otp_exhausted: 'err.otp_exhausted', otp_unknown: 'err.otp_used', otp_stale: 'err.text_changed', not_effective: 'err.not_effective',
   case_status: 'err.case_status', already_requested: 'err.already_requested', no_court: 'err.no_court', not_court: 'err.not_court',
-  signing_started: 'err.signing_started', bad_image: 'err.bad_image',
+  signing_started: 'err.signing_started', bad_image: 'err.bad_image', already_effective: 'err.already_effective',
 };
 
 export function reasonOf(e: unknown): string | undefined {

@@ -76,6 +76,7 @@ export const enSigning = {
   'err.not_court': 'Only the court can decide on judicial confirmation.',
   'err.signing_started': 'Signing has started: the signers can no longer change.',
   'err.bad_image': 'The signature image could not be used. Sign again.',
+  'err.already_effective': 'This agreement is already effective.',
 
   'links.title': 'Signing links for the parties',
   'links.hint': 'Each party signs from their personal link (the same link as for the hearing, opened at /sign). Send it through the case’s contact channel.',

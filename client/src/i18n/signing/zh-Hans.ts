@@ -78,6 +78,7 @@ export const zhHansSigning: SigningCatalogue = {
   'err.not_court': '只有法院可以作出司法确认决定。',
   'err.signing_started': '签署已开始，签署人不能再变更。',
   'err.bad_image': '签名图像无法使用，请重新签名。',
+  'err.already_effective': '本协议已生效。',
 
   'links.title': '当事人签署链接',
   'links.hint': '各方通过个人链接签署（与调解会链接相同，在 /sign 打开）。请通过案件联系渠道发送。',

@@ -78,6 +78,7 @@ export const zhHantSigning: SigningCatalogue = {
   'err.not_court': '只有法院可以作出司法確認決定。',
   'err.signing_started': '簽署已開始，簽署人不能再變更。',
   'err.bad_image': '簽名圖像無法使用，請重新簽名。',
+  'err.already_effective': '本協議已生效。',
 
   'links.title': '當事人簽署鏈接',
   'links.hint': '各方通過個人鏈接簽署（與調解會鏈接相同，在 /sign 打開）。請通過案件聯繫渠道發送。',
