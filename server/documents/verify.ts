@@ -10,8 +10,9 @@ import {
  * attributes (Node crypto, RSA or ECDSA), the ESS signing-certificate binding, the certificate chain inside the CMS up
  * to a trust anchor (our organisations' CAs, when given), and the signing time. Then what changed after each signature:
  * every later revision is compared page by page (content streams, resources, page attributes) with the revision the
- * signature covers; added annotations other than signature widgets, changed pages, and added pages other than a
- * certificate-of-completion page count as content changes.
+ * signature covers; added annotations other than signature widgets, changed pages, added pages other than a
+ * certificate-of-completion page, and changed document-level catalog entries (open actions, JavaScript...) count as
+ * content changes.
  */
 
 export interface CertificateInfo {
@@ -36,6 +37,8 @@ export interface ChangesAfter {
   otherPagesAdded: number[];
   /** Annotations added to signed pages that are not signature widgets (their /Subtype). */
   annotationsAdded: string[];
+  /** Document-level entries of the catalog added or changed (e.g. /OpenAction, /Names with JavaScript), not /AcroForm. */
+  catalogChanged: string[];
   /** True when any of the above is a change of content (not only signatures and a covered certificate page). */
   contentChanged: boolean;
 }
@@ -365,8 +368,14 @@ function compareRevisions(signed: PDFDocument, later: PDFDocument, laterSigCount
   const b = later.getPages();
   const c: ChangesAfter = {
     bytesAfter, signaturesAdded: Math.max(0, laterSigCount - signedSigCount), pagesChanged: [], certificatePagesAdded: [], otherPagesAdded: [],
-    annotationsAdded: [], contentChanged: false,
+    annotationsAdded: [], catalogChanged: [], contentChanged: false,
   };
+  // Catalog entries other than the form (signatures live there) and the page tree (compared page by page below).
+  const keysOf = (d: PDFDict) => d.keys().map((k) => k.asString()).filter((k) => k !== '/AcroForm' && k !== '/Pages');
+  for (const k of new Set([...keysOf(signed.catalog), ...keysOf(later.catalog)])) {
+    const name = PDFName.of(k.slice(1));
+    if (objectHash(signed, signed.catalog.get(name), new Set()) !== objectHash(later, later.catalog.get(name), new Set())) c.catalogChanged.push(k);
+  }
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const pa = a[i];
     const pb = b[i];
@@ -390,7 +399,7 @@ function compareRevisions(signed: PDFDocument, later: PDFDocument, laterSigCount
       if (!isSignatureWidget(d)) c.annotationsAdded.push(d ? (textOf(d, 'Subtype') ?? 'annotation') : 'annotation');
     }
   }
-  c.contentChanged = c.pagesChanged.length > 0 || c.otherPagesAdded.length > 0 || c.annotationsAdded.length > 0;
+  c.contentChanged = c.pagesChanged.length > 0 || c.otherPagesAdded.length > 0 || c.annotationsAdded.length > 0 || c.catalogChanged.length > 0;
   return c;
 }
 
@@ -441,7 +450,7 @@ export async function verifyPdf(input: Uint8Array, opts: VerifyOptions = {}): Pr
       location: textOf(v, 'Location'), signingTime: pdfDate(v, 'M'), cmsSigningTime: null, certificate: null, chain: [], trusted: false,
       certificateValidAtSigning: false, byteRange: range, digestValid: false, signatureValid: false, certificateBound: null,
       coversWholeDocument: false,
-      changesAfter: { bytesAfter: 0, signaturesAdded: 0, pagesChanged: [], certificatePagesAdded: [], otherPagesAdded: [], annotationsAdded: [], contentChanged: false },
+      changesAfter: { bytesAfter: 0, signaturesAdded: 0, pagesChanged: [], certificatePagesAdded: [], otherPagesAdded: [], annotationsAdded: [], catalogChanged: [], contentChanged: false },
       valid: false, problems,
     };
     report.signatures.push(r);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFName, PDFDict, PDFRawStream, rgb, StandardFonts, decodePDFRawStream } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, PDFDict, PDFRawStream, rgb, StandardFonts, decodePDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../server/store/db.js';
 import {
@@ -230,6 +230,22 @@ describe('tampering is caught', () => {
     const r2 = await verifyPdf(bad);
     expect(r2.ok).toBe(false);
     expect(r2.signatures.every((x) => !x.digestValid)).toBe(true);
+  });
+
+  it('an update that adds an open action (JavaScript) or a non-signature annotation', async () => {
+    const s = await beginUpdate(sealed);
+    s.doc.catalog.set(PDFName.of('OpenAction'), s.doc.context.obj({ S: 'JavaScript', JS: PDFHexString.fromText('app.alert(1)') }));
+    const r = await verifyPdf(await finishUpdate(s));
+    expect(r.ok).toBe(false);
+    expect(r.signatures[3]!.changesAfter.catalogChanged).toEqual(['/OpenAction']);
+
+    const s2 = await beginUpdate(sealed);
+    const page = s2.doc.getPages()[0]!;
+    const note = s2.doc.context.register(s2.doc.context.obj({ Type: 'Annot', Subtype: 'FreeText', Rect: [60, 600, 360, 640], Contents: PDFHexString.fromText('CNY 99,999.00'), DA: '/Helv 12 Tf 0 g' }));
+    page.node.set(PDFName.of('Annots'), s2.doc.context.obj([note]));
+    const r2 = await verifyPdf(await finishUpdate(s2));
+    expect(r2.ok).toBe(false);
+    expect(r2.signatures[3]!.changesAfter.annotationsAdded).toEqual(['FreeText']);
   });
 
   it('refuses what it cannot honestly produce or check', async () => {
