@@ -51,6 +51,11 @@ export class PadDoc {
   }
 
   ownerOf = (clientId: number): string | undefined => this.clients.get(clientId)?.author;
+  /**
+   * Client ids seen in someone's awareness (cursor) before they wrote anything: reserved for that author in memory, so
+   * nobody who saw the id can write under it first.
+   */
+  readonly cursorOwners = new Map<number, string>();
 
   count(actor: PadActor, inserted: number, deleted: number): void {
     const t = this.tally.get(actor.author) ?? { name: actor.name, role: actor.role, inserted: 0, deleted: 0, updates: 0 };

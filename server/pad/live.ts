@@ -150,11 +150,13 @@ export class LiveDocs {
             : new PermissionDeniedError('you may read this agreement but not edit it');
         }
         const r = checkUpdate(p.update, {
-          stateVector: sv, author: p.actor.author, textLength, ownerOf: (c) => pad.ownerOf(c) ?? claims.get(c)?.author,
+          stateVector: sv, author: p.actor.author, textLength,
+          ownerOf: (c) => pad.ownerOf(c) ?? claims.get(c)?.author ?? pad.cursorOwners.get(c),
         });
         textLength += r.inserted;
-        for (const c of r.newClients) claims.set(c, p.actor);
-        accepted.push({ p, newClients: r.newClients, seq: null, effective: null, ins: 0, del: 0, excerpt: '' });
+        const newClients = r.clients.filter((c) => !pad.clients.has(c) && !claims.has(c));
+        for (const c of newClients) claims.set(c, p.actor);
+        accepted.push({ p, newClients, seq: null, effective: null, ins: 0, del: 0, excerpt: '' });
       } catch (err) {
         p.reject(err);
       }

@@ -13,8 +13,8 @@ export interface CheckContext {
 }
 
 export interface CheckResult {
-  /** Client ids this update uses for the first time: they become the author's. */
-  newClients: number[];
+  /** Client ids with content in this update (those not yet owned become the author's). */
+  clients: number[];
   /** Characters the update inserts (before deletions). */
   inserted: number;
 }
@@ -38,7 +38,7 @@ export function checkUpdate(update: Uint8Array, ctx: CheckContext): CheckResult 
   const sv = ctx.stateVector;
   // Per client: the clock range this update covers, checked contiguous.
   const next = new Map<number, number>();
-  const newClients: number[] = [];
+  const clients: number[] = [];
   let inserted = 0;
   const refs: Y.ID[] = [];
   for (const s of decoded.structs) {
@@ -49,10 +49,21 @@ export function checkUpdate(update: Uint8Array, ctx: CheckContext): CheckResult 
     const expected = next.get(client);
     if (expected === undefined) {
       if (clock > (sv.get(client) ?? 0)) throw malformed(`it skips ahead of what the document holds for client ${client}`);
+      // Another author's structs the document already holds are harmless repeats (a client relaying what it received);
+      // anything new under a client id must come from that id's author.
       const owner = ctx.ownerOf(client);
-      if (owner !== undefined && owner !== ctx.author) throw new PermissionDeniedError('this update writes under another author’s client id');
-      if (owner === undefined) newClients.push(client);
-    } else if (clock !== expected) throw malformed('structs are not contiguous');
+      const repeats = clock + s.length <= (sv.get(client) ?? 0);
+      if (owner !== undefined && owner !== ctx.author && !repeats) {
+        throw new PermissionDeniedError('this update writes under another author’s client id', { clientId: client });
+      }
+      clients.push(client);
+    } else {
+      if (clock !== expected) throw malformed('structs are not contiguous');
+      const owner = ctx.ownerOf(client);
+      if (owner !== undefined && owner !== ctx.author && clock + s.length > (sv.get(client) ?? 0)) {
+        throw new PermissionDeniedError('this update writes under another author’s client id', { clientId: client });
+      }
+    }
     next.set(client, clock + s.length);
     if (s instanceof Y.GC) continue;
     const item = s as Y.Item;
@@ -76,7 +87,7 @@ export function checkUpdate(update: Uint8Array, ctx: CheckContext): CheckResult 
   }
   if (ctx.textLength + inserted > PAD_MAX_TEXT_CHARS) throw new ValidationError(`the agreement may hold at most ${PAD_MAX_TEXT_CHARS} characters`);
   for (const [client, to] of next) if (to > (sv.get(client) ?? 0)) sv.set(client, to);
-  return { newClients, inserted };
+  return { clients, inserted };
 
   function known(client: number, clock: number): boolean {
     if (clock < (sv.get(client) ?? 0)) return true;

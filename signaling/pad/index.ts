@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { z } from 'zod';
 import {
-  PAD_NAMESPACE, PadRequests, type PadAck, type PadClientToServerEvents, type PadRequestName, type PadRequestPayload, type PadResponses,
+  PAD_NAMESPACE, PAD_TOO_LARGE, PadRequests, type PadAck, type PadClientToServerEvents, type PadRequestName, type PadRequestPayload, type PadResponses,
   type PadServerToClientEvents, type PadUser,
 } from '../protocol/pad.js';
 import { PROTOCOL_VERSION } from '../protocol/errors.js';
@@ -65,23 +65,21 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
   });
 
   nsp.on('connection', (socket: PadSocket) => {
-    void connect(socket).catch((err) => {
-      log.warn({ err }, 'pad connection failed');
+    // Listeners go on at once (a client sends pad.sync right after connecting); they wait for the document to load.
+    const ready = agreements.live.attach(socket.data.agreementId);
+    connect(socket, ready);
+    ready.catch((err) => {
+      log.warn({ err }, 'pad document could not be opened');
       socket.disconnect(true);
     });
   });
 
-  async function connect(socket: PadSocket): Promise<void> {
+  function connect(socket: PadSocket, ready: Promise<PadDoc>): void {
     const { principal: p, agreementId } = socket.data;
-    const pad = await agreements.live.attach(agreementId);
-    if (!socket.connected) {
-      agreements.live.detach(pad);
-      return;
-    }
     const user: PadUser = { author: p.author, name: p.name, role: p.role as PadUser['role'], color: roleColour(p.role) };
     const clientIds = new Set<number>();
     const guard = new SocketGuard(opts.rateLimit ?? PAD_RATE_LIMIT);
-    await socket.join(agreementId);
+    void socket.join(agreementId);
 
     socket.use((packet, next) => {
       const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (r: unknown) => void) : undefined;
@@ -106,6 +104,7 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
 
     const handlers: { [N in PadRequestName]: (payload: PadRequestPayload<N>) => Promise<PadResponses[N]> } = {
       'pad.sync': async ({ stateVector }) => {
+        const pad = await ready;
         let sv: Uint8Array;
         try {
           sv = u8(stateVector);
@@ -113,10 +112,13 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
         } catch {
           throw new ValidationError('malformed state vector');
         }
+        // The state last, so nothing can be broadcast between taking it and answering.
+        const agreement = await agreements.info(pad.row);
         const s = await agreements.syncState(pad, sv);
-        return { ...s, agreement: await agreements.info(pad.row), access: padAccess(p.subject, pad.row), self: user };
+        return { ...s, agreement, access: padAccess(p.subject, pad.row), self: user };
       },
       'pad.update': async ({ update }) => {
+        const pad = await ready;
         const applied = await agreements.live.submit(pad, p, u8(update), (row) => padAccess(p.subject, row));
         if (applied.update) socket.to(agreementId).emit('pad.update', { update: applied.update, author: p.author, clientIds: applied.newClients });
         if (applied.newClients.length > 0) {
@@ -125,11 +127,15 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
         return { saved: true, seq: applied.seq };
       },
       'pad.awareness': async ({ update }) => {
+        const pad = await ready;
         const r = rewriteAwareness(u8(update), user, (c) => {
-          const owner = pad.ownerOf(c);
+          const owner = pad.ownerOf(c) ?? pad.cursorOwners.get(c);
           return owner === undefined || owner === p.author;
         });
-        for (const c of r.clientIds) clientIds.add(c);
+        for (const c of r.clientIds) {
+          clientIds.add(c);
+          if (!pad.clients.has(c)) pad.cursorOwners.set(c, p.author);
+        }
         applyAwarenessUpdate(pad.awareness, r.update, socket.id);
         socket.to(agreementId).emit('pad.awareness', { update: r.update });
         return null;
@@ -149,7 +155,7 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
         if (payloadBytes(args[0], MAX_FRAME) > MAX_FRAME) return safeAck(ack, failure('PAYLOAD_TOO_LARGE', 'message too large'));
         const parsed = PadRequests[name].safeParse(args[0]);
         if (!parsed.success) {
-          const tooBig = parsed.error.issues.some((i) => i.message.startsWith('binary data of at most'));
+          const tooBig = parsed.error.issues.some((i) => i.message === PAD_TOO_LARGE);
           const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.map(String), message: i.message }));
           return safeAck(ack, failure(tooBig ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED', `invalid ${name} payload`, { issues }));
         }
@@ -165,13 +171,16 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
     }
 
     socket.on('disconnect', () => {
+      void ready.then((pad) => left(pad), () => undefined);
+    });
+    function left(pad: PadDoc): void {
       if (clientIds.size > 0) {
         const ids = [...clientIds].filter((c) => pad.awareness.states.has(c));
         removeAwarenessStates(pad.awareness, ids, 'disconnect');
         if (ids.length > 0) nsp.to(agreementId).emit('pad.awareness', { update: encodeAwarenessUpdate(pad.awareness, ids) });
       }
       agreements.live.detach(pad);
-    });
+    }
   }
 
   // Lock, unlock, fields, clerk permission: everyone on that agreement hears the new state with their own access.

@@ -23,10 +23,11 @@ export const PAD_TEXT = 'body';
 export type PadAck<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
 /** Binary in both directions: Node delivers Buffers (Uint8Array), browsers ArrayBuffers. */
+export const PAD_TOO_LARGE = 'binary data over the size limit';
 const binary = (max: number) =>
-  z.custom<Uint8Array | ArrayBuffer>((v) => (v instanceof Uint8Array || v instanceof ArrayBuffer) && v.byteLength <= max, {
-    message: `binary data of at most ${max} bytes`,
-  });
+  z
+    .custom<Uint8Array | ArrayBuffer>((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, { message: 'binary data expected' })
+    .refine((v) => v.byteLength <= max, { message: PAD_TOO_LARGE });
 
 export const PadRequests = {
   'pad.sync': z.strictObject({ stateVector: binary(64 * 1024) }),

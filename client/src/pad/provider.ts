@@ -61,6 +61,7 @@ export class PadProvider extends Emitter<PadEvents> {
   private awarenessTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private destroyed = false;
+  private manual = false;
   /** Counters for tests and the benchmark. */
   readonly stats = { sent: 0, acked: 0, received: 0, rejected: 0 };
 
@@ -79,8 +80,14 @@ export class PadProvider extends Emitter<PadEvents> {
     this.doc.on('update', this.onLocalUpdate);
     this.awareness.on('update', this.onAwareness);
     this.socket.on('connect', () => void this.sync());
-    this.socket.on('disconnect', () => {
+    this.socket.on('disconnect', (reason) => {
       this.generation++;
+      // The server closed us (restart, or a document reload): come back on our own; socket.io retries only lost transports.
+      if (reason === 'io server disconnect' && !this.manual && !this.destroyed) {
+        setTimeout(() => {
+          if (!this.manual && !this.destroyed && !this.socket.connected) this.socket.connect();
+        }, 200 + Math.random() * 300);
+      }
       if (this.inflight) this.pending.unshift(...this.inflight);
       this.inflight = null;
       // Everybody else's cursor is stale until the next sync.
@@ -118,11 +125,14 @@ export class PadProvider extends Emitter<PadEvents> {
     return this.socket.connected;
   }
 
+  /** Goes offline on purpose (tests, "work offline"); edits keep queueing until connect(). */
   disconnect(): void {
+    this.manual = true;
     this.socket.disconnect();
   }
 
   connect(): void {
+    this.manual = false;
     this.socket.connect();
   }
 
@@ -196,10 +206,12 @@ export class PadProvider extends Emitter<PadEvents> {
     this.addAuthors(d.authors);
     applyAwarenessUpdate(this.awareness, u8(d.awareness), this);
     // What the server lacks: edits made offline, or before an acknowledgement was lost. One update when it fits.
+    // Only our own content (and our deletions): others' content the server lacks is theirs to send.
     const serverSv = Y.decodeStateVector(u8(d.stateVector));
-    const missing = Y.encodeStateAsUpdate(this.doc, u8(d.stateVector));
-    const meta = Y.parseUpdateMeta(missing);
-    const ahead = [...meta.to].some(([client, clock]) => clock > (serverSv.get(client) ?? 0));
+    const target = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    target.set(this.doc.clientID, serverSv.get(this.doc.clientID) ?? 0);
+    const missing = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(target));
+    const ahead = (Y.decodeStateVector(Y.encodeStateVector(this.doc)).get(this.doc.clientID) ?? 0) > (serverSv.get(this.doc.clientID) ?? 0);
     if ((ahead || this.pending.length > 0) && missing.byteLength <= PAD_MAX_UPDATE_BYTES) this.pending = [missing];
     this.awareness.setLocalStateField('user', { name: d.self.name, color: d.self.color, colorLight: `${d.self.color}33`, role: d.self.role });
     this.setStatus('synced');
