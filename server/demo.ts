@@ -127,6 +127,8 @@ export function formatDemo(d: DemoCase, url: string): string {
     `  applicant   name: ${d.identities.applicant.name}   ID number: ${d.identities.applicant.idNumber}`,
     `  respondent  name: ${d.identities.respondent.name}   ID number: ${d.identities.respondent.idNumber}`,
     '',
+    'Once the mediator locks the agreement, the parties sign at their link with /sign in place of /join; the court reviews at /court.',
+    '',
     `Staff sign-in (password ${DEMO_PASSWORD} for all):`,
     ...Object.values(d.staff).map((s) => `  ${s.username.padEnd(20)} ${s.displayName}`),
   ];
