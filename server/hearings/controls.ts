@@ -169,8 +169,9 @@ export class HearingControls {
       this.h.changed();
     });
     // The recording service keeps its own answers per scope (hearing, caucus): the notice's answer is the hearing's.
-    // Without a recording backend (or when it refuses) the answer above still stands.
-    await this.h.recording
+    // Without a recording backend (or when it refuses) the answer above still stands. Not awaited: joining must not
+    // wait for the recorder.
+    void this.h.recording
       .consent(participantId, 'hearing', consent.recording === 'accepted')
       .catch((err: unknown) => this.h.log.debug({ err, hearingId: this.h.id }, 'recording service did not take the notice answer'));
   }

@@ -66,8 +66,7 @@ export class SocketSession {
       if (this.socket.disconnected) hearing.detach(participant.id, this.connection);
     }
     const { hearing, participant } = this;
-    if (consent) await hearing.controls.setConsent(participant.id, consent);
-    const chat = await hearing.chat.visibleTo(participant);
+    const [, chat] = await Promise.all([consent ? hearing.controls.setConsent(participant.id, consent) : null, hearing.chat.visibleTo(participant)]);
     return { ...hearing.snapshotFor(participant.id), chat, iceServers: this.iceServers().map((s) => ({ ...s })) };
   }
 

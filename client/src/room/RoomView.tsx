@@ -40,7 +40,8 @@ export function RoomView() {
 function Room({ session, onRejoin }: { session: ParticipantSession; onRejoin: () => void }) {
   const room = useMemo(() => new RoomController(() => getParticipantSession()?.token ?? null), []);
   useEffect(() => {
-    void room.local.open();
+    // Camera and microphone, the socket and the publishing connection get ready while the pre-join page is read.
+    room.prepare();
     return () => room.dispose();
   }, [room]);
   const state = useEmitterState<RoomState>(room.events, () => room.state);
@@ -155,7 +156,8 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
         <div class="room-stage">
           <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
             selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
-            mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly} />
+            mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly}
+            onTileHeight={(pid, px) => room.setTileHeight(pid, px)} />
         </div>
         {peopleOpen || chatOpen ? (
           <aside class="room-side" data-sheet={wide ? 'false' : 'true'}>

@@ -1,6 +1,7 @@
 import type { ParticipantState } from '../../../signaling/protocol/hearing.js';
 import { t } from '../i18n/index.js';
 import { roleLabel } from '../labels.js';
+import { useEffect, useRef } from 'preact/hooks';
 import { useMediaElement } from './hooks.js';
 import { Icon } from './icons.js';
 import type { RemoteMedia } from './trackMap.js';
@@ -16,6 +17,25 @@ interface TileProps {
   quality: Quality;
   small?: boolean;
   main?: boolean;
+  /** Told the tile's rendered height in device pixels whenever it changes (remote tiles: picks the simulcast layer). */
+  onHeight?: (px: number) => void;
+}
+
+/** Follows an element's rendered height (device pixels) with a ResizeObserver. */
+function useRenderedHeight(onHeight: ((px: number) => void) | undefined) {
+  const ref = useRef<HTMLDivElement>(null);
+  const cb = useRef(onHeight);
+  cb.current = onHeight;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !cb.current || typeof ResizeObserver === 'undefined') return;
+    const report = () => cb.current?.(el.getBoundingClientRect().height * (window.devicePixelRatio || 1));
+    const ro = new ResizeObserver(report);
+    ro.observe(el);
+    report();
+    return () => ro.disconnect();
+  }, []);
+  return ref;
 }
 
 export function QualityDot({ id, quality }: { id: string; quality: Quality }) {
@@ -26,12 +46,13 @@ export function QualityDot({ id, quality }: { id: string; quality: Quality }) {
 }
 
 /** One person: video (or their initial), name and role, mic / camera state, raised hand, connection quality. */
-export function VideoTile({ p, track, self, speaking, quality, small, main }: TileProps) {
+export function VideoTile({ p, track, self, speaking, quality, small, main, onHeight }: TileProps) {
   const ref = useMediaElement<HTMLVideoElement>(track);
+  const box = useRenderedHeight(onHeight);
   const showVideo = !!track && !p.videoMuted;
   const cls = ['tile', speaking ? 'speaking' : '', small ? 'tile-small' : '', main ? 'tile-main' : '', p.presence === 'disconnected' ? 'tile-away' : ''].join(' ');
   return (
-    <div class={cls} data-testid="video-tile" data-participant-id={p.id} data-self={self ? 'true' : undefined}
+    <div ref={box} class={cls} data-testid="video-tile" data-participant-id={p.id} data-self={self ? 'true' : undefined}
       data-speaking={speaking ? 'true' : 'false'} data-video={showVideo ? 'on' : 'off'}>
       <video ref={ref} class={self ? 'mirror' : ''} autoplay playsInline muted hidden={!showVideo} />
       {showVideo ? null : (
@@ -52,6 +73,11 @@ export function VideoTile({ p, track, self, speaking, quality, small, main }: Ti
         {p.audioMuted ? (
           <span class="tile-icon" data-testid={`muted-audio-${p.id}`} title={t('tile.muted')} role="img" aria-label={t('tile.muted')}>
             <Icon name="micOff" size={16} />
+          </span>
+        ) : null}
+        {p.forcedMuted?.audio || p.forcedMuted?.video ? (
+          <span class="tile-icon tile-forced" data-testid={`forced-muted-${p.id}`} title={t('tile.forcedMuted')} role="img" aria-label={t('tile.forcedMuted')}>
+            <Icon name="lock" size={16} />
           </span>
         ) : null}
         {p.videoMuted ? (
@@ -94,6 +120,8 @@ interface StageProps {
   mode: ViewMode;
   /** Audio-only: nobody's video is received, tiles show initials. */
   audioOnly: boolean;
+  /** A remote tile's rendered height (device pixels), for the simulcast layer the SFU sends. */
+  onTileHeight?: (participantId: string, px: number) => void;
 }
 
 /**
@@ -101,7 +129,7 @@ interface StageProps {
  * tiles in one container and differ only in classes, so switching the view or the speaker never re-creates a <video>
  * (which would flash black until the next frame).
  */
-export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote, speaker, mode, audioOnly }: StageProps) {
+export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote, speaker, mode, audioOnly, onTileHeight }: StageProps) {
   const tiles = [
     { p: self, track: selfTrack, self: true, quality: selfQuality },
     ...mates.map((p) => ({ p, track: audioOnly ? null : remote.get(p.id)?.camera ?? null, self: false, quality: p.quality })),
@@ -129,7 +157,8 @@ export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote,
       ))}
       {tiles.map((x) => (
         <VideoTile key={x.p.id} p={x.p} track={x.track} self={x.self} quality={x.quality} speaking={speaker === x.p.id}
-          main={mainKey === x.p.id} small={mainKey !== null && mainKey !== x.p.id} />
+          main={mainKey === x.p.id} small={mainKey !== null && mainKey !== x.p.id}
+          {...(!x.self && onTileHeight ? { onHeight: (px: number) => onTileHeight(x.p.id, px) } : {})} />
       ))}
       {mates.length === 0 ? <p class="stage-alone muted" data-testid="stage-alone">{t('stage.alone')}</p> : null}
       <div class="remote-audio" aria-hidden="true">

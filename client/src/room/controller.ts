@@ -51,6 +51,8 @@ export class RoomController {
   readonly local = new LocalMedia();
   client: HearingClient | null = null;
   private media: MediaSession | null = null;
+  /** The media session is started (we are inside); before that it may exist only warmed up. */
+  private mediaRunning = false;
   private s: RoomState;
   private readonly offs: (() => void)[] = [];
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -73,12 +75,37 @@ export class RoomController {
 
   // ---- joining and leaving ----
 
+  /**
+   * On the pre-join page, while the person reads the rules: open the socket (handshake, no join yet) and, once the
+   * camera and microphone are open, build and gather the publishing connection. Entering then costs the join and
+   * one publish round trip. Nothing is sent about the person until they join.
+   */
+  prepare(): void {
+    const client = this.ensureClient();
+    client.connect();
+    void this.local.open().then(() => {
+      if (this.s.phase === 'closed') return;
+      this.ensureMedia(client).warm();
+    });
+  }
+
   async join(): Promise<void> {
-    if (this.client) return;
+    if (this.s.phase !== 'prejoin' && this.client) return;
+    const client = this.ensureClient();
+    this.set({ phase: 'joining', error: null });
+    try {
+      await client.join();
+    } catch (err) {
+      if (client.state.connection.kind !== 'closed') client.close('refused', err instanceof Error ? err.message : undefined);
+      this.set({ error: err });
+    }
+  }
+
+  private ensureClient(): HearingClient {
+    if (this.client) return this.client;
     // Joining is only possible with the recording notice accepted on the pre-join page; the server records it.
     const client = new HearingClient({ token: this.token, consent: () => ({ recording: 'accepted' }) });
     this.client = client;
-    this.set({ phase: 'joining', error: null });
     this.offs.push(
       client.on('state', (hearing) => this.onHearing(hearing)),
       client.on('joined', ({ resumed }) => void this.onJoined(resumed)),
@@ -86,12 +113,7 @@ export class RoomController {
       client.on('control.muted', ({ kind }) => void this.onMuted(kind)),
       client.on('control.askUnmute', () => this.set({ forced: { audio: false, video: false }, askUnmute: true })),
     );
-    try {
-      await client.join();
-    } catch (err) {
-      if (client.state.connection.kind !== 'closed') client.close('refused', err instanceof Error ? err.message : undefined);
-      this.set({ error: err });
-    }
+    return client;
   }
 
   async leave(): Promise<void> {
@@ -153,6 +175,11 @@ export class RoomController {
     await this.updateSelf({ handRaised: !this.self?.handRaised });
   }
 
+  /** A remote tile's rendered height changed (device pixels): the SFU picks that person's simulcast layer by it. */
+  setTileHeight(participantId: string, px: number): void {
+    this.media?.setTileHeight(participantId, px);
+  }
+
   async setAudioOnly(on: boolean): Promise<void> {
     await this.media?.setAudioOnly(on, false);
   }
@@ -190,7 +217,7 @@ export class RoomController {
     if (self && self.audioMuted !== !this.s.local.micOn) patch.audioMuted = !this.s.local.micOn;
     if (self && self.videoMuted !== !this.s.local.cameraOn) patch.videoMuted = !this.s.local.cameraOn;
     if (Object.keys(patch).length) await this.updateSelf(patch);
-    if (resumed && this.media) this.scheduleRestart(0);
+    if (resumed && this.media && this.mediaRunning) this.scheduleRestart(0);
   }
 
   private async onMuted(kind: 'audio' | 'video'): Promise<void> {
@@ -220,36 +247,47 @@ export class RoomController {
     if (hearing.snapshot !== prev?.snapshot) this.media?.remap();
   }
 
-  /** Media runs while we are inside; the lobby and a closed hearing have none. */
+  /** The media session (made early by `prepare` to warm up, or when we are let in). */
+  private ensureMedia(client: HearingClient): MediaSession {
+    if (this.media) return this.media;
+    const maxHeight = typeof window !== 'undefined' && window.innerWidth < 700 ? 360 : undefined;
+    const media = new MediaSession(client, this.local, {
+      participants: () => roomMates(this.client?.state.snapshot),
+      selfId: () => this.client?.selfId ?? null,
+      producers: () => this.client?.state.snapshot?.producers ?? [],
+      iceServers: () => this.client?.state.iceServers ?? [],
+      ...(maxHeight ? { maxHeight } : {}),
+    });
+    this.media = media;
+    media.events.on('state', (m) => {
+      if (!this.mediaRunning) return;
+      if (m.status === 'connected') this.restartDelay = 1000;
+      if (m.audioOnlyAuto && !this.s.media?.audioOnlyAuto) this.flash('audioOnlyAuto');
+      this.set({ media: m });
+    });
+    media.events.on('failed', (why) => {
+      if (!this.mediaRunning) return;
+      console.warn(`hearing media: ${why}; restarting`);
+      this.scheduleRestart(this.restartDelay);
+    });
+    return media;
+  }
+
+  /** Media runs while we are inside; the lobby and a closed hearing have none (a warmed-up session waits). */
   private syncMedia(phase: RoomPhase, connected: boolean): void {
-    if (phase === 'inside' && !this.media && connected && this.client) {
-      const maxHeight = typeof window !== 'undefined' && window.innerWidth < 700 ? 360 : undefined;
-      const media = new MediaSession(this.client, this.local, {
-        participants: () => roomMates(this.client?.state.snapshot),
-        selfId: () => this.client?.selfId ?? null,
-        producers: () => this.client?.state.snapshot?.producers ?? [],
-        iceServers: () => this.client?.state.iceServers ?? [],
-        ...(maxHeight ? { maxHeight } : {}),
-      });
-      this.media = media;
-      media.events.on('state', (m) => {
-        if (m.status === 'connected') this.restartDelay = 1000;
-        if (m.audioOnlyAuto && !this.s.media?.audioOnlyAuto) this.flash('audioOnlyAuto');
-        this.set({ media: m });
-      });
-      media.events.on('failed', (why) => {
-        console.warn(`hearing media: ${why}; restarting`);
-        this.scheduleRestart(this.restartDelay);
-      });
+    if (phase === 'inside' && !this.mediaRunning && connected && this.client) {
+      const media = this.ensureMedia(this.client);
+      this.mediaRunning = true;
       this.set({ media: media.state });
       media.start().catch((err: unknown) => {
         console.warn('hearing media: start failed', err);
         this.scheduleRestart(this.restartDelay);
       });
-    } else if (phase !== 'inside' && this.media) {
+    } else if (((phase !== 'inside' && this.mediaRunning) || phase === 'closed') && this.media) {
       clearTimeout(this.restartTimer);
       this.media.dispose();
       this.media = null;
+      this.mediaRunning = false;
       this.set({ media: null });
     }
   }
@@ -257,7 +295,7 @@ export class RoomController {
   private scheduleRestart(delay: number): void {
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
-      if (!this.media || this.client?.state.connection.kind !== 'connected') return;
+      if (!this.media || !this.mediaRunning || this.client?.state.connection.kind !== 'connected') return;
       this.restartDelay = Math.min(15_000, this.restartDelay * 2);
       this.media.start().catch((err: unknown) => {
         console.warn('hearing media: restart failed', err);

@@ -66,13 +66,20 @@ export class MediaSession {
   /** The server has seen a screen m-section from us (see `republish`). */
   private screenSlot = false;
   private resubTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Rendered height of each remote tile (device pixels), what the SFU chooses the simulcast layer by. */
+  private readonly tiles = new Map<string, number>();
+  private sentTiles = new Map<string, number>();
+  private tileTimer: ReturnType<typeof setTimeout> | undefined;
   private resubDelay = 2000;
+  private joinedMates = 0;
   private statsTimer: ReturnType<typeof setInterval> | undefined;
   private prevStats: { pub: PublishStats | null; sub: ReceiveStats | null } = { pub: null, sub: null };
   private readonly tracker = new QualityTracker();
   private readonly stall = new VideoStallDetector();
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly offs: (() => void)[] = [];
+  /** A publishing connection built and gathered on the pre-join page (`warm`), taken over by the first `start`. */
+  private warmed: { pc: RTCPeerConnection; audioT: RTCRtpTransceiver | null; videoT: RTCRtpTransceiver | null; ready: Promise<void> } | null = null;
 
   constructor(
     private readonly client: HearingClient,
@@ -93,10 +100,12 @@ export class MediaSession {
    */
   async start(): Promise<void> {
     trace('media start');
+    const warm = this.warmed;
+    this.warmed = null;
     this.teardown();
     const gen = ++this.gen;
     this.set({ status: 'connecting', remote: new Map() });
-    await Promise.all([this.publish(gen), this.resubscribe(gen)]);
+    await Promise.all([this.publish(gen, warm), this.resubscribe(gen)]);
     if (gen !== this.gen) return;
     clearInterval(this.statsTimer);
     this.statsTimer = setInterval(() => void this.sample(gen), this.opts.statsIntervalMs ?? 2000);
@@ -109,7 +118,41 @@ export class MediaSession {
     this.set({ status: 'idle', remote: new Map() });
   }
 
+  /**
+   * Before joining (pre-join page, lobby): build the publishing connection with the devices we have and gather its
+   * ICE candidates, so that entering the room costs one `media.publish` round trip instead of a whole negotiation.
+   * Tracks that arrive later are put in place by `replaceTrack`. The first `start` takes it over.
+   */
+  warm(): void {
+    if (this.warmed || this.pub || typeof RTCPeerConnection === 'undefined') return;
+    const pc = new RTCPeerConnection(this.rtcConfig());
+    const l = this.local.state;
+    const stream = new MediaStream();
+    const audioT = l.audioTrack || l.mics.length ? pc.addTransceiver(l.audioTrack ?? 'audio', { direction: 'sendonly', streams: [stream] }) : null;
+    let videoT: RTCRtpTransceiver | null = null;
+    if (l.videoTrack || l.cameras.length) {
+      const track = this.s.audioOnly ? null : l.videoTrack;
+      try {
+        videoT = pc.addTransceiver(track ?? 'video', { direction: 'sendonly', streams: [stream], sendEncodings: SIMULCAST });
+      } catch {
+        videoT = pc.addTransceiver(track ?? 'video', { direction: 'sendonly', streams: [stream] });
+      }
+    }
+    if (!audioT && !videoT) {
+      pc.close();
+      return;
+    }
+    const ready = (async () => {
+      await pc.setLocalDescription(await pc.createOffer());
+      await iceGatheringComplete(pc);
+    })().catch(() => undefined);
+    this.warmed = { pc, audioT, videoT, ready };
+    trace('publisher warmed');
+  }
+
   dispose(): void {
+    this.warmed?.pc.close();
+    this.warmed = null;
     this.stop();
     this.s.screenTrack?.stop();
     for (const off of this.offs.splice(0)) off();
@@ -121,6 +164,10 @@ export class MediaSession {
     const rx = this.rx;
     if (!rx) return;
     const mates = this.opts.participants();
+    // Someone arrived: their offer is on its way; the watchdog counts from now, not from when we were alone.
+    const joined = mates.filter((p) => p.presence === 'joined').length;
+    if (joined > this.joinedMates) rx.offerAt = Date.now();
+    this.joinedMates = joined;
     const remote = mapTracks(rx.tracks(), mates, this.opts.selfId(), this.opts.producers?.() ?? []);
     trace('remap', { mates: mates.map((p) => `${p.id.slice(0, 6)}:${p.presence}`), remote: [...remote].map(([k, v]) => `${k.slice(0, 6)}:${v.camera ? 'cam' : '-'}:${v.audio.length}`) });
     this.set({ remote });
@@ -167,7 +214,22 @@ export class MediaSession {
 
   // ---- publishing ----
 
-  private async publish(gen: number): Promise<void> {
+  private async publish(gen: number, warm: MediaSession['warmed'] = null): Promise<void> {
+    if (warm && !this.s.screenTrack && warm.pc.signalingState !== 'closed') {
+      this.pub = warm.pc;
+      this.audioT = warm.audioT;
+      this.videoT = warm.videoT;
+      this.set({ simulcast: (warm.videoT?.sender.getParameters().encodings.length ?? 0) > 1 });
+      // Devices may have changed since: the current tracks go in without renegotiating.
+      const l = this.local.state;
+      await warm.audioT?.sender.replaceTrack(l.audioTrack).catch(() => undefined);
+      await warm.videoT?.sender.replaceTrack(this.s.audioOnly ? null : l.videoTrack).catch(() => undefined);
+      this.watch(warm.pc, gen);
+      await warm.ready;
+      await this.negotiatePub(gen);
+      return;
+    }
+    warm?.pc.close();
     const l = this.local.state;
     const pc = new RTCPeerConnection(this.rtcConfig());
     this.pub = pc;
@@ -200,7 +262,8 @@ export class MediaSession {
     const run = async () => {
       const pc = this.pub;
       if (!pc || gen !== this.gen || pc.signalingState === 'closed') return;
-      await pc.setLocalDescription(await pc.createOffer());
+      // A warmed connection already has its offer with every candidate: send it as it is.
+      if (pc.signalingState !== 'have-local-offer') await pc.setLocalDescription(await pc.createOffer());
       await iceGatheringComplete(pc);
       if (gen !== this.gen) return;
       trace('publish');
@@ -230,21 +293,35 @@ export class MediaSession {
   }
 
   /**
-   * Screen share on or off: a fresh publishing connection with every track, not a renegotiation of the running one.
-   * Renegotiating the SFU's publisher (adding the screen m-section) froze forwarding of the running camera producer,
-   * and an inactive section did not remove the screen producer; a fresh offer works. Receiving is left alone.
+   * Screen share on or off: one more video section on the running publishing connection, renegotiated (the camera
+   * keeps flowing; the SFU keeps its routes for the running streams). Stopping turns the section inactive: m-lines
+   * are never removed, and the next share reuses it. Receiving is left alone.
    */
   private async republish(): Promise<void> {
-    const gen = this.gen;
-    if (!this.pub) return;
-    this.pub.close();
-    this.pub = null;
-    this.audioT = this.videoT = this.screenT = null;
-    this.pubQueue = Promise.resolve();
-    await this.publish(gen);
+    const pc = this.pub;
+    if (!pc || pc.signalingState === 'closed') return;
+    const track = this.s.screenTrack;
+    if (track) {
+      if (this.screenT) {
+        await this.screenT.sender.replaceTrack(track);
+        this.screenT.direction = 'sendonly';
+      } else {
+        this.screenT = pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
+      }
+      this.screenSlot = true;
+    } else if (this.screenT) {
+      await this.screenT.sender.replaceTrack(null).catch(() => undefined);
+      this.screenT.direction = 'inactive';
+    }
+    await this.negotiatePub(this.gen);
   }
 
   private async onLocalTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const w = this.warmed;
+    if (w) {
+      const wt = kind === 'audio' ? w.audioT : w.videoT;
+      if (!(kind === 'video' && this.s.audioOnly)) await wt?.sender.replaceTrack(track).catch(() => undefined);
+    }
     const t = kind === 'audio' ? this.audioT : this.videoT;
     if (kind === 'video' && this.s.audioOnly) return;
     if (t) {
@@ -272,7 +349,10 @@ export class MediaSession {
       await rx.subscribe();
       this.resubDelay = 2000;
       const prefs = this.preferences();
-      if (prefs.audioOnly || prefs.maxHeight) await this.client.request('media.preferences', prefs).catch(() => undefined);
+      if (prefs.audioOnly || prefs.maxHeight || prefs.tiles) {
+        this.sentTiles = new Map(this.tiles);
+        await this.client.request('media.preferences', prefs).catch(() => undefined);
+      }
     } catch (err) {
       trace('subscribe failed', String(err));
       if (gen !== this.gen || this.rx !== rx) return;
@@ -289,8 +369,35 @@ export class MediaSession {
     return { bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require', ...(iceServers.length ? { iceServers } : {}) };
   }
 
-  private preferences(): { audioOnly: boolean; maxHeight?: number } {
-    return { audioOnly: this.s.audioOnly, ...(this.opts.maxHeight ? { maxHeight: this.opts.maxHeight } : {}) };
+  private preferences(): { audioOnly: boolean; maxHeight?: number; tiles?: Record<string, number> } {
+    const tiles = Object.fromEntries(this.tiles);
+    return {
+      audioOnly: this.s.audioOnly,
+      ...(this.opts.maxHeight ? { maxHeight: this.opts.maxHeight } : {}),
+      ...(this.tiles.size ? { tiles } : {}),
+    };
+  }
+
+  /**
+   * A remote tile's rendered height (device pixels; 0 = not shown). Sent to the SFU at most every 500 ms and only
+   * when some tile changed by more than a fifth: the layer follows the tile, not the window.
+   */
+  setTileHeight(participantId: string, px: number): void {
+    const h = Math.max(0, Math.min(4320, Math.round(px)));
+    if (this.tiles.get(participantId) === h) return;
+    this.tiles.set(participantId, h);
+    if (this.tileTimer) return;
+    this.tileTimer = setTimeout(() => {
+      this.tileTimer = undefined;
+      const changed = [...this.tiles].some(([pid, v]) => {
+        const old = this.sentTiles.get(pid);
+        return old === undefined || Math.abs(v - old) > 0.2 * Math.max(v, old, 1);
+      });
+      if (!changed || !this.rx?.subscribed) return;
+      this.sentTiles = new Map(this.tiles);
+      trace('tile heights', Object.fromEntries(this.tiles));
+      void this.client.request('media.preferences', this.preferences()).catch(() => undefined);
+    }, 500);
   }
 
   // ---- health and quality ----
@@ -310,7 +417,7 @@ export class MediaSession {
         clearTimeout(this.disconnectedTimer);
         this.disconnectedTimer = setTimeout(() => {
           if (gen === this.gen && pc.connectionState === 'disconnected') this.events.emit('failed', 'publishing connection lost');
-        }, 12_000);
+        }, 20_000);
       }
     });
   }
@@ -368,6 +475,8 @@ export class MediaSession {
 
   private teardown(): void {
     clearInterval(this.statsTimer);
+    clearTimeout(this.tileTimer);
+    this.tileTimer = undefined;
     clearTimeout(this.disconnectedTimer);
     clearTimeout(this.resubTimer);
     this.resubTimer = undefined;

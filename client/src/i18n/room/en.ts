@@ -49,6 +49,7 @@ export const enRoom = {
   'stage.alone': 'Nobody else is in this room yet.',
   'tile.you': '{name} (you)',
   'tile.muted': 'Microphone off',
+  'tile.forcedMuted': 'Muted by the mediator',
   'tile.videoOff': 'Camera off',
   'tile.hand': 'Hand raised',
   'tile.screen': 'Screen of {name}',

@@ -51,6 +51,7 @@ export const zhHansRoom: RoomCatalogue = {
   'stage.alone': '本房间暂无其他人。',
   'tile.you': '{name}（我）',
   'tile.muted': '麦克风已关闭',
+  'tile.forcedMuted': '已被调解员静音',
   'tile.videoOff': '摄像头已关闭',
   'tile.hand': '已举手',
   'tile.screen': '{name} 的屏幕',

@@ -51,6 +51,7 @@ export const zhHantRoom: RoomCatalogue = {
   'stage.alone': '此房間暫時沒有其他人。',
   'tile.you': '{name}（我）',
   'tile.muted': '咪高峰已關閉',
+  'tile.forcedMuted': '已被調解員靜音',
   'tile.videoOff': '鏡頭已關閉',
   'tile.hand': '已舉手',
   'tile.screen': '{name} 的螢幕',
