@@ -5,6 +5,7 @@ import signpdfModule from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ADOBE_PKCS7_DETACHED, SUBFILTER_ETSI_CADES_DETACHED, DEFAULT_BYTE_RANGE_PLACEHOLDER } from '@signpdf/utils';
 import type { SigningCredentials } from './certificates.js';
 import { beginUpdate, finishUpdate } from './incremental.js';
+import { findSealSlot, sealAppearance } from './stamp.js';
 
 /**
  * PAdES signing: a signature field with a placeholder is added with pdf-lib (as an incremental update, so earlier
@@ -41,6 +42,12 @@ export interface SignPdfOptions {
   fieldName?: string;
   /** Page for the (invisible) widget: default the last page. */
   pageIndex?: number;
+  /**
+   * Draw the visible seal (red circle with `name`, "电子印章 / e-seal" and the date) as this signature's appearance, at
+   * the place the renderer reserved for it (signature page, notice, ruling). For the organisation's or court's seal.
+   * Without a reserved place the signature stays invisible.
+   */
+  visibleSeal?: boolean;
 }
 
 /** Bytes reserved for the CMS (written as 16 KiB of hex): our CMS with a two-certificate chain is about 3 KB. */
@@ -141,10 +148,11 @@ function existingFieldNames(doc: PDFDocument): Set<string> {
 }
 
 /** Adds a signature field whose /V holds a placeholder /ByteRange and /Contents (what @signpdf fills in). */
-function addPlaceholder(doc: PDFDocument, o: SignPdfOptions, subFilter: SubFilter): void {
+async function addPlaceholder(doc: PDFDocument, o: SignPdfOptions, subFilter: SubFilter): Promise<void> {
   const ctx = doc.context;
   const pages = doc.getPages();
-  const page = pages[o.pageIndex ?? pages.length - 1];
+  const slot = o.visibleSeal ? findSealSlot(doc) : null;
+  const page = slot ? slot.page : pages[o.pageIndex ?? pages.length - 1];
   if (!page) throw new Error('signPdf: no such page');
   const taken = existingFieldNames(doc);
   let fieldName = o.fieldName;
@@ -170,17 +178,24 @@ function addPlaceholder(doc: PDFDocument, o: SignPdfOptions, subFilter: SubFilte
   sigDict.copyBytesInto(buf, 0);
   const sigRef = ctx.register(PDFInvalidObject.of(buf));
 
-  const ap = ctx.formXObject([], { BBox: [0, 0, 0, 0], Resources: {} });
+  let rect = [0, 0, 0, 0];
+  let apRef = ctx.register(ctx.formXObject([], { BBox: [0, 0, 0, 0], Resources: {} }));
+  if (slot) {
+    const [x, y, w, h] = slot.rect;
+    rect = [x, y, x + w, y + h];
+    const date = (o.signingTime ?? new Date()).toISOString().slice(0, 10);
+    apRef = await sealAppearance(doc, w, h, { name: o.name, caption: '电子印章 E-SEAL', date });
+  }
   const widget = ctx.obj({
     Type: 'Annot',
     Subtype: 'Widget',
     FT: 'Sig',
-    Rect: [0, 0, 0, 0],
+    Rect: rect,
     V: sigRef,
     T: PDFHexString.fromText(fieldName),
     F: 132, // Print + Locked
     P: page.ref,
-    AP: { N: ctx.register(ap) },
+    AP: { N: apRef },
   });
   const widgetRef = ctx.register(widget);
   const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
@@ -214,7 +229,7 @@ export async function signPdf(pdf: Uint8Array, input: SignPdfOptions): Promise<U
     opts = { ...rest, reason: `${input.reason} (signed ${signingTime.toISOString()})` };
   }
   const session = await beginUpdate(pdf);
-  addPlaceholder(session.doc, opts, subFilter);
+  await addPlaceholder(session.doc, opts, subFilter);
   const withPlaceholder = await finishUpdate(session);
   const signed = await signpdf.sign(Buffer.from(withPlaceholder.buffer, withPlaceholder.byteOffset, withPlaceholder.byteLength), new CadesSigner(opts.credentials, subFilter), opts.signingTime);
   // Ends at "%%EOF" without a newline: @signpdf strips it before computing the byte range, and anything after the range

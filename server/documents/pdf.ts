@@ -4,6 +4,7 @@ import { ValidationError } from '../lib/errors.js';
 import { beginUpdate, finishUpdate } from './incremental.js';
 import { labelsFor, type DocLabels } from './labels.js';
 import { A4, embedFonts, markPage, Writer } from './layout.js';
+import { markSealSlot } from './stamp.js';
 import type { CaseInfo, CompletionCertificate, DocLanguage, LockedAgreement, PartyLine, SignatureBlock } from './types.js';
 
 /**
@@ -211,10 +212,14 @@ async function signaturePage(w: Writer, l: DocLabels, input: AgreementPdfInput):
     w.y = Math.min(w.y, top - boxH) - 14;
     w.page.drawLine({ start: { x: x0, y: w.y + 6 }, end: { x: A4[0] - w.margin.right, y: w.y + 6 }, thickness: 0.3, color: rgb(0.85, 0.85, 0.88) });
   }
-  w.ensure(70);
+  w.ensure(150);
   w.space(6);
+  const sealTop = w.y;
   w.text(`${l.sealBlock}${l.colon}${input.caseInfo.orgName}`, { size: 11, style: 'bold' });
   w.muted(l.sealNote);
+  // The visible seal (drawn when the seal is applied with visibleSeal) goes to the right of the seal block.
+  markSealSlot(w.page, [A4[0] - w.margin.right - 120, sealTop - 125, 120, 120]);
+  w.y = Math.min(w.y, sealTop - 130);
 }
 
 export interface AgreementPdfInput {
@@ -302,6 +307,8 @@ export async function renderPerformanceNotice(input: PerformanceNoticeInput): Pr
   l.noticeRights.forEach((r, i) => w.text(`${l.item(i)}${r}`, { size: 10.5, after: 4 }));
   w.space(10);
   w.text(`${l.docHash}: ${agreement.sha256}`, { size: 7.5, style: 'mono', after: 10 });
+  w.ensure(130);
+  markSealSlot(w.page, [A4[0] - w.margin.right - 150, w.y - 110, 110, 110]);
   w.text(`${l.issuedBy}${l.colon}${caseInfo.orgName}`, { size: 11, align: 'right' });
   w.text(`${l.issuedAt}${l.colon}${printedDate(input.effectiveAt)}`, { size: 11, align: 'right' });
   w.muted(l.sealNote, { after: 0 });
@@ -367,6 +374,8 @@ export async function renderRulingPdf(input: RulingPdfInput): Promise<Uint8Array
     for (const o of l.rulingRejectedOrder) w.text(o, { after: 6 });
   }
   w.space(18);
+  w.ensure(130);
+  markSealSlot(w.page, [A4[0] - w.margin.right - 170, w.y - 110, 110, 110]);
   w.text(`${l.judge}${l.colon}${input.judgeName}`, { size: 11, align: 'right' });
   if (input.clerkName) w.text(`${l.clerk}${l.colon}${input.clerkName}`, { size: 11, align: 'right' });
   w.text(`${l.decidedAt}${l.colon}${printedDate(input.decidedAt)}`, { size: 11, align: 'right', after: 10 });

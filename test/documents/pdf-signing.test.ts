@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFHexString, PDFName, PDFDict, PDFRawStream, rgb, StandardFonts, decodePDFRawStream } from 'pdf-lib';
+import { PDFArray, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFDict, PDFRawStream, rgb, StandardFonts, decodePDFRawStream } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../server/store/db.js';
 import {
@@ -68,7 +68,7 @@ beforeAll(async () => {
     pdf = await signPdf(pdf, { credentials: c, name: s.name, reason: `${s.role} signs agreement sha256 ${agreement.sha256}`, location: 'Guangzhou' });
   }
   pdf = await appendCompletionCertificate(pdf, cert);
-  sealed = await signPdf(pdf, { credentials: org, name: org.subjectName, reason: 'Seal of the mediation organisation', location: 'Guangzhou' });
+  sealed = await signPdf(pdf, { credentials: org, name: org.subjectName, reason: 'Seal of the mediation organisation', location: 'Guangzhou', visibleSeal: true });
   sealedFile = write('sealed.pdf', sealed);
 }, 120_000);
 
@@ -140,6 +140,23 @@ describe('agreement PDF, signed and sealed', () => {
       checked++;
     }
     expect(checked).toBe(1);
+  });
+
+  it('the seal is visible on the signature page, as the appearance of its own signature widget', async () => {
+    const doc = await PDFDocument.load(sealed);
+    const pages = doc.getPages();
+    const sigPage = pages[pages.length - 2]!; // the certificate of completion comes after it
+    const annots = sigPage.node.lookup(PDFName.of('Annots'), PDFArray);
+    const seal = Array.from({ length: annots.size() }, (_, i) => annots.lookup(i, PDFDict)).find((a) => {
+      const r = a.lookup(PDFName.of('Rect'), PDFArray);
+      return (r.lookup(2) as PDFNumber).asNumber() > (r.lookup(0) as PDFNumber).asNumber();
+    });
+    expect(seal).toBeDefined();
+    const ap = seal!.lookup(PDFName.of('AP'), PDFDict).lookup(PDFName.of('N')) as PDFRawStream;
+    expect(ap.dict.lookup(PDFName.of('Resources'), PDFDict).lookup(PDFName.of('Font'), PDFDict).keys().length).toBeGreaterThan(0);
+    // Signer signatures stay invisible (zero rectangle) on the last page they were given.
+    const r = await verifyPdf(sealed);
+    expect(r.ok).toBe(true);
   });
 
   it('our verifier: four valid signatures, trusted with our CAs, nothing changed after signing', async () => {
