@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { englishContext, launchChromium } from '../helpers/browser.js';
 import { createDemoCase, DEMO_PASSWORD, type DemoCase } from '../../server/demo.js';
-import { download, lock, pdfsig, sha256 } from './helpers.js';
+import { demoWithSessions, download, lock, pdfsig, sha256, signAs } from './helpers.js';
 
 /**
  * Issue 5 in Chromium: three people in three browser contexts sign the demo agreement remotely (the applicant by
@@ -163,4 +163,41 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     await respondent.locator('[data-testid="confirmation-outcome"][data-status="confirmed"]').first().waitFor();
     await respondent.getByTestId('ruling-link').first().waitFor();
   }, 150_000);
+
+  it('the judge rejects with reasons in the browser; the party sees the reasons on their signing page', async () => {
+    // Signing and the request over HTTP (shown above in the browser); the decision and what the party sees, in Chromium.
+    const d = await demoWithSessions(s);
+    await lock(s, d.mediator, d.demo.agreementId);
+    for (const [token, role] of [[d.applicant, 'applicant'], [d.respondent, 'respondent'], [d.mediator, 'mediator']] as const) {
+      expect((await signAs(s, token, d.demo.agreementId, role)).status).toBe(201);
+    }
+    const req = await s.api('POST', `/api/signing/cases/${d.demo.caseId}/confirmation`, { token: d.mediator, body: {} });
+    expect(req.status).toBe(201);
+
+    const judge = await newPage();
+    await judge.goto(`${s.url}/login`);
+    await judge.getByTestId('login-username').fill('demo.judge');
+    await judge.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await judge.getByTestId('login-submit').click();
+    await judge.getByTestId('case-list').waitFor();
+    await judge.goto(`${s.url}/court`);
+    await judge.locator(`[data-testid="court-queue-item"][data-confirmation-id="${req.body.id}"] a`).click();
+    await judge.getByTestId('court-review').waitFor();
+    await judge.getByTestId('court-reject').click();
+    const reasons = '协议未载明社会保险费的处理，请补充后重新申请。';
+    await judge.getByTestId('court-text').fill(reasons);
+    await judge.getByTestId('court-submit').click();
+    await judge.locator('[data-testid="court-review"][data-status="rejected"]').waitFor();
+    expect(await caseStatusOf(d.demo.caseId)).toBe('confirmation_rejected');
+
+    const party = await newPage();
+    await party.goto(`${s.url}/sign#${d.demo.links.applicant.slice(d.demo.links.applicant.indexOf('#') + 1)}`);
+    await party.getByTestId('sign-id-name').fill(d.demo.identities.applicant.name);
+    await party.getByTestId('sign-id-number').fill(d.demo.identities.applicant.idNumber);
+    await party.getByTestId('sign-id-submit').click();
+    await party.locator('[data-testid="confirmation-outcome"][data-status="rejected"]').first().waitFor();
+    expect(await party.getByTestId('confirmation-reasons').first().textContent()).toContain(reasons);
+  }, 90_000);
+
+  const caseStatusOf = async (caseId: string) => (await s.api('GET', `/api/cases/${caseId}`, { token: mediatorToken })).body.status as string;
 });
