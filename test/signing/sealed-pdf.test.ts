@@ -41,6 +41,14 @@ describe('sealed agreement PDF and audit chain', () => {
     for (const name of ['陈小明', '广州示例制造有限公司', '李调解']) expect(v.out).toContain(name);
   });
 
+  it('our verifier (the /verify page and POST /api/verify) reports every signature valid and nothing changed after sealing', async () => {
+    const report = await s.services.documents.verify(pdf.bytes);
+    expect(report.problems, JSON.stringify(report.problems)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.modifiedAfterSigning).toBe(false);
+    expect(report.signatures).toHaveLength(4);
+  });
+
   it('pdftotext extracts the Chinese text; qpdf finds no structural error', async () => {
     const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', pdf.file, '-']);
     expect(stdout).toContain('调解协议书');
