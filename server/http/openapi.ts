@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import * as api from '../../signaling/protocol/api.js';
 import { ERROR_CODES } from '../../signaling/protocol/errors.js';
+import { registerSigningPaths } from './routes/signing-openapi.js';
 
 /** The OpenAPI document, generated from the same zod schemas that validate requests, so the two cannot drift. */
 export function openApiDocument(): unknown {
@@ -55,6 +56,7 @@ export function openApiDocument(): unknown {
   reg.registerPath({ method: 'post', path: '/api/join/inspect', summary: 'What a mediation link is for', request: { body: json(api.InspectLinkBody) }, responses: ok('link inspection') });
   reg.registerPath({ method: 'post', path: '/api/join/verify', summary: 'Identity check for a mediation link', request: { body: json(api.VerifyIdentityBody) }, responses: ok('participant session') });
   reg.registerPath({ method: 'get', path: '/api/participant/me', summary: 'The participant session', security: secured, responses: ok('participant') });
+  registerSigningPaths(reg, secured);
 
   return new OpenApiGeneratorV31(reg.definitions).generateDocument({
     openapi: '3.1.0',

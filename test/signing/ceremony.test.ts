@@ -207,6 +207,15 @@ describe.each<DbKind>(['sqlite', 'postgres'])('signing ceremony (%s)', (db) => {
     expect(await snapshot(s)).toEqual(snap);
   });
 
+  it('the OpenAPI document lists the signing and court routes with their body schemas', async () => {
+    const doc = (await s.api('GET', '/api/openapi.json')).body;
+    expect(doc.paths['/api/signing/agreements/{agreementId}/sign']).toHaveProperty('post');
+    expect(doc.paths['/api/court/requests/{id}/reject']).toHaveProperty('post');
+    let schema = doc.paths['/api/signing/agreements/{agreementId}/sign'].post.requestBody.content['application/json'].schema;
+    if (schema.$ref) schema = doc.components.schemas[schema.$ref.split('/').pop()];
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['role', 'lockSeq', 'documentSha256', 'otpId', 'code', 'method', 'image']));
+  });
+
   it('a code is good for a few attempts only', async () => {
     const d = await demoWithSessions(s);
     const agreementId = d.demo.agreementId;

@@ -1,0 +1,31 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import * as signing from '../../../signaling/protocol/signing.js';
+
+/** The signing ceremony's and the court's paths in the OpenAPI document (same zod schemas that validate the bodies). */
+export function registerSigningPaths(reg: OpenAPIRegistry, security: Record<string, string[]>[]): void {
+  const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+  const ok = (description: string) => ({ 200: { description } });
+  const created = (description: string) => ({ 201: { description } });
+  const agreement = z.object({ agreementId: z.string() });
+  const caseId = z.object({ caseId: z.string() });
+  const id = z.object({ id: z.string() });
+  const p = (method: 'get' | 'post', path: string, summary: string, extra: Record<string, unknown>) =>
+    reg.registerPath({ method, path, summary, security, responses: ok('ok'), ...extra } as Parameters<OpenAPIRegistry['registerPath']>[0]);
+  p('get', '/api/signing/cases/{caseId}', 'Agreements of a case with their signing status (staff or participant session)', { request: { params: caseId } });
+  p('get', '/api/signing/mine', "A party's agreements and confirmation outcome (participant session)", {});
+  p('get', '/api/signing/agreements/{agreementId}', 'Signing status: locked text, hash, signers, documents', { request: { params: agreement } });
+  p('post', '/api/signing/agreements/{agreementId}/otp', 'One-time code for the signer (in-app channel)', { request: { params: agreement, body: json(signing.RequestOtpBody) }, responses: created('code issued') });
+  p('post', '/api/signing/agreements/{agreementId}/sign', 'Sign the locked text (drawn or typed signature, one-time code)', { request: { params: agreement, body: json(signing.SignBody) }, responses: created('signed') });
+  p('post', '/api/signing/agreements/{agreementId}/signers', 'Mediator: whether the arbitrator signs too', { request: { params: agreement, body: json(signing.SignerSetBody) } });
+  p('post', '/api/signing/agreements/{agreementId}/seal', 'Mediator: apply the seal again after a failure', { request: { params: agreement } });
+  p('post', '/api/signing/cases/{caseId}/confirmation', 'Request judicial confirmation (party or mediator)', { request: { params: caseId, body: json(signing.ConfirmationRequestBody) }, responses: created('requested') });
+  reg.registerPath({
+    method: 'get', path: '/api/signing/documents/{file}', summary: 'A sealed PDF through its short-lived signed URL (exp, sig)',
+    request: { params: z.object({ file: z.string() }), query: z.object({ exp: z.string(), sig: z.string() }) }, responses: { 200: { description: 'application/pdf' } },
+  });
+  p('get', '/api/court/queue', "Court: requests on the court user's cases", {});
+  p('get', '/api/court/requests/{id}', 'Court: the review package', { request: { params: id } });
+  p('post', '/api/court/requests/{id}/confirm', 'Court: confirm (ruling sealed with the court certificate)', { request: { params: id, body: json(signing.ConfirmBody) } });
+  p('post', '/api/court/requests/{id}/reject', 'Court: reject with reasons', { request: { params: id, body: json(signing.RejectBody) } });
+}
