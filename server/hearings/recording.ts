@@ -15,7 +15,8 @@ export interface RecordingBackend {
   consent(h: { caseId: string; hearingId: string }, p: { participantId: string; displayName: string }, scope: string, decision: 'accepted' | 'refused'): Promise<void>;
   started(recordingId: string, at: Date): Promise<void>;
   openTrack(recordingId: string, t: TrackSpec): Promise<TrackHandle>;
-  stop(recordingId: string, by: string | null): Promise<void>;
+  /** `at`: when the stop was asked for (the recording's end on its timeline; closing the recorders takes a moment). */
+  stop(recordingId: string, by: string | null, at: Date): Promise<void>;
 }
 
 export interface TrackSpec {
@@ -160,6 +161,7 @@ export class HearingRecording {
   private async finish(by: string | null): Promise<void> {
     const id = this.recordingId;
     if (!id) return;
+    const at = this.h.now();
     this.recordingId = null;
     this.status = 'off';
     this.since = null;
@@ -168,7 +170,7 @@ export class HearingRecording {
     await this.busy.catch(() => undefined);
     // In parallel: each recorder takes a moment to close its last segment.
     await Promise.all([...this.tracks.values()].map((t) => this.closeTrack(t, 'recording_stopped')));
-    await this.backend!.stop(id, by);
+    await this.backend!.stop(id, by, at);
     this.broadcast();
   }
 

@@ -204,11 +204,11 @@ export class RecordingService implements RecordingBackend {
     });
   }
 
-  async stop(recordingId: string, by: string | null): Promise<void> {
+  async stop(recordingId: string, by: string | null, at: Date = this.now()): Promise<void> {
     const r = await this.recording(recordingId);
     await Promise.all([...this.live.values()].filter((t) => t.recordingId === recordingId).map((t) => t.close(null, 'recording_stopped')));
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('recordings').set({ status: 'stopped', stopped_at: this.now().toISOString() }).where('id', '=', recordingId).execute();
+      await trx.updateTable('recordings').set({ status: 'stopped', stopped_at: at.toISOString() }).where('id', '=', recordingId).execute();
       await this.appendAudit(trx, r.case_id, { actor: by ? `participant:${by}` : 'system', action: 'recording.stopped', data: { hearingId: r.hearing_id, recordingId, partial: r.partial === 1 } });
     });
     for (const f of this.afterStop) {

@@ -60,7 +60,8 @@ export interface HearingRecordSignoffsTable {
   role: string; decision: string; comment: string | null; at: string;
 }
 
-export interface RecordingsDatabase extends Database {
+/** This migration's tables; joined into the store's Database type (schema.ts). */
+export interface RecordingTables {
   recordings: RecordingsTable;
   recording_tracks: RecordingTracksTable;
   recording_files: RecordingFilesTable;
@@ -70,6 +71,8 @@ export interface RecordingsDatabase extends Database {
   hearing_records: HearingRecordsTable;
   hearing_record_signoffs: HearingRecordSignoffsTable;
 }
+
+export type RecordingsDatabase = Database;
 
 export const RECORDING_TABLES = [
   'hearing_record_signoffs', 'hearing_records', 'transcript_segments', 'transcripts', 'recording_consents', 'recording_files',

@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { SigningTables } from './m005-signing.js';
 import type { DocumentsTables } from './m004-documents.js';
+import type { RecordingTables } from './m006-recordings.js';
 
 /**
  * Table types. Portable between SQLite and PostgreSQL: ids and timestamps are text (ISO-8601 UTC),
@@ -48,7 +49,7 @@ export interface HearingChatTable {
 }
 
 /** Tables of later migrations are declared next to their migration and joined in here. */
-export interface Database extends SigningTables, DocumentsTables {
+export interface Database extends SigningTables, DocumentsTables, RecordingTables {
   organisations: OrganisationsTable;
   staff: StaffTable;
   cases: CasesTable;

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import { launchChromium, englishContext } from '../helpers/browser.js';
+import { openRoom, type RoomPerson } from '../helpers/room.js';
+import { ClientPool, must, sleep, state, verifyLink } from '../helpers/hearing.js';
+import { createDemoCase, type DemoCase } from '../../server/demo.js';
+import { ffprobe } from '../../recordings/media.js';
+import { wordErrorRate } from '../../recordings/transcribe/wer.js';
+import { HearingBot } from './helpers/bot.js';
+import { REFERENCE, WORD_TIMES, oggOpusPackets, speechOgg, testPatternIvf } from './helpers/speech.js';
+
+/** pocketsphinx 0.8 on this speech after Opus: 0.20 measured on an idle machine (see docs/BENCHMARKS.md). */
+const WER_BOUND = 0.35;
+
+/**
+ * A recorded hearing end to end: the mediator and the applicant in Debian's Chromium (fake camera and microphone),
+ * the respondent a werift bot speaking known English from pocketsphinx-testdata, through the real gateway and the
+ * SFU in a worker process. Everyone consents in their own way (browser prompt, socket message); the recording, its
+ * composed file and the transcript of the bot's own track are checked with ffprobe and a word error rate.
+ */
+describe('recorded hearing with two browsers and a speaking bot', { timeout: 240_000 }, () => {
+  let s: TestServer;
+  let browser: Browser;
+  let demo: DemoCase;
+  let clients: ClientPool;
+  let bot: HearingBot | undefined;
+  const people: Partial<Record<'mediator' | 'applicant', RoomPerson>> = {};
+
+  beforeAll(async () => {
+    s = await startTestServer('sqlite', { CONCORD_MEDIA_WORKERS: '1', CONCORD_RECORDINGS_SEGMENT_SECONDS: '3' });
+    demo = await createDemoCase(s.services, s.url);
+    browser = await launchChromium();
+    clients = new ClientPool(s);
+  });
+  afterAll(async () => {
+    await bot?.close().catch(() => undefined);
+    clients?.closeAll();
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('records everyone who agreed, composes the hearing and transcribes the speaker', async () => {
+    people.mediator = await openRoom(browser, demo, 'mediator', DEMO_PASSWORD);
+    const m = people.mediator.page;
+    await m.getByTestId('controls').waitFor();
+    people.applicant = await openRoom(browser, demo, 'applicant', DEMO_PASSWORD);
+    const a = people.applicant.page;
+    await a.getByTestId('lobby-waiting').waitFor();
+    const admitApplicant = m.getByTestId(`lobby-admit-${people.applicant.id}`);
+    if (!(await admitApplicant.isVisible())) await m.getByTestId('lobby-open').click();
+    await admitApplicant.click();
+    await a.getByTestId('controls').waitFor();
+
+    const link = demo.links.respondent;
+    const token = await verifyLink(s, link.slice(link.indexOf('#') + 1), demo.identities.respondent);
+    const respondentId = (await s.services.hearings.participants([demo.hearingId])).find((p) => p.role === 'respondent')!.id;
+    bot = await HearingBot.join(clients, token, respondentId);
+    const admitBot = m.getByTestId(`lobby-admit-${respondentId}`);
+    if (!(await admitBot.isVisible())) await m.getByTestId('lobby-open').click();
+    await admitBot.click();
+    await state(bot.c, (snap) => snap.participants.find((p) => p.id === respondentId)?.roomId === 'joint', 15_000);
+    const fixtures = `${s.env.CONCORD_DATA_DIR}/fixtures`;
+    await bot.publish(testPatternIvf(fixtures), oggOpusPackets(speechOgg(fixtures)));
+
+    // The browsers answered the notice on the pre-join page; the bot has not: it is asked, and nothing runs before.
+    await m.getByTestId('recording-start').click();
+    await bot.waitRecording((r) => r.ask === 'hearing');
+    await expect.poll(() => m.getByTestId('recording-indicator').getAttribute('data-status')).toBe('awaiting_consent');
+    await sleep(1000);
+    expect(s.services.recordings.service.recorders()).toHaveLength(0);
+    await must(bot.c, 'recording.consent', { scope: 'hearing', accept: true });
+    await m.locator('[data-testid="recording-indicator"][data-status="recording"]').waitFor({ timeout: 15_000 });
+    await a.locator('[data-testid="recording-indicator"][data-status="recording"]').waitFor({ timeout: 15_000 });
+    await bot.waitRecording((r) => r.recordingMe, 15_000);
+    // Let the browsers' recorders see a keyframe and settle.
+    await expect.poll(() => s.services.recordings.service.recorders().length, { timeout: 20_000 }).toBe(6);
+    await sleep(1000);
+    bot.speech!.play();
+    while (bot.speech!.playing) await sleep(200);
+    const playStartedAt = bot.speech!.playStartedAt!;
+    await sleep(1500);
+    // A private caucus (mediator + applicant): recorded only after both accept the prompt, marked private.
+    await m.getByTestId('caucus-start').click();
+    await m.getByTestId(`caucus-pick-${people.applicant.id}`).check();
+    await m.getByTestId('caucus-confirm').click();
+    await a.getByTestId('caucus-self-banner').waitFor();
+    await m.getByTestId('recording-caucus').click();
+    await a.locator('[data-testid="recording-consent"]').waitFor();
+    expect(await a.getByTestId('recording-consent').getAttribute('data-scope')).not.toBe('hearing');
+    await a.getByTestId('recording-consent-accept').click();
+    await m.getByTestId('recording-consent-accept').click();
+    await a.locator('[data-testid="recording-indicator"][data-status="recording"][data-private="true"]').waitFor({ timeout: 15_000 });
+    await sleep(3000);
+    await m.locator('[data-testid^="caucus-end-"]').first().click();
+    await a.getByTestId('caucus-self-banner').waitFor({ state: 'detached' });
+    await sleep(1000);
+    await m.getByTestId('recording-stop').click();
+    await m.locator('[data-testid="recording-bar"][data-status="off"]').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => (await s.services.recordings.service.db.selectFrom('recordings').select('status').where('case_id', '=', demo.caseId).executeTakeFirst())?.status, { timeout: 30_000 }).toBe('stopped');
+    await s.services.recordings.jobs.idle();
+
+    const svc = s.services.recordings.service;
+    const rec = await svc.db.selectFrom('recordings').selectAll().where('case_id', '=', demo.caseId).executeTakeFirstOrThrow();
+    expect(rec.status).toBe('stopped');
+    expect(rec.partial).toBe(0);
+    const hearingMs = Date.parse(rec.stopped_at!) - Date.parse(rec.started_at!);
+    const tracks = await svc.db.selectFrom('recording_tracks').selectAll().where('recording_id', '=', rec.id).execute();
+    const files = await svc.db.selectFrom('recording_files').selectAll().where('recording_id', '=', rec.id).execute();
+    expect(new Set(tracks.map((t) => t.participant_id))).toEqual(new Set([people.mediator.id, people.applicant.id, respondentId]));
+    const priv = tracks.filter((t) => t.private === 1);
+    expect(new Set(priv.map((t) => t.participant_id))).toEqual(new Set([people.mediator.id, people.applicant.id]));
+    for (const t of tracks) {
+      const own = files.filter((x) => x.track_id === t.id);
+      expect(own.length, `${t.display_name} ${t.kind}`).toBeGreaterThan(0);
+      const p = await ffprobe(svc.absolute(rec.site, own[0]!.path));
+      expect(p.streams.map((x) => x.codec)).toEqual([t.kind === 'audio' ? 'opus' : t.codec]);
+      if (t.kind === 'video') expect(['vp8', 'h264', 'vp9']).toContain(t.codec);
+      // The speaker's audio covers the hearing from its first packet to the end, within a second.
+      if (t.kind === 'audio' && t.participant_id === respondentId) {
+        let total = 0;
+        for (const x of own) total += (await ffprobe(svc.absolute(rec.site, x.path))).duration;
+        expect(Math.abs(total * 1000 - (hearingMs - (t.offset_ms ?? 0))), `${t.display_name} audio`).toBeLessThan(1000);
+      }
+    }
+    const composed = files.find((x) => x.kind === 'composed')!;
+    const cp = await ffprobe(svc.absolute(rec.site, composed.path));
+    expect(cp.streams.map((x) => x.codec).sort()).toEqual(['opus', 'vp8']);
+    expect(Math.abs(cp.duration * 1000 - hearingMs)).toBeLessThan(1000);
+
+    const t = await s.services.recordings.casefile.transcript(demo.caseId, rec.id);
+    expect(t.status).toBe('done');
+    const spoken = t.segments.filter((x) => x.participantId === respondentId);
+    const text = spoken.map((x) => x.text).join(' ');
+    expect(wordErrorRate(REFERENCE, text), text).toBeLessThanOrEqual(WER_BOUND);
+    const words = spoken.flatMap((x) => x.words);
+    const offset = playStartedAt - Date.parse(rec.started_at!);
+    for (const w of ['go', 'forward', 'young', 'himself']) {
+      const found = words.find((x) => x.w === w);
+      expect(found, w).toBeDefined();
+      expect(Math.abs(found!.s - (offset + WORD_TIMES[w]! * 1000)), w).toBeLessThan(600);
+    }
+
+    // The case file in the browser: the recording, its transcript beside the player, the clerk's record.
+    const ctx = await englishContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${s.url}/login`);
+    await page.getByTestId('login-username').fill(demo.staff.clerk.username);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/cases/);
+    await page.goto(`${s.url}/cases/${demo.caseId}`);
+    const card = page.getByTestId('recording').first();
+    await card.waitFor();
+    await expect.poll(() => page.getByTestId('transcript').textContent(), { timeout: 15_000 }).toContain('forward');
+    await page.getByTestId('recording-play').click();
+    await page.getByTestId('recording-player').waitFor();
+    await expect.poll(() => page.getByTestId('recording-player').evaluate((v: any) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await page.getByTestId('record-from-transcript').click();
+    await page.getByTestId('record-submit').click();
+    await expect.poll(() => page.getByTestId('hearing-record').getAttribute('data-status')).toBe('review');
+    await ctx.close();
+    const audit = (await s.services.audit.entries(demo.caseId)).map((e) => e.action);
+    expect(audit).toContain('recording.played');
+    expect(audit).toContain('record.submitted');
+  });
+});
