@@ -176,7 +176,7 @@ export class CourtService {
       decidedAt: at.toISOString(), note: note ?? null, rulingNumber,
     });
     const creds = await docs.credentials(court.id);
-    const sealedRuling = await docs.sign(pdf, { credentials: creds, reason: '司法确认裁定 Confirmation ruling', name: court.name, location: court.site });
+    const sealedRuling = await docs.sign(pdf, { credentials: creds, reason: '司法确认裁定 Confirmation ruling', name: court.name, location: court.site, visibleSeal: true });
     await this.d.db.transaction().execute(async (trx) => {
       const current = await this.d.cases.get(r.case_id, trx);
       const doc = await this.d.signing.files.store(trx, {

@@ -72,5 +72,5 @@ export interface DocumentPort {
   /** A one-signature certificate for a signer, issued by the organisation's CA (fresh key, never stored). */
   signerCredentials(orgId: string, signer: { name: string; role: string; caseNumber: string }): Promise<OrgCredentialsData>;
   /** PAdES signature (incremental when the PDF is already signed). */
-  sign(pdf: Uint8Array, opts: { credentials: OrgCredentialsData; reason: string; name: string; location: string; contactInfo?: string; signingTime?: Date }): Promise<Uint8Array>;
+  sign(pdf: Uint8Array, opts: { credentials: OrgCredentialsData; reason: string; name: string; location: string; contactInfo?: string; signingTime?: Date; visibleSeal?: boolean }): Promise<Uint8Array>;
 }

@@ -138,11 +138,11 @@ export class Sealer {
       });
     }
     const sealedPdf = await docs.sign(pdf, {
-      credentials: creds, reason: '调解组织印章 Seal of the mediation organisation', name: info.orgName, location: info.site,
+      credentials: creds, reason: '调解组织印章 Seal of the mediation organisation', name: info.orgName, location: info.site, visibleSeal: true,
     });
     const notice = await docs.sign(
       await docs.renderPerformanceNotice({ agreement: locked, caseInfo: info, parties, effectiveAt: at.toISOString() }),
-      { credentials: creds, reason: '履行告知书 Performance notice', name: info.orgName, location: info.site },
+      { credentials: creds, reason: '履行告知书 Performance notice', name: info.orgName, location: info.site, visibleSeal: true },
     );
 
     await this.d.db.transaction().execute(async (trx) => {
