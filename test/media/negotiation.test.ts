@@ -162,3 +162,42 @@ describe('re-subscribing while the replaced receiving transport still offers', (
     }
   });
 });
+
+describe('m-lines after a caucus', () => {
+  it('each producer gets its own m-line back when it returns (no one else\'s stream on a receiver that showed it)', async () => {
+    const e = createInProcessEngine();
+    try {
+      const r = await e.createRouter('hearing-mline-owners');
+      const last: Record<string, string> = {};
+      r.on('subscriberOffer', (id, sdp) => {
+        if (id === 'own-v') last.sdp = sdp;
+      });
+      const pubs = ['own-a', 'own-b', 'own-c'].map((id) => new Bot(id, { videoKbps: 200 }));
+      const viewer = new Bot('own-v', { videoKbps: 200 });
+      bots.push(...pubs, viewer);
+      for (const b of pubs) {
+        await b.publish(r);
+        b.start();
+      }
+      await viewer.subscribe(r);
+      await until('media from all three', () => pubs.every((b) => viewer.from(b.id, 'video') > 10), 15_000);
+      const owners = (sdp: string) =>
+        Object.fromEntries(sdp.split('\r\nm=').slice(1).map((sec) => [/a=mid:(\S+)/.exec(sec)![1], /a=msid:(\S+) (\S+)/.exec(sec)?.[2] ?? '-']));
+      const before = owners(last.sdp!);
+      // A caucus of the viewer with A (B's and C's m-lines freed), A goes back first (A's freed too), then the viewer
+      // returns to everyone at once: the m-lines must go back to their owners, not in the order they were freed.
+      await r.setRoom('own-v', 'caucus-x');
+      await r.setRoom('own-a', 'caucus-x');
+      await until('only A', () => Object.values(owners(last.sdp!)).filter((v) => v !== '-').length === 2, 5000, 10);
+      await r.setRoom('own-a', 'joint');
+      await until('nobody', () => Object.values(owners(last.sdp!)).every((v) => v === '-'), 5000, 10);
+      await r.setRoom('own-v', 'joint');
+      await until('all back', () => Object.values(owners(last.sdp!)).every((v) => v !== '-'), 5000, 10);
+      expect(owners(last.sdp!)).toEqual(before);
+      const n = viewer.from('own-b', 'video');
+      await until('media flows again', () => viewer.from('own-b', 'video') > n + 10, 15_000);
+    } finally {
+      await e.close();
+    }
+  });
+});

@@ -35,6 +35,8 @@ export class SubscriberTransport {
   private wanted: Producer[] = [];
   private readonly byTransceiver = new Map<RTCRtpTransceiver, Consumer>();
   private readonly free: RTCRtpTransceiver[] = [];
+  /** Who each transceiver carried last (producer, publisher): a returning producer gets its own m-line back. */
+  private readonly lastOwner = new Map<RTCRtpTransceiver, { producerId: string; participantId: string }>();
   private readonly streams = new Map<RTCRtpTransceiver, OutboundStream>();
   private readonly serial = new Serial();
   private scheduled = false;
@@ -118,7 +120,14 @@ export class SubscriberTransport {
   }
 
   private addConsumer(producer: Producer): void {
-    const idx = this.free.findIndex((t) => t.kind === producer.kind);
+    // Prefer the m-line that carried this producer before (back from a caucus, a restored subscription), then one of
+    // the same publisher: the browser then sees the same msid on the same mid come back, instead of another person's
+    // stream arriving on a receiver that was just showing someone else (which left a tile without frames).
+    const owner = (t: RTCRtpTransceiver) => this.lastOwner.get(t);
+    let idx = this.free.findIndex((t) => t.kind === producer.kind && owner(t)?.producerId === producer.id);
+    if (idx < 0) idx = this.free.findIndex((t) => t.kind === producer.kind && owner(t)?.participantId === producer.participantId);
+    if (idx < 0) idx = this.free.findIndex((t) => t.kind === producer.kind && !this.wanted.some((w) => w.id === owner(t)?.producerId));
+    if (idx < 0) idx = this.free.findIndex((t) => t.kind === producer.kind);
     let t: RTCRtpTransceiver;
     if (idx >= 0) {
       t = this.free.splice(idx, 1)[0]!;
@@ -137,6 +146,7 @@ export class SubscriberTransport {
       stream = new OutboundStream(t.sender, producer.kind, producer.codec.clockRate);
       this.streams.set(t, stream);
     }
+    this.lastOwner.set(t, { producerId: producer.id, participantId: producer.participantId });
     const c = new Consumer(producer, this.participantId, t, stream, this.hooks.counters(producer), this.hooks.preferences(producer.participantId));
     this.consumers.set(producer, c);
     this.byTransceiver.set(t, c);
