@@ -7,7 +7,7 @@ const person = (id: string, extra: Partial<ParticipantState> = {}): ParticipantS
   id, role: 'applicant', displayName: id, presence: 'joined', roomId: 'joint', audioMuted: false, videoMuted: false, handRaised: false,
   screenSharing: false, quality: 'good', forcedMuted: { audio: false, video: false }, consent: null, ...extra,
 });
-const track = (name: string) => ({ id: name }) as unknown as MediaStreamTrack;
+const track = (name: string) => ({ id: name }) as unknown as IncomingTrack['track'];
 const incoming = (mid: string, kind: 'audio' | 'video', streamId: string, trackId: string, seq: number): IncomingTrack =>
   ({ mid, kind, track: track(`${streamId}/${trackId}`), streamId, trackId, seq });
 
