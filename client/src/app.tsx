@@ -14,6 +14,8 @@ const CaseNewView = lazyView(() => import('./views/CaseNew.js').then((m) => m.Ca
 const CaseDetailView = lazyView(() => import('./views/CaseDetail.js').then((m) => m.CaseDetailView));
 // The hearing room brings socket.io-client and the media code: loaded only when someone enters it.
 const RoomView = lazyView(() => import('./room/RoomView.js').then((m) => m.RoomView));
+// The drafting pad (participants from their link, staff from the case page): CodeMirror and Yjs load with it.
+const PadPage = lazyView(() => import('./pad/PadPage.js').then((m) => m.PadPage));
 // Public signature verification (upload a PDF): no sign-in.
 const VerifyView = lazyView(() => import('./views/Verify.js').then((m) => m.VerifyView));
 // Signing ceremony (parties, from their link) and the court's review of judicial confirmation.
@@ -61,7 +63,7 @@ export function App() {
       .catch(() => undefined); // a 401 is handled by onStaffUnauthorized; anything else can wait
   }, [token]);
 
-  const isPublic = route.name === 'join' || route.name === 'waiting' || route.name === 'room' || route.name === 'verify' || route.name === 'sign';
+  const isPublic = route.name === 'pad' || route.name === 'join' || route.name === 'waiting' || route.name === 'room' || route.name === 'verify' || route.name === 'sign';
   const needsSession = !isPublic && route.name !== 'login' && route.name !== 'notFound';
 
   useEffect(() => {
@@ -91,6 +93,7 @@ export function App() {
   }
   if (route.name === 'join') body = <JoinView />;
   else if (route.name === 'waiting') body = <WaitingView />;
+  else if (route.name === 'pad') body = <PadPage key={route.id ?? ''} id={route.id} />;
   else if (route.name === 'verify') body = <VerifyView />;
   else if (route.name === 'sign') body = <SignView />;
   else if (route.name === 'notFound') body = <NotFound />;

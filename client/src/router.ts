@@ -42,6 +42,7 @@ export type Route =
   | { name: 'join' }
   | { name: 'waiting' }
   | { name: 'room' }
+  | { name: 'pad'; id: string | null }
   | { name: 'verify' }
   | { name: 'sign' }
   | { name: 'court' }
@@ -56,6 +57,9 @@ export function matchRoute(pathname: string): Route {
   if (p === '/join') return { name: 'join' };
   if (p === '/waiting') return { name: 'waiting' };
   if (p === '/room') return { name: 'room' };
+  if (p === '/pad') return { name: 'pad', id: null };
+  const pad = /^\/pad\/([^/]+)$/.exec(p);
+  if (pad?.[1]) return { name: 'pad', id: decodeURIComponent(pad[1]) };
   if (p === '/verify') return { name: 'verify' };
   if (p === '/sign') return { name: 'sign' };
   if (p === '/court') return { name: 'court' };

@@ -1,4 +1,4 @@
-import type { PadAccess } from '../../signaling/protocol/pad.js';
+import { PAD_ROLE_COLOURS, type PadAccess } from '../../signaling/protocol/pad.js';
 import type { AgreementsTable } from './types.js';
 
 /**
@@ -24,16 +24,5 @@ export function padAccess(subject: PadSubject, agreement: Pick<AgreementsTable, 
   return { canRead: true, canEdit: true, canManage, readOnlyReason: null };
 }
 
-/** Cursor colour by role, so everyone can tell the sides apart at a glance. */
-export const ROLE_COLOURS: Record<string, string> = {
-  mediator: '#1d4ed8',
-  org_admin: '#1d4ed8',
-  arbitrator: '#7c3aed',
-  applicant: '#c2410c',
-  respondent: '#047857',
-  clerk: '#4b5563',
-  interpreter: '#0e7490',
-  observer: '#6b7280',
-  court: '#9f1239',
-};
-export const roleColour = (role: string): string => ROLE_COLOURS[role] ?? '#6b7280';
+/** Cursor colour by role (shared with the client through the protocol). */
+export const roleColour = (role: string): string => PAD_ROLE_COLOURS[role] ?? '#6b7280';

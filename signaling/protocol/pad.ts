@@ -99,6 +99,12 @@ export interface PadServerToClientEvents {
   'pad.authors': (m: PadSyncResult['authors']) => void;
 }
 
+/** Cursor and authorship colour by role, the same in every client, so the sides can be told apart at a glance. */
+export const PAD_ROLE_COLOURS: Record<string, string> = {
+  mediator: '#1d4ed8', org_admin: '#1d4ed8', arbitrator: '#7c3aed', applicant: '#c2410c', respondent: '#047857',
+  clerk: '#4b5563', interpreter: '#0e7490', observer: '#6b7280', court: '#9f1239',
+};
+
 // ---- typed fields ---------------------------------------------------------------------------------------------------
 
 export const FIELD_TYPES = ['text', 'amount', 'currency', 'date', 'payment_method'] as const;

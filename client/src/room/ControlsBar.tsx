@@ -1,5 +1,6 @@
 import { t } from '../i18n/index.js';
 import { Icon, type IconName } from './icons.js';
+import { RoomPadButton } from '../pad/RoomPadButton.js';
 
 interface BtnProps {
   testId: string;
@@ -61,6 +62,7 @@ export function ControlsBar(p: ControlsProps) {
         disabled={!p.canShare || !p.mediaReady} onClick={p.onScreen} />
       <Ctl testId="ctl-hand" icon="hand" label={p.handRaised ? t('ctl.hand.lower') : t('ctl.hand.raise')} pressed={p.handRaised} onClick={p.onHand} />
       <Ctl testId="ctl-audio-only" icon="audioOnly" label={t('ctl.audioOnly')} pressed={p.audioOnly} disabled={!p.mediaReady} onClick={p.onAudioOnly} />
+      <RoomPadButton />
       <Ctl testId="ctl-chat" icon="chat" label={t('ctl.chat')} pressed={p.chatOpen} badge={p.chatOpen ? 0 : p.unread} onClick={p.onChat} />
       <Ctl testId="ctl-people" icon="people" label={t('ctl.people')} pressed={p.peopleOpen} badge={p.waiting} onClick={p.onPeople} />
       <Ctl testId="ctl-leave" icon="leave" label={t('ctl.leave')} danger onClick={p.onLeave} />

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CaseView, LinkView, StaffView } from '../../../signaling/protocol/api.js';
 import { api } from '../api.js';
 import { AuditTrail } from '../components/AuditTrail.js';
+import { AgreementsSection } from '../pad/AgreementsSection.js';
 import { RecordingsSection } from '../recordings/RecordingsSection.js';
 import { ErrorBanner, Notice } from '../components/ErrorBanner.js';
 import { HearingCard } from '../components/HearingCard.js';
@@ -156,6 +157,7 @@ export function CaseDetailView({ caseId, session }: Props) {
       <SigningSection caseId={c.id} session={session} refreshKey={version} onChanged={reload} />
 
       <RecordingsSection caseId={c.id} refreshKey={version} />
+      <AgreementsSection caseId={c.id} canCreate={session.staff.role === 'mediator' || session.staff.role === 'org_admin'} />
       <AuditTrail caseId={c.id} refreshKey={version} actorNames={actorNames} />
     </section>
   );
