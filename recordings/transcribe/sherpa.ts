@@ -1,5 +1,6 @@
 import { access, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { run } from '../media.js';
 import { join } from 'node:path';
 import { TranscriptionError, segmentWords, type SpeechEngine, type TimedWord, type TranscriptSegment } from './engine.js';
 
@@ -8,6 +9,24 @@ import { TranscriptionError, segmentWords, type SpeechEngine, type TimedWord, ty
  * `model.onnx` or `model.int8.onnx` and `tokens.txt`. No model ships with Concord; a missing or unusable directory is
  * a clear TranscriptionError, raised by `check()` before any work.
  */
+/** The child's program (plain JavaScript, CommonJS `require` from this package's node_modules). */
+const CHILD = `
+const cfg = JSON.parse(process.argv[1]);
+let sherpa;
+try { sherpa = require(${JSON.stringify(createRequire(import.meta.url).resolve('sherpa-onnx-node'))}); }
+catch (e) { console.log(JSON.stringify({ error: 'the native module does not load here: ' + e.message })); process.exit(0); }
+try {
+  const rec = new sherpa.OfflineRecognizer({ featConfig: { sampleRate: 16000, featureDim: 80 },
+    modelConfig: { senseVoice: { model: cfg.model, useInverseTextNormalization: 1 }, tokens: cfg.tokens, numThreads: 1, provider: 'cpu', debug: 0 } });
+  const wave = sherpa.readWave(cfg.wav);
+  const stream = rec.createStream();
+  stream.acceptWaveform({ sampleRate: wave.sampleRate, samples: wave.samples });
+  rec.decode(stream);
+  const r = rec.getResult(stream);
+  console.log(JSON.stringify({ text: r.text, tokens: r.tokens, timestamps: r.timestamps, seconds: wave.samples.length / wave.sampleRate }));
+} catch (e) { console.log(JSON.stringify({ error: 'the model cannot be loaded: ' + e.message })); }
+`;
+
 export class SherpaOnnxEngine implements SpeechEngine {
   readonly name = 'sherpa-onnx';
 
@@ -30,35 +49,27 @@ export class SherpaOnnxEngine implements SpeechEngine {
     await this.files();
   }
 
+  /**
+   * Runs in a child process: sherpa-onnx aborts the whole process on some bad models (a native abort, not an
+   * exception), and that must never take the server down. The child prints the result as JSON.
+   */
   async transcribe(wavPath: string, opts: { onProgress?: (f: number) => void } = {}): Promise<TranscriptSegment[]> {
     const { model, tokens } = await this.files();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    let sherpa: any;
+    const input = JSON.stringify({ model, tokens, wav: wavPath });
+    let out: string;
     try {
-      sherpa = createRequire(import.meta.url)('sherpa-onnx-node');
+      out = await run(process.execPath, ['-e', CHILD, input], { timeoutMs: 30 * 60_000 });
     } catch (e) {
-      throw new TranscriptionError(`sherpa-onnx: the native module does not load here: ${(e as Error).message}`);
+      throw new TranscriptionError(`sherpa-onnx: the model in ${this.modelDir} cannot be used: ${(e as Error).message.slice(0, 400)}`);
     }
-    let recognizer;
-    try {
-      recognizer = new sherpa.OfflineRecognizer({
-        featConfig: { sampleRate: 16000, featureDim: 80 },
-        modelConfig: { senseVoice: { model, useInverseTextNormalization: 1 }, tokens, numThreads: 1, provider: 'cpu', debug: 0 },
-      });
-    } catch (e) {
-      throw new TranscriptionError(`sherpa-onnx: the model in ${this.modelDir} cannot be loaded: ${(e as Error).message}`);
-    }
-    const wave = sherpa.readWave(wavPath);
-    const stream = recognizer.createStream();
-    stream.acceptWaveform({ sampleRate: wave.sampleRate, samples: wave.samples });
-    recognizer.decode(stream);
-    const r = recognizer.getResult(stream) as { text: string; tokens?: string[]; timestamps?: number[] };
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { text?: string; tokens?: string[]; timestamps?: number[]; seconds?: number; error?: string };
+    if (r.error) throw new TranscriptionError(`sherpa-onnx: ${r.error}`);
     opts.onProgress?.(1);
     const words: TimedWord[] = (r.tokens ?? []).map((t, i) => {
-      const s = Math.round((r.timestamps?.[i] ?? 0) * 1000);
-      return { word: t.trim(), startMs: s, endMs: s + 200 };
+      const st = Math.round((r.timestamps?.[i] ?? 0) * 1000);
+      return { word: t.trim(), startMs: st, endMs: st + 200 };
     }).filter((w) => w.word.length > 0);
-    if (words.length === 0 && r.text) return [{ startMs: 0, endMs: Math.round((wave.samples.length / wave.sampleRate) * 1000), text: r.text, words: [] }];
+    if (words.length === 0 && r.text) return [{ startMs: 0, endMs: Math.round((r.seconds ?? 0) * 1000), text: r.text, words: [] }];
     return segmentWords(words);
   }
 }
