@@ -120,14 +120,19 @@ describe('hearing room in Chromium', { timeout: 150_000 }, () => {
     expect(ports.length).toBeGreaterThan(0);
     const table = blockUdpPorts(ports);
     await respondent.ctx.setOffline(true);
-    await respondent.page.waitForTimeout(1000);
-    const cutA = await framesByParticipant(respondent.page);
-    await respondent.page.waitForTimeout(2000);
-    const cutB = await framesByParticipant(respondent.page);
-    // The cut is real: no frame of anyone reaches the respondent while it lasts.
-    for (const id of [mediator.id, applicant.id, arbitrator.id]) expect(cutB[id] ?? 0).toBe(cutA[id] ?? 0);
-    unblock(table);
-    await respondent.ctx.setOffline(false);
+    try {
+      await respondent.page.waitForTimeout(1000);
+      const cutA = await inbound(respondent.page);
+      await respondent.page.waitForTimeout(2000);
+      const cutB = await inbound(respondent.page);
+      // The cut is real: no packet of anyone reaches the respondent while it lasts. (Packets, not decoded frames: on a
+      // loaded machine the decoder may still be working through what arrived before the cut.)
+      expect(cutB.videoPackets + cutB.audioPackets, 'packets received during the cut').toBe(cutA.videoPackets + cutA.audioPackets);
+    } finally {
+      // Restored even when the check fails, so the next test does not inherit a cut-off browser.
+      unblock(table);
+      await respondent.ctx.setOffline(false);
+    }
     const restored = Date.now();
     await Promise.all([
       waitDecoding(respondent.page, [mediator.id, applicant.id, arbitrator.id], 45_000),
