@@ -123,7 +123,7 @@ export class TrackRecorder extends EventEmitter {
     await writeFile(this.listPath, '');
     const seg = String(this.opts.segmentSeconds ?? 5);
     const args = [
-      '-hide_banner', '-nostdin', '-loglevel', process.env.REC_FFMPEG_LOG ?? 'error',
+      '-hide_banner', '-nostdin', '-loglevel', 'error',
       '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '256', '-buffer_size', '4194304', '-listen_timeout', '1',
       ...(kind === 'video' ? ['-analyzeduration', '10000000', '-probesize', '20000000'] : ['-analyzeduration', '0']),
       '-i', sdpPath,

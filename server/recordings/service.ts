@@ -152,7 +152,6 @@ export class RecordingService implements RecordingBackend {
       // Nobody asked it to stop: killed or crashed. What it finished is intact; the rest of this track is lost.
       track.failed = true;
       this.log.warn({ trackId: id, exit: e, stderr: recorder.lastError }, 'a recorder died');
-      if (process.env.REC_DEBUG) console.log('recorder died', e, recorder.lastError);
       track.writes.push(this.markPartial(track, `recorder exited (${e.signal ?? e.code})`).catch(() => undefined));
     });
     track.close = async (stats, reason) => {
