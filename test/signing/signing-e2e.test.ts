@@ -62,6 +62,8 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     await page.getByTestId('sign-otp-input').fill(code);
     if (how === 'typed') {
       await page.getByTestId('sign-method-typed').click();
+      // The signer's own name is there at once, ready to sign with; they may type another form of it.
+      await expect.poll(() => page.getByTestId('sign-submit').getAttribute('data-missing')).toBe('');
       await page.getByTestId('sign-typed-name').fill('刘经理');
     } else {
       await draw(page);

@@ -54,10 +54,14 @@ export function SignaturePad({ onChange, defaultName }: Props) {
     emit();
   }, [typed, method]);
 
-  useEffect(() => {
+  // Switching mode starts over; the typed mode renders the name (pre-filled with the signer's own) at once.
+  const switchTo = (m: 'drawn' | 'typed') => {
+    if (m === method) return;
     clear();
     onChange(null);
-  }, [method]);
+    if (m === 'typed' && !typed) setTyped(defaultName);
+    setMethod(m);
+  };
 
   const point = (e: PointerEvent) => {
     const r = canvas.current!.getBoundingClientRect();
@@ -104,9 +108,9 @@ export function SignaturePad({ onChange, defaultName }: Props) {
     <div class="sign-pad" data-testid="sign-pad">
       <div class="sign-methods" role="tablist" aria-label={st('pad.method')}>
         <button type="button" role="tab" aria-selected={method === 'drawn'} class={`btn btn-small ${method === 'drawn' ? 'btn-selected' : ''}`}
-          data-testid="sign-method-drawn" onClick={() => setMethod('drawn')}>{st('pad.draw')}</button>
+          data-testid="sign-method-drawn" onClick={() => switchTo('drawn')}>{st('pad.draw')}</button>
         <button type="button" role="tab" aria-selected={method === 'typed'} class={`btn btn-small ${method === 'typed' ? 'btn-selected' : ''}`}
-          data-testid="sign-method-typed" onClick={() => { setMethod('typed'); if (!typed) setTyped(defaultName); }}>{st('pad.type')}</button>
+          data-testid="sign-method-typed" onClick={() => switchTo('typed')}>{st('pad.type')}</button>
       </div>
       {method === 'typed' ? (
         <div class="field">
