@@ -68,7 +68,6 @@ it('two parties type into the same agreement from the template and see each othe
     await page.keyboard.type(text, { delay: 15 });
   };
   await Promise.all([typeAt(applicant, '测试案件 1', '申请人补充A'), typeAt(respondent, '测试案件 1', '被申请人回应B')]);
-  applicant.on('console', (m) => console.log('A:', m.text()));
   for (const page of [applicant, respondent]) {
     await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('申请人补充A').catch(async (e) => {
       console.log('PAGE', page === applicant ? 'applicant' : 'respondent', JSON.stringify((await editorText(page)).slice(0, 700)));
