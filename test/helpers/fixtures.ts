@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
 import { ERROR_CODES, type ErrorCode } from '../../signaling/protocol/errors.js';
 import type { CaseView, HearingView, LinkView } from '../../signaling/protocol/api.js';
@@ -31,7 +32,8 @@ export function expectError(res: { status: number; body: unknown }, status: numb
 }
 
 export async function countRows(s: TestServer, table: Table): Promise<number> {
-  const r = await s.services.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const db = s.services.store.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  const r = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -39,10 +39,10 @@ async function partyPage(side: 'applicant' | 'respondent'): Promise<Page> {
 
 /** The editor's text without the remote cursors' name labels (which CodeMirror draws inside the content). */
 const editorText = (page: Page) =>
-  page.locator('[data-testid="pad-editor"] .cm-content').evaluate((el) => {
-    const copy = el.cloneNode(true) as HTMLElement;
-    for (const x of Array.from(copy.querySelectorAll('.cm-ySelectionInfo, .cm-ySelectionCaret'))) x.remove();
-    return Array.from(copy.querySelectorAll('.cm-line')).map((l) => l.textContent).join('\n');
+  page.locator('[data-testid="pad-editor"] .cm-content').evaluate((el: any) => {
+    const copy = el.cloneNode(true);
+    for (const x of Array.from(copy.querySelectorAll('.cm-ySelectionInfo, .cm-ySelectionCaret')) as any[]) x.remove();
+    return (Array.from(copy.querySelectorAll('.cm-line')) as any[]).map((l) => l.textContent).join('\n') as string;
   });
 
 it('two parties type into the same agreement from the template and see each other’s text and cursor', async () => {
@@ -63,7 +63,7 @@ it('two parties type into the same agreement from the template and see each othe
   // Click at the line's left edge (away from any remote cursor label), then End, then type.
   const typeAt = async (page: Page, marker: string, text: string) => {
     await page.locator('[data-testid="pad-editor"] .cm-line', { hasText: marker }).first().click({ position: { x: 4, y: 4 } });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('cm-content') ?? false)).toBe(true);
+    await expect.poll(() => page.evaluate<boolean>("document.activeElement?.classList.contains('cm-content') ?? false")).toBe(true);
     await page.keyboard.press('End');
     await page.keyboard.type(text, { delay: 15 });
   };
