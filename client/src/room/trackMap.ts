@@ -42,10 +42,16 @@ export function parseMsids(sdp: string): MsidInfo[] {
   return out;
 }
 
+/**
+ * The browser's MediaStreamTrack; where there is no DOM (the Node tests of this mapping), any object with an id.
+ * Keeps this module free of DOM types so it type-checks in both tsconfigs.
+ */
+export type Track = typeof globalThis extends { MediaStreamTrack: { prototype: infer P } } ? P : { readonly id: string };
+
 export interface IncomingTrack {
   mid: string;
   kind: 'audio' | 'video';
-  track: MediaStreamTrack;
+  track: Track;
   streamId: string | null;
   trackId: string | null;
   /** Order in which this (mid, producer) first appeared: later = newer. */
@@ -53,9 +59,9 @@ export interface IncomingTrack {
 }
 
 export interface RemoteMedia {
-  audio: MediaStreamTrack[];
-  camera: MediaStreamTrack | null;
-  screen: MediaStreamTrack | null;
+  audio: Track[];
+  camera: Track | null;
+  screen: Track | null;
 }
 
 const midOrder = (a: IncomingTrack, b: IncomingTrack) => Number(a.mid) - Number(b.mid) || a.mid.localeCompare(b.mid);
