@@ -42,7 +42,7 @@ describe('verification page in Chromium', () => {
     expect(await page.getByTestId('verify-report').getAttribute('data-verdict')).toBe('ok');
     expect(await page.getByTestId('verify-signature').count()).toBe(1);
     expect(await page.getByTestId('verify-signature').first().getAttribute('data-valid')).toBe('true');
-    expect(await page.getByTestId('verify-report').innerText()).toContain(CASE_INFO.orgName);
+    await expect.poll(() => page.getByTestId('verify-report').textContent()).toContain(CASE_INFO.orgName);
 
     await page.getByTestId('verify-file').setInputFiles({ name: 'changed.pdf', mimeType: 'application/pdf', buffer: changed });
     await page.getByTestId('verify-submit').click();
