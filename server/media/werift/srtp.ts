@@ -179,6 +179,16 @@ class AesCmHmacProtector implements RtpProtector {
   }
 }
 
+/** RFC 7714 8.1: IV = (0^16 || ssrc || roc || seq) XOR salt, written into `iv` (12 bytes, reused per packet). */
+function gcmIv(iv: Buffer, salt: Buffer, ssrc: number, roc: number, seq: number): Buffer {
+  iv.writeUInt16BE(0, 0);
+  iv.writeUInt32BE(ssrc >>> 0, 2);
+  iv.writeUInt32BE(roc >>> 0, 6);
+  iv.writeUInt16BE(seq, 10);
+  for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ salt[i]!;
+  return iv;
+}
+
 class AesGcmProtector implements RtpProtector {
   readonly headroom = 0;
   readonly tailroom = 16;
@@ -187,15 +197,7 @@ class AesGcmProtector implements RtpProtector {
   constructor(private readonly keys: SrtpSessionKeys) {}
 
   protect(buf: Buffer, headerLength: number, packetLength: number, ssrc: number, seq: number, roc: number): Buffer {
-    // RFC 7714 8.1: IV = (0^16 || ssrc || roc || seq) XOR salt
-    const iv = this.iv;
-    const s = this.keys.salt;
-    iv.writeUInt16BE(0, 0);
-    iv.writeUInt32BE(ssrc >>> 0, 2);
-    iv.writeUInt32BE(roc >>> 0, 6);
-    iv.writeUInt16BE(seq, 10);
-    for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ s[i]!;
-    const cipher = createCipheriv('aes-128-gcm', this.keys.key, iv);
+    const cipher = createCipheriv('aes-128-gcm', this.keys.key, gcmIv(this.iv, this.keys.salt, ssrc, roc, seq));
     cipher.setAAD(buf.subarray(0, headerLength));
     const enc = cipher.update(buf.subarray(headerLength, packetLength));
     cipher.final();
@@ -262,14 +264,7 @@ class AesGcmUnprotector implements RtpUnprotector {
   unprotect(packet: Buffer, headerLength: number, ssrc: number, seq: number, roc: number): Buffer | null {
     const tagStart = packet.length - 16;
     if (tagStart < headerLength) return null;
-    const iv = this.iv;
-    const s = this.keys.salt;
-    iv.writeUInt16BE(0, 0);
-    iv.writeUInt32BE(ssrc >>> 0, 2);
-    iv.writeUInt32BE(roc >>> 0, 6);
-    iv.writeUInt16BE(seq, 10);
-    for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ s[i]!;
-    const d = createDecipheriv('aes-128-gcm', this.keys.key, iv);
+    const d = createDecipheriv('aes-128-gcm', this.keys.key, gcmIv(this.iv, this.keys.salt, ssrc, roc, seq));
     d.setAAD(packet.subarray(0, headerLength));
     d.setAuthTag(packet.subarray(tagStart));
     const out = d.update(packet.subarray(headerLength, tagStart));
