@@ -3,11 +3,13 @@ import { InvalidStateError, PermissionDeniedError } from '../lib/errors.js';
 
 /**
  * The case lifecycle of DOMAIN.md as a table: for each status, where it may go and which staff roles may take it there.
- * `agreed` is normally reached by the signing flow (all signatures + seal); until that exists a mediator records it.
+ * `agreed` is reached only by the signing service's seal (server/signing/seal.ts: all signatures collected, the organisation
+ * seal applied), never by hand: its rule names no staff role, so every manual attempt is refused.
  */
 type Rule = { to: CaseStatus; by: readonly StaffRole[] };
 const MEDIATION: readonly StaffRole[] = ['mediator', 'org_admin'];
 const COURT: readonly StaffRole[] = ['court'];
+const SEAL_ONLY: readonly StaffRole[] = [];
 
 export const TRANSITIONS: Readonly<Record<CaseStatus, readonly Rule[]>> = {
   registered: [
@@ -23,7 +25,7 @@ export const TRANSITIONS: Readonly<Record<CaseStatus, readonly Rule[]>> = {
   ],
   mediating: [
     { to: 'scheduled', by: MEDIATION },
-    { to: 'agreed', by: MEDIATION },
+    { to: 'agreed', by: SEAL_ONLY },
     { to: 'withdrawn', by: MEDIATION },
     { to: 'referred_to_arbitration', by: MEDIATION },
   ],
@@ -66,6 +68,7 @@ export function checkTransition(from: CaseStatus, to: CaseStatus, role: StaffRol
       from, to, allowed: TRANSITIONS[from].map((r) => r.to),
     });
   }
+  if (rule.by.length === 0) throw new PermissionDeniedError(`a case becomes ${to} only when the agreement is signed and sealed`, { from, to });
   if (!rule.by.includes(role)) throw new PermissionDeniedError(`a ${role} cannot move a case from ${from} to ${to}`);
   if (NEEDS_REASON.has(to) && !reason?.trim()) throw new InvalidStateError(`moving a case to ${to} needs a reason`, { from, to });
 }

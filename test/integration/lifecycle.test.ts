@@ -25,16 +25,27 @@ describe.each<DbKind>(['sqlite', 'postgres'])('case lifecycle (%s)', (db) => {
 
   const get = (token: string, id: string) => s.api<CaseView>('GET', `/api/cases/${id}`, { token });
   const status = async (id: string) => (await s.services.cases.get(id)).status;
+  /**
+   * `agreed` is the seal's step (test/signing and test/court drive the real ceremony); here the case is moved through the
+   * store the way server/signing/seal.ts does it, so the rest of the lifecycle can be walked without rendering PDFs.
+   */
+  async function sealedAgreed(id: string): Promise<void> {
+    await s.services.store.db.transaction().execute(async (trx) => {
+      await s.services.cases.setStatus(trx, await s.services.cases.get(id, trx), 'agreed', 'system:seal', 'all signatures collected and the organisation seal applied');
+    });
+  }
 
   /** A case taken by the mediator up to `confirmation_requested`, with or without the judge on its hearing. */
   async function caseAtConfirmationRequested(n: number, withJudge: boolean): Promise<CaseView> {
     const c = await createCase(s, mediator, n);
     await scheduleHearing(s, mediator, c.id, standardParticipants(s, c, withJudge ? ['mediator', 'court'] : ['mediator']));
-    for (const to of ['mediating', 'agreed', 'confirmation_requested']) expect((await transition(s, mediator, c.id, to)).status).toBe(200);
+    expect((await transition(s, mediator, c.id, 'mediating')).status).toBe(200);
+    await sealedAgreed(c.id);
+    expect((await transition(s, mediator, c.id, 'confirmation_requested')).status).toBe(200);
     return c;
   }
 
-  it('walks registered → scheduled (by scheduling) → mediating → agreed → confirmation_requested → confirmed by the assigned judge', async () => {
+  it('walks registered → scheduled (by scheduling) → mediating → agreed (by the seal) → confirmation_requested → confirmed by the assigned judge', async () => {
     const c = await createCase(s, mediator, 1);
     expect(c.status).toBe('registered');
     expect(c.allowedTransitions.sort()).toEqual([...REGISTERED_BY_MEDIATION].sort());
@@ -47,11 +58,13 @@ describe.each<DbKind>(['sqlite', 'postgres'])('case lifecycle (%s)', (db) => {
     expect(trail.map((e) => e.action)).toEqual(['case.registered', 'hearing.scheduled', 'case.status_changed']);
     expect(trail[2]!.data).toMatchObject({ from: 'registered', to: 'scheduled' });
 
-    for (const to of ['mediating', 'agreed', 'confirmation_requested'] as const) {
-      const r = await transition(s, mediator, c.id, to);
-      expect(r.status).toBe(200);
-      expect(r.body.status).toBe(to);
-    }
+    const mediating = await transition(s, mediator, c.id, 'mediating');
+    expect(mediating.body.status).toBe('mediating');
+    expect(mediating.body.allowedTransitions).not.toContain('agreed');
+    await sealedAgreed(c.id);
+    const r = await transition(s, mediator, c.id, 'confirmation_requested');
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('confirmation_requested');
     expect((await get(mediator, c.id)).body.allowedTransitions).toEqual([]);
     expect((await get(judge, c.id)).body.allowedTransitions.sort()).toEqual(['confirmation_rejected', 'confirmed']);
 
@@ -70,6 +83,23 @@ describe.each<DbKind>(['sqlite', 'postgres'])('case lifecycle (%s)', (db) => {
     expectError(await transition(s, judge, c.id, 'archived'), 403, 'PERMISSION_DENIED');
     expect((await transition(s, mediator, c.id, 'archived')).body.status).toBe('archived');
     expect((await s.api('GET', `/api/cases/${c.id}/audit/verify`, { token: mediator })).body.ok).toBe(true);
+  });
+
+  it('nobody moves a case to agreed by hand: only the signing service\'s seal does, and a refused attempt changes nothing', async () => {
+    const c = await createCase(s, mediator, 20);
+    await scheduleHearing(s, mediator, c.id, standardParticipants(s, c, ['mediator', 'court']));
+    expect((await transition(s, mediator, c.id, 'mediating')).status).toBe(200);
+    const before = await auditLength(s, c.id);
+    for (const token of [mediator, admin, judge, clerk]) {
+      const r = await transition(s, token, c.id, 'agreed');
+      expect(r.status).toBeGreaterThanOrEqual(403);
+      expect(r.status).toBeLessThan(405);
+      expect(['PERMISSION_DENIED', 'NOT_FOUND']).toContain((r.body as any).error.code);
+    }
+    expectError(await transition(s, mediator, c.id, 'agreed'), 403, 'PERMISSION_DENIED');
+    expect(await status(c.id)).toBe('mediating');
+    expect(await auditLength(s, c.id)).toBe(before);
+    for (const token of [mediator, admin]) expect((await get(token, c.id)).body.allowedTransitions).not.toContain('agreed');
   });
 
   it('a court user not assigned to the case gets 404 for it, and does not list it', async () => {
