@@ -77,7 +77,8 @@ export interface InboundRoute {
   mediaSsrc: number;
   /** werift's NACK generator for the media stream (`addPacket` reads header.sequenceNumber and header.ssrc). */
   nack: { addPacket(p: { header: { sequenceNumber: number; ssrc: number } }): void } | null;
-  deliver(seq: number, ts: number, marker: boolean, payload: Buffer, audioLevel: number): void;
+  /** `nowMs`: the arrival time the reader already read for its statistics (one clock read per packet). */
+  deliver(seq: number, ts: number, marker: boolean, payload: Buffer, audioLevel: number, nowMs: number): void;
   /** Whether the producer behind this route still exists (a renegotiation keeps the live routes). */
   alive?(): boolean;
 }
@@ -287,6 +288,6 @@ export class FastReader {
       this.nackPacket.header.ssrc = route.mediaSsrc;
       route.nack.addPacket(this.nackPacket);
     }
-    route.deliver(mediaSeq, ts, (b1 & 0x80) !== 0, payload, level);
+    route.deliver(mediaSeq, ts, (b1 & 0x80) !== 0, payload, level, now);
   }
 }

@@ -129,11 +129,10 @@ export class Producer {
 
   /**
    * One received packet of one layer: inspect once, then hand to every subscriber. `audioLevel` is the RFC 6464
-   * value (0 loud .. 127 silent), -1 when absent.
+   * value (0 loud .. 127 silent), -1 when absent; `now` the arrival time when the caller has read the clock already.
    */
-  onPacket(layer: Layer, seq: number, ts: number, marker: boolean, payload: Buffer, audioLevel: number): void {
+  onPacket(layer: Layer, seq: number, ts: number, marker: boolean, payload: Buffer, audioLevel: number, now = Date.now()): void {
     if (this.closed) return;
-    const now = Date.now();
     this.packetsReceived++;
     layer.lastPacketAt = now;
     layer.windowBytes += payload.length;

@@ -168,7 +168,7 @@ export class PublisherTransport implements InboundResolver {
     const p = producer;
     return {
       stats, rtx, mediaSsrc, nack,
-      deliver: (seq, ts, marker, payload, level) => p.onPacket(target, seq, ts, marker, payload, level),
+      deliver: (seq, ts, marker, payload, level, now) => p.onPacket(target, seq, ts, marker, payload, level, now),
       alive: () => !p.closed && this.producers.get(p.transceiver) === p,
     };
   }
