@@ -63,7 +63,9 @@ export function resolveSecret(config: Config): string {
 
 export async function createServices(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Services> {
   const store = await openStore(config.database);
-  const identity = new IdentityHasher(resolveSecret(config));
+  // Read (or created) once: it is a file in the embedded mode.
+  const secret = resolveSecret(config);
+  const identity = new IdentityHasher(secret);
   const audit = new AuditLog(store.db, store.dialect);
   const roster = new Roster(store.db);
   const cases = new CaseService(store.db, audit, identity);
@@ -76,9 +78,9 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const hearingRoom = new HearingRoomStore(store.db, audit);
   const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
   const agreements = new AgreementService(store.db, audit, cases, roster, { log });
-  const documentService = new DocumentService(store.db, resolveSecret(config), audit);
+  const documentService = new DocumentService(store.db, secret, audit);
   const signingDocs = documentPort(documentService.credentials);
-  const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret: resolveSecret(config), log });
+  const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret, log });
   const court = new CourtService({ db: store.db, audit, cases, roster, signing, documents: signingDocs, log });
   return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, signing, court, documents: documentService, recordings };
 }
