@@ -130,8 +130,8 @@ export function takeOverSrtp(dtls: RTCDtlsTransport, resolver: InboundResolver):
 }
 
 export class FastReader {
-  private readonly routes = new Map<number, InboundRoute | null>();
-  private readonly rocs = new Map<number, RocState>();
+  /** Per SSRC, one lookup per packet: its ROC state, and its route (undefined until decided, null: not ours). */
+  private readonly ssrcs = new Map<number, { roc: RocState; route: InboundRoute | null | undefined }>();
   private unprotector: RtpUnprotector | null = null;
   private srtpRef: unknown = null;
   private ids: ExtensionIds | null = null;
@@ -151,7 +151,7 @@ export class FastReader {
    * could not be placed again and would freeze (that is what broke adding a screen share to a running publisher).
    */
   reset(): void {
-    for (const [ssrc, route] of this.routes) if (!route || (route.alive && !route.alive())) this.routes.delete(ssrc);
+    for (const e of this.ssrcs.values()) if (!e.route || (e.route.alive && !e.route.alive())) e.route = undefined;
     this.ids = null;
   }
 
@@ -200,7 +200,7 @@ export class FastReader {
       const c = srtp.remoteContext;
       this.unprotector = createRtpUnprotector({ profile: c.profile, key: c.srtpSessionKey, salt: c.srtpSessionSalt, authKey: c.srtpSessionAuthTag });
       this.srtpRef = srtp;
-      this.rocs.clear();
+      for (const e of this.ssrcs.values()) e.roc = newRocState();
     }
     const un = this.unprotector!;
     const n = data.length;
@@ -210,7 +210,8 @@ export class FastReader {
     let off = 12 + 4 * (b0 & 0x0f);
     // Header extensions: the audio level always; MID / RID only until the SSRC is routed.
     let level = -1;
-    let route = this.routes.get(ssrc);
+    let entry = this.ssrcs.get(ssrc);
+    let route = entry?.route;
     let mid: string | undefined;
     let rid: string | undefined;
     let rrid: string | undefined;
@@ -255,8 +256,8 @@ export class FastReader {
       off = end;
     }
     if (off > n - un.tagLength) return;
-    let rs = this.rocs.get(ssrc);
-    if (!rs) this.rocs.set(ssrc, (rs = newRocState()));
+    if (!entry) this.ssrcs.set(ssrc, (entry = { roc: newRocState(), route: undefined }));
+    const rs = entry.roc;
     const roc = estimateRoc(rs, seq);
     let payload = un.unprotect(data, off, ssrc, seq, roc >>> 0);
     if (!payload) {
@@ -267,7 +268,7 @@ export class FastReader {
     if (route === undefined) {
       route = this.resolver.resolve(ssrc, b1 & 0x7f, { mid, rid, rrid });
       // Unknown SSRCs are remembered as such only once an extension-less packet proves no RID will come.
-      if (route || (mid === undefined && rid === undefined && rrid === undefined)) this.routes.set(ssrc, route);
+      if (route || (mid === undefined && rid === undefined && rrid === undefined)) entry.route = route;
     }
     if (!route) return;
     if (b0 & 0x20 && payload.length > 0) {
