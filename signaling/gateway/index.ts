@@ -6,7 +6,8 @@ import {
 import { NotFoundError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
 import type { HearingRegistry } from '../../server/hearings/index.js';
-import { dispatch, failure, safeAck, type Handler } from './dispatch.js';
+import { dispatch, type Handler } from './dispatch.js';
+import { packetGate } from './gate.js';
 import { DEFAULT_RATE_LIMIT, SocketGuard, type RateLimitOptions } from './guard.js';
 import { authenticate, handshakeError, type HandshakeDeps } from './handshake.js';
 import { caucusHandlers } from './handlers/caucus.js';
@@ -84,27 +85,10 @@ export function createHearingGateway(opts: HearingGatewayOptions): HearingGatewa
     socket.on('error', (err) => log.warn({ err, socketId: socket.id }, 'hearing socket error'));
 
     // Runs before any listener: rate limit, known event, acknowledgement present. Nothing here throws.
-    socket.use((packet, next) => {
-      const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (r: unknown) => void) : undefined;
-      const verdict = guard.admit();
-      if (verdict === 'abusive') {
-        log.warn({ socketId: socket.id, participantId: socket.data.identity.participantId }, 'disconnecting a flooding socket');
-        socket.disconnect(true);
-        return;
-      }
-      if (verdict === 'limited') {
-        if (ack) safeAck(ack, failure('RATE_LIMITED', 'too many messages; slow down'));
-        return;
-      }
-      const name = packet[0];
-      if (typeof name !== 'string' || !Object.hasOwn(Requests, name)) {
-        if (ack) safeAck(ack, failure('VALIDATION_FAILED', 'unknown request'));
-        return;
-      }
-      // The protocol answers every request; one without an acknowledgement has nobody to answer and is ignored.
-      if (!ack) return;
-      next();
-    });
+    socket.use(packetGate(guard, Requests, () => {
+      log.warn({ socketId: socket.id, participantId: socket.data.identity.participantId }, 'disconnecting a flooding socket');
+      socket.disconnect(true);
+    }));
 
     const on = socket.on.bind(socket) as unknown as (event: string, fn: (...args: unknown[]) => void) => void;
     for (const name of REQUEST_NAMES) {

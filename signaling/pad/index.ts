@@ -15,6 +15,7 @@ import { rewriteAwareness } from '../../server/pad/awareness.js';
 import type { PadDoc } from '../../server/pad/doc.js';
 import { padPrincipal, requireCaseReader, type PrincipalDeps, type ResolvedPrincipal } from '../../server/pad/principal.js';
 import { failure, safeAck } from '../gateway/dispatch.js';
+import { packetGate } from '../gateway/gate.js';
 import { SocketGuard, payloadBytes, type RateLimitOptions } from '../gateway/guard.js';
 import { handshakeError, originAllowed } from '../gateway/handshake.js';
 
@@ -81,26 +82,10 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
     const guard = new SocketGuard(opts.rateLimit ?? PAD_RATE_LIMIT);
     void socket.join(agreementId);
 
-    socket.use((packet, next) => {
-      const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (r: unknown) => void) : undefined;
-      const verdict = guard.admit();
-      if (verdict === 'abusive') {
-        log.warn({ socketId: socket.id, author: p.author }, 'disconnecting a flooding pad socket');
-        socket.disconnect(true);
-        return;
-      }
-      if (verdict === 'limited') {
-        if (ack) safeAck(ack, failure('RATE_LIMITED', 'too many messages; slow down'));
-        return;
-      }
-      const name = packet[0];
-      if (typeof name !== 'string' || !Object.hasOwn(PadRequests, name)) {
-        if (ack) safeAck(ack, failure('VALIDATION_FAILED', 'unknown request'));
-        return;
-      }
-      if (!ack) return;
-      next();
-    });
+    socket.use(packetGate(guard, PadRequests, () => {
+      log.warn({ socketId: socket.id, author: p.author }, 'disconnecting a flooding pad socket');
+      socket.disconnect(true);
+    }));
 
     const handlers: { [N in PadRequestName]: (payload: PadRequestPayload<N>) => Promise<PadResponses[N]> } = {
       'pad.sync': async ({ stateVector }) => {
