@@ -7,6 +7,34 @@ import type { Kysely, Migration } from 'kysely';
  */
 type Db = Kysely<unknown>;
 
+export interface AgreementsTable {
+  id: string; case_id: string; title: string; kind: string; language: string; template: string; status: string;
+  lock_seq: number; locked_sha256: string | null; locked_at: string | null; locked_by: string | null;
+  locked_text: string | null; locked_fields: string | null; fields: string; clerk_can_edit: number;
+  created_by: string; created_at: string; updated_at: string;
+}
+export interface AgreementChangesTable {
+  agreement_id: string; seq: number; at: string; author: string; author_name: string; author_role: string; kind: string;
+  summary: string; data: string | null;
+}
+export interface AgreementSnapshotsTable { agreement_id: string; upto_seq: number; state: string; at: string }
+export interface AgreementClientsTable {
+  agreement_id: string; client_id: string; author: string; author_name: string; author_role: string; at: string;
+}
+export interface AgreementVersionsTable {
+  id: string; agreement_id: string; number: number; name: string; text: string; fields: string; sha256: string; state: string;
+  created_by: string; created_by_name: string; created_at: string;
+}
+
+/** This migration's tables, joined into the store's `Database` (schema.ts). */
+export interface PadTables {
+  agreements: AgreementsTable;
+  agreement_changes: AgreementChangesTable;
+  agreement_snapshots: AgreementSnapshotsTable;
+  agreement_clients: AgreementClientsTable;
+  agreement_versions: AgreementVersionsTable;
+}
+
 export const m003Pad: Migration = {
   async up(db: Db) {
     await db.schema

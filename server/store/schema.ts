@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { SigningTables } from './m005-signing.js';
 import type { DocumentsTables } from './m004-documents.js';
 import type { RecordingTables } from './m006-recordings.js';
+import type { PadTables } from './m003-pad.js';
 
 /**
  * Table types. Portable between SQLite and PostgreSQL: ids and timestamps are text (ISO-8601 UTC),
@@ -49,7 +50,7 @@ export interface HearingChatTable {
 }
 
 /** Tables of later migrations are declared next to their migration and joined in here. */
-export interface Database extends SigningTables, DocumentsTables, RecordingTables {
+export interface Database extends PadTables, SigningTables, DocumentsTables, RecordingTables {
   organisations: OrganisationsTable;
   staff: StaffTable;
   cases: CasesTable;

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
 import { expect } from 'vitest';
+import type { Database } from '../../server/store/schema.js';
 import { ERROR_CODES, type ErrorCode } from '../../signaling/protocol/errors.js';
 import type { CaseView, HearingView, LinkView } from '../../signaling/protocol/api.js';
 import { caseBody, type TestServer } from './server.js';
@@ -18,6 +18,9 @@ export const TABLES = [
   'agreements', 'agreement_changes', 'agreement_snapshots', 'agreement_clients', 'agreement_versions',
 ] as const;
 export type Table = (typeof TABLES)[number];
+/** Compile-time check that TABLES names every table of the store's Database type (a snapshot that misses one proves nothing). */
+type UnlistedTable = Exclude<keyof Database, Table>;
+export const EVERY_TABLE_LISTED: [UnlistedTable] extends [never] ? true : UnlistedTable = true;
 
 /** Asserts the status and exactly the error body shape `{error:{code,message,details?}}`. */
 export function expectError(res: { status: number; body: unknown }, status: number, code: ErrorCode): void {
@@ -32,8 +35,7 @@ export function expectError(res: { status: number; body: unknown }, status: numb
 }
 
 export async function countRows(s: TestServer, table: Table): Promise<number> {
-  const db = s.services.store.db as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  const r = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await s.services.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
