@@ -25,7 +25,8 @@ export class HearingBot {
 
   /**
    * Publishes camera + microphone through the gateway: the camera sends a real VP8 pattern (`ivf`), and `packets`
-   * make the microphone speak them on `speech.play()`.
+   * make the microphone speak them on `speech.play()`;
+   * without them it sends silence.
    */
   async publish(ivf: string, packets?: Buffer[]): Promise<void> {
     const c = this.c;
@@ -34,10 +35,10 @@ export class HearingBot {
     } as unknown as MediaRouter;
     await this.bot.publish(shim);
     (this.bot as unknown as { video: { src: unknown } }).video.src = new PatternVp8(ivf);
-    if (packets) {
-      this.speech = new SpeechOpus(packets);
-      (this.bot as unknown as { audio: { src: unknown } }).audio.src = this.speech;
-    }
+    // Without speech the microphone sends Opus silence (the Bot's default source is random bytes, which decode to noise
+    // a speech engine may read words from, so a silent participant would not be silent).
+    this.speech = new SpeechOpus(packets ?? []);
+    (this.bot as unknown as { audio: { src: unknown } }).audio.src = this.speech;
     this.startClock();
   }
 
