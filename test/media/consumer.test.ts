@@ -26,7 +26,7 @@ function recordingStream(): OutboundStream & { sent: Sent[]; up: boolean } {
     lastSentAt: 0,
     srSource: null,
     send(seq: number, ts: number, _marker: boolean, payload: Buffer, patch: PayloadPatch | null, now: number) {
-      sent.push({ seq, ts, payload, patch });
+      sent.push({ seq, ts, payload, patch: patch && { ...patch } }); // the patch object is only valid during the call
       s.lastSeq = seq;
       s.lastTs = ts;
       s.lastSentAt = now;

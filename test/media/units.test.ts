@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { h264Keyframe, parseVp8, pictureIdDiff, seqDiff, vp8KeyframeSize, writeVp8PictureId, type Vp8Descriptor } from '../../server/media/werift/codecs.js';
 import { filterCandidates, SdpOrigin, checkSdp } from '../../server/media/werift/config.js';
 import { newLayer, rankLayers, selectLayer } from '../../server/media/werift/layers.js';
-import { ntpFromMs } from '../../server/media/werift/outbound.js';
+import { History, ntpFromMs, type PayloadPatch } from '../../server/media/werift/outbound.js';
 import { createRtpProtector, createRtpUnprotector, newRocState, rocFor, SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80 } from '../../server/media/werift/srtp.js';
 import { SyntheticVp8 } from './helpers/synthetic.js';
 
@@ -175,5 +175,26 @@ describe('SDP handling', () => {
     const ntp = ntpFromMs(Date.UTC(2024, 0, 1, 0, 0, 0, 500));
     expect(Number(ntp & 0xffffffffn)).toBe(2 ** 31);
     expect(Number(ntp >> 32n)).toBe(Date.UTC(2024, 0, 1) / 1000 + 2208988800);
+  });
+});
+
+describe('send history (NACK answers)', () => {
+  it('keeps the patch fields of each packet although the sender reuses one patch object', () => {
+    const h = new History();
+    const patch: PayloadPatch = { pictureIdOffset: 2, pictureIdBits: 15, pictureId: 100, tl0Offset: 4, tl0PicIdx: 7 };
+    h.put(10, 1000, false, Buffer.from([1]), patch);
+    patch.pictureId = 101;
+    patch.tl0PicIdx = 8;
+    h.put(11, 1000, true, Buffer.from([2]), patch);
+    h.put(12, 4000, false, Buffer.from([3]), null);
+    patch.pictureId = 999;
+    expect({ ...h.patch(10 & 511)! }).toEqual({ pictureIdOffset: 2, pictureIdBits: 15, pictureId: 100, tl0Offset: 4, tl0PicIdx: 7 });
+    expect({ ...h.patch(11 & 511)! }).toEqual({ pictureIdOffset: 2, pictureIdBits: 15, pictureId: 101, tl0Offset: 4, tl0PicIdx: 8 });
+    expect(h.patch(12 & 511)).toBeNull();
+    // A slot reused by a later packet without a patch forgets the old one.
+    h.put(10 + 512, 9000, false, Buffer.from([4]), null);
+    expect(h.patch(10 & 511)).toBeNull();
+    h.clear();
+    expect(h.patch(11 & 511)).toBeNull();
   });
 });

@@ -38,6 +38,7 @@ export class Consumer implements ProducerSink {
   private lastKeyframeRequest = 0;
   /** A keyframe came while the subscriber's transport was not up yet: ask again the moment it is. */
   private missedKeyframe = false;
+  private readonly patch: PayloadPatch = { pictureIdOffset: -1, pictureIdBits: 0, pictureId: 0, tl0Offset: -1, tl0PicIdx: 0 };
 
   constructor(
     readonly producer: Producer,
@@ -133,7 +134,13 @@ export class Consumer implements ProducerSink {
       const mask = d.pictureIdBits === 15 ? 0x7fff : 0x7f;
       const pid = (d.pictureId + this.pidOffset) & mask;
       const tl0 = (d.tl0PicIdx + this.tl0Offset) & 0xff;
-      patch = { pictureIdOffset: d.pictureIdOffset, pictureIdBits: d.pictureIdBits, pictureId: pid, tl0Offset: d.tl0Offset, tl0PicIdx: tl0 };
+      // One object for every packet: the stream reads it during send and keeps only its fields.
+      patch = this.patch;
+      patch.pictureIdOffset = d.pictureIdOffset;
+      patch.pictureIdBits = d.pictureIdBits;
+      patch.pictureId = pid;
+      patch.tl0Offset = d.tl0Offset;
+      patch.tl0PicIdx = tl0;
       this.lastPid = pid;
       this.lastTl0 = tl0;
     }

@@ -16,7 +16,10 @@ import { tuneSocket } from './util.js';
 
 const HISTORY = 512; // power of two; ~4 s of a 1 Mbit/s stream, enough for NACK round trips
 
-/** A VP8 picture id / TL0PICIDX rewrite applied to the copy of the payload sent to one subscriber. */
+/**
+ * A VP8 picture id / TL0PICIDX rewrite applied to the copy of the payload sent to one subscriber. Read during
+ * `send` only (the history keeps its fields, not the object), so a caller may reuse one object for every packet.
+ */
 export interface PayloadPatch {
   pictureIdOffset: number;
   pictureIdBits: number;
@@ -26,12 +29,19 @@ export interface PayloadPatch {
 }
 
 /** What was sent, for NACKs: a ring indexed by sequence number, in flat arrays (no object per packet). */
-class History {
+export class History {
   readonly seq = new Int32Array(HISTORY).fill(-1);
   readonly ts = new Uint32Array(HISTORY);
   readonly marker = new Uint8Array(HISTORY);
   readonly payload: (Buffer | undefined)[] = new Array<Buffer | undefined>(HISTORY);
-  readonly patch: (PayloadPatch | null)[] = new Array<PayloadPatch | null>(HISTORY).fill(null);
+  /** The patch fields (hasPatch 0: none); copied, so the sender's patch object can be reused. */
+  private readonly hasPatch = new Uint8Array(HISTORY);
+  private readonly pictureIdOffset = new Int32Array(HISTORY);
+  private readonly pictureIdBits = new Uint8Array(HISTORY);
+  private readonly pictureId = new Int32Array(HISTORY);
+  private readonly tl0Offset = new Int32Array(HISTORY);
+  private readonly tl0PicIdx = new Int32Array(HISTORY);
+  private readonly scratch: PayloadPatch = { pictureIdOffset: -1, pictureIdBits: 0, pictureId: 0, tl0Offset: -1, tl0PicIdx: 0 };
 
   put(seq: number, ts: number, marker: boolean, payload: Buffer, patch: PayloadPatch | null): void {
     const i = seq & (HISTORY - 1);
@@ -39,13 +49,34 @@ class History {
     this.ts[i] = ts;
     this.marker[i] = marker ? 1 : 0;
     this.payload[i] = payload;
-    this.patch[i] = patch;
+    if (patch) {
+      this.hasPatch[i] = 1;
+      this.pictureIdOffset[i] = patch.pictureIdOffset;
+      this.pictureIdBits[i] = patch.pictureIdBits;
+      this.pictureId[i] = patch.pictureId;
+      this.tl0Offset[i] = patch.tl0Offset;
+      this.tl0PicIdx[i] = patch.tl0PicIdx;
+    } else {
+      this.hasPatch[i] = 0;
+    }
+  }
+
+  /** The patch stored at slot `i`, in an object valid until the next call. */
+  patch(i: number): PayloadPatch | null {
+    if (this.hasPatch[i] === 0) return null;
+    const p = this.scratch;
+    p.pictureIdOffset = this.pictureIdOffset[i]!;
+    p.pictureIdBits = this.pictureIdBits[i]!;
+    p.pictureId = this.pictureId[i]!;
+    p.tl0Offset = this.tl0Offset[i]!;
+    p.tl0PicIdx = this.tl0PicIdx[i]!;
+    return p;
   }
 
   clear(): void {
     this.seq.fill(-1);
     this.payload.fill(undefined);
-    this.patch.fill(null);
+    this.hasPatch.fill(0);
   }
 }
 
@@ -257,7 +288,7 @@ export class OutboundStream {
       if (h.seq[i] !== seq || !payload) continue;
       const ts = h.ts[i]!;
       const marker = h.marker[i] === 1;
-      const patch = h.patch[i] ?? null;
+      const patch = h.patch(i);
       let wire: Buffer;
       if (rtxPt !== undefined) {
         const rs = this.rtxSeq;
