@@ -29,7 +29,7 @@ import { AgreementService } from './pad/agreements.js';
 import { SigningService } from './signing/service.js';
 import { documentPort } from './signing/documents-adapter.js';
 import { CourtService } from './court/service.js';
-import { createPadNamespace } from '../signaling/pad/index.js';
+import { createPadNamespace, type PadNamespace } from '../signaling/pad/index.js';
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
@@ -93,6 +93,8 @@ export interface RunningServer {
   /** The live hearings of this process and the socket.io gateway (namespace /hearing) that drives them. */
   liveHearings: HearingRegistry;
   gateway: HearingGateway;
+  /** The drafting pad's namespace /pad on the same socket.io server. */
+  pad: PadNamespace;
   /** The SFU: the one passed in, or the werift engine started on the first live hearing. */
   mediaEngine: MediaEngine;
   close(): Promise<void>;
@@ -196,7 +198,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   rotation.unref();
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl, port, services, server, liveHearings, gateway, mediaEngine,
+    url: baseUrl, port, services, server, liveHearings, gateway, pad, mediaEngine,
     close() {
       closing ??= (async () => {
         clearInterval(rotation);

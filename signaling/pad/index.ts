@@ -9,6 +9,7 @@ import {
 import { PROTOCOL_VERSION } from '../protocol/errors.js';
 import { AppError, PermissionDeniedError, ValidationError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
+import type { Principal } from '../../server/auth/permissions.js';
 import { padAccess, roleColour } from '../../server/pad/access.js';
 import type { AgreementService } from '../../server/pad/agreements.js';
 import { rewriteAwareness } from '../../server/pad/awareness.js';
@@ -32,6 +33,14 @@ export interface PadNamespaceOptions {
   allowedOrigins: () => readonly string[];
   log: Logger;
   rateLimit?: RateLimitOptions;
+  /** How often open pad sockets are checked for revoked links (like the live hearing's check); 0 turns the timer off. */
+  linkCheckMs?: number;
+}
+
+export interface PadNamespace {
+  /** Disconnects the pad sockets of participants whose link was revoked; runs on a timer, a test may ask at once. */
+  checkLinks(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Typing sends at most one update in flight per client (batched), plus cursor moves: a little above the hearing's. */
@@ -47,7 +56,7 @@ const u8 = (b: Uint8Array | ArrayBuffer): Uint8Array => (b instanceof Uint8Array
  * and an agreement of a case the token may read (another case's agreement: NOT_FOUND, nothing is sent). Each message
  * passes a per-socket rate limit, must be a known request with an acknowledgement, and is validated before use.
  */
-export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promise<void> } {
+export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
   const { agreements, log } = opts;
   const nsp = opts.io.of(PAD_NAMESPACE) as unknown as Namespace<PadClientToServerEvents, PadServerToClientEvents, Record<string, never>, PadSocketData>;
 
@@ -182,8 +191,29 @@ export function createPadNamespace(opts: PadNamespaceOptions): { close(): Promis
   // A document that had to be reloaded: its clients reconnect and sync again (their unsaved updates are still pending).
   agreements.live.onReset((agreementId) => nsp.in(agreementId).disconnectSockets(true));
 
+  // A revoked link ends the pad session too (the handshake refuses it, so the client's reconnect shows TOKEN_REVOKED).
+  async function checkLinks(): Promise<void> {
+    const open: PadSocket[] = [];
+    for (const sock of nsp.sockets.values()) if (sock.data.principal?.principal.kind === 'participant') open.push(sock as PadSocket);
+    if (open.length === 0) return;
+    const hearingIds = new Set(open.map((sock) => (sock.data.principal.principal as Extract<Principal, { kind: 'participant' }>).hearingId));
+    const links = await opts.deps.links.forHearings([...hearingIds]);
+    const revoked = new Set(links.filter((l) => l.revokedAt).map((l) => l.id));
+    for (const sock of open) {
+      const pr = sock.data.principal.principal as Extract<Principal, { kind: 'participant' }>;
+      if (!revoked.has(pr.linkId)) continue;
+      log.info({ socketId: sock.id, author: sock.data.principal.author, linkId: pr.linkId }, 'closing the pad session of a revoked link');
+      sock.disconnect(true);
+    }
+  }
+  const every = opts.linkCheckMs ?? 15_000;
+  const linkTimer = every > 0 ? setInterval(() => void checkLinks().catch((err) => log.warn({ err }, 'pad link revocation check failed')), every) : undefined;
+  linkTimer?.unref();
+
   return {
+    checkLinks,
     async close() {
+      clearInterval(linkTimer);
       offState();
       nsp.disconnectSockets(true);
     },

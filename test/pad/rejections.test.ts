@@ -213,4 +213,27 @@ describe.each(['sqlite', 'postgres'] as const)('pad rejections on %s', (db) => {
     await waitFor(() => witness.text.toString().startsWith('解锁后'), 'edit after unlock');
     off();
   });
+
+  it('a link revoked on the case page ends its holder\'s open pad session; the others stay', async () => {
+    const b = padClient(s, f.participants.respondent.token, f.agreementId);
+    clients.push(b);
+    await synced(b);
+    const refused: { code: string }[] = [];
+    b.on('refused', (e) => refused.push(e));
+    const r = await s.api('POST', `/api/cases/${f.caseId}/links/${f.participants.respondent.linkId}/revoke`, { token: f.staffToken, body: {} });
+    expect(r.status).toBe(200);
+    // Still open until the check (a timer, like the hearing's); a test asks at once.
+    expect(b.socket.connected).toBe(true);
+    await s.pad.checkLinks();
+    // Disconnected; the provider's own reconnect is refused by the handshake.
+    await waitFor(() => b.status === 'refused', 'the revoked session is refused');
+    expect(refused.map((e) => e.code)).toContain('TOKEN_REVOKED');
+    expect(b.socket.connected).toBe(false);
+    await unchanged(async () => {
+      b.text.insert(0, '撤销后修改');
+      await new Promise((res) => setTimeout(res, 300));
+    });
+    expect(witness.status).toBe('synced');
+    expect(witness.socket.connected).toBe(true);
+  });
 });
