@@ -26,6 +26,15 @@ export interface TrackRecorderOptions {
 
 const PAYLOAD_TYPES: Record<string, number> = { opus: 111, vp8: 96, vp9: 98, h264: 102 };
 
+/**
+ * ffmpeg ends its input (cleanly) after this long without any packet; `stop` relies on that. The keep-alives reset it
+ * while a track is idle (muted, in a caucus), and they come from this process's event loop: at 1 s a stall of ~0.5 s
+ * on a loaded machine ended idle recorders on their own, which counted as a crash (partial, restarted). 3 s rides out
+ * stalls of ~2.7 s; a stop takes up to that long (its time on the record is when it was asked for).
+ */
+const INPUT_TIMEOUT_S = 3;
+const KEEPALIVE_MS = 250;
+
 /** The SDP ffmpeg reads: one plain-RTP stream on a loopback port (RTCP muxed; nothing is sent back). */
 export function trackSdp(kind: MediaKind, codec: string, clockRate: number, channels: number | undefined, port: number, pt: number): string {
   const enc = codec === 'opus' ? `opus/${clockRate}/${channels ?? 2}` : codec === 'h264' ? `H264/${clockRate}` : `${codec.toUpperCase()}/${clockRate}`;
@@ -124,7 +133,7 @@ export class TrackRecorder extends EventEmitter {
     const seg = String(this.opts.segmentSeconds ?? 5);
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
-      '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '256', '-buffer_size', '4194304', '-listen_timeout', '1',
+      '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '256', '-buffer_size', '4194304', '-listen_timeout', String(INPUT_TIMEOUT_S),
       ...(kind === 'video' ? ['-analyzeduration', '10000000', '-probesize', '20000000'] : ['-analyzeduration', '0']),
       '-i', sdpPath,
       '-map', '0:0', '-c', 'copy',
@@ -167,7 +176,7 @@ export class TrackRecorder extends EventEmitter {
   }
 
   /** Ends the recording cleanly: ffmpeg closes the last segment and lists it. */
-  async stop(timeoutMs = 8000): Promise<void> {
+  async stop(timeoutMs = (INPUT_TIMEOUT_S + 5) * 1000): Promise<void> {
     const p = this.proc;
     if (!p || this.exited) return this.done;
     // ffmpeg's read on an idle RTP socket does not see one signal (a second one aborts without closing the file), but
@@ -183,7 +192,7 @@ export class TrackRecorder extends EventEmitter {
   }
 
   /**
-   * An empty RTCP receiver report every 500 ms: ffmpeg ignores it, but it resets ffmpeg's input timeout, so a muted
+   * An empty RTCP receiver report every KEEPALIVE_MS: ffmpeg ignores it, but it resets ffmpeg's input timeout, so a muted
    * participant (no RTP) does not end their recording.
    */
   private startKeepAlive(): void {
@@ -191,7 +200,7 @@ export class TrackRecorder extends EventEmitter {
     sock.on('error', () => undefined);
     const rr = Buffer.from([0x80, 0xc9, 0x00, 0x01, 0, 0, 0, 0]);
     rr.writeUInt32BE((this.ssrc ^ 0x5a5a5a5a) >>> 0, 4);
-    const t = setInterval(() => sock.send(rr, this.port, '127.0.0.1'), 500);
+    const t = setInterval(() => sock.send(rr, this.port, '127.0.0.1'), KEEPALIVE_MS);
     t.unref();
     sock.unref();
     this.keepAlive = () => {

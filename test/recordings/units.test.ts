@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config/index.js';
 import { SherpaOnnxEngine, TranscriptionError, speechEngine, toWebVtt, wordErrorRate } from '../../recordings/transcribe/index.js';
 import { segmentWords } from '../../recordings/transcribe/engine.js';
-import { parseSegmentList, trackSdp } from '../../recordings/segmenter.js';
+import { TrackRecorder, parseSegmentList, trackSdp, type FinishedSegment } from '../../recordings/segmenter.js';
 import { gridFor } from '../../recordings/composer.js';
 
 describe('recordings units', () => {
@@ -59,5 +60,40 @@ describe('recordings units', () => {
     expect(gridFor(1)).toEqual({ cols: 1, rows: 1 });
     expect(gridFor(3)).toEqual({ cols: 2, rows: 2 });
     expect(gridFor(5)).toEqual({ cols: 3, rows: 2 });
+  });
+
+  it('an idle recorder outlives a 2 s stall of the event loop that sends its keep-alives, and stops cleanly', { timeout: 30_000 }, async () => {
+    // A muted participant or one in a caucus sends no RTP: only the keep-alives hold ffmpeg's input open. A loaded
+    // machine stalls the event loop; a recorder ending on its own then counts as a crash (partial, restarted).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rec-stall-'));
+    const r = new TrackRecorder({ dir, stem: 't-audio', kind: 'audio', producer: { codec: 'opus', clockRate: 48000, channels: 2 }, segmentSeconds: 2 });
+    const segments: FinishedSegment[] = [];
+    r.on('segment', (x: FinishedSegment) => segments.push(x));
+    await r.start();
+    const t = r.target();
+    const sock = createSocket('udp4');
+    let seq = 0;
+    const rtp = setInterval(() => {
+      const b = Buffer.from([0x80, t.payloadType, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf8, 0xff, 0xfe]);
+      b.writeUInt16BE(seq, 2);
+      b.writeUInt32BE((seq++ * 960) >>> 0, 4);
+      b.writeUInt32BE(t.ssrc, 8);
+      sock.send(b, t.port, '127.0.0.1');
+    }, 20);
+    await new Promise((res) => setTimeout(res, 2500));
+    clearInterval(rtp);
+    await new Promise((res) => setTimeout(res, 300));
+    const until = Date.now() + 2000;
+    while (Date.now() < until) {
+      /* the stall */
+    }
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(r.exited).toBeNull();
+    await r.stop();
+    sock.close();
+    expect(r.exited?.signal).toBeNull();
+    // The last segment was closed and listed: the stop was clean.
+    expect(segments.length).toBeGreaterThanOrEqual(2);
+    expect(segments.at(-1)!.end).toBeGreaterThan(2.3);
   });
 });
