@@ -13,8 +13,7 @@ export {
 export { verifyPdf, type VerifyReport, type SignatureReport, type ChangesAfter, type CertificateInfo, type VerifyOptions } from './verify.js';
 export type * from './types.js';
 
-/** Largest PDF the public verifier accepts (bytes). */
-export const MAX_VERIFY_BYTES = 20 * 1024 * 1024;
+export { MAX_VERIFY_BYTES } from '../../signaling/protocol/verify.js';
 
 /** The documents layer as a service: organisation credentials, and verification against our organisations' CAs. */
 export class DocumentService {

@@ -3,46 +3,16 @@ import { ApiError } from '../api.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { formatDateTime } from '../format.js';
 import { t } from '../i18n/index.js';
+import { MAX_VERIFY_BYTES, type VerifyReport } from '../../../signaling/protocol/verify.js';
 
-/** The report of POST /api/verify (server/documents/verify.ts VerifyReport), the fields this page shows. */
-interface SignatureView {
-  index: number;
-  fieldName: string | null;
-  subFilter: string | null;
-  signerName: string;
-  reason: string | null;
-  location: string | null;
-  signingTime: string | null;
-  certificate: { subject: string; issuer: string; serialNumber: string; notBefore: string; notAfter: string; sha256: string } | null;
-  trusted: boolean;
-  digestValid: boolean;
-  signatureValid: boolean;
-  coversWholeDocument: boolean;
-  changesAfter: { bytesAfter: number; signaturesAdded: number; certificatePagesAdded: number[]; contentChanged: boolean };
-  valid: boolean;
-  problems: string[];
-}
-interface VerifyView {
-  ok: boolean;
-  size: number;
-  sha256: string;
-  pages: number;
-  signatures: SignatureView[];
-  modifiedAfterSigning: boolean;
-  problems: string[];
-}
-
-/** Same limit as the server (MAX_VERIFY_BYTES): refuse larger files before uploading them. */
-const MAX_BYTES = 20 * 1024 * 1024;
-
-async function verify(file: File): Promise<VerifyView> {
+async function verify(file: File): Promise<VerifyReport> {
   let res: Response;
   try {
     res = await fetch('/api/verify', { method: 'POST', headers: { 'Content-Type': 'application/pdf', Accept: 'application/json' }, body: file, cache: 'no-store' });
   } catch (e) {
     throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
   }
-  const json = (await res.json().catch(() => undefined)) as { error?: { code: never; message: string; details?: unknown } } | VerifyView | undefined;
+  const json = (await res.json().catch(() => undefined)) as { error?: { code: never; message: string; details?: unknown } } | VerifyReport | undefined;
   if (!res.ok) {
     const err = (json as { error?: { code: never; message: string; details?: unknown } } | undefined)?.error;
     throw new ApiError(res.status, err?.code ?? (res.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_RESPONSE'), err?.message ?? `${res.status}`, err?.details);
@@ -55,14 +25,14 @@ async function verify(file: File): Promise<VerifyView> {
 export function VerifyView() {
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
-  const [report, setReport] = useState<VerifyView | null>(null);
+  const [report, setReport] = useState<VerifyReport | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const onPick = (e: Event) => {
     const f = (e.currentTarget as HTMLInputElement).files?.[0] ?? null;
     setReport(null);
     setError(null);
-    if (f && f.size > MAX_BYTES) {
+    if (f && f.size > MAX_VERIFY_BYTES) {
       setFile(null);
       setError(new ApiError(413, 'PAYLOAD_TOO_LARGE', t('verify.tooLarge')));
       return;
@@ -107,7 +77,7 @@ export function VerifyView() {
   );
 }
 
-function Report({ report }: { report: VerifyView }) {
+function Report({ report }: { report: VerifyReport }) {
   const verdict = report.ok ? 'ok' : report.modifiedAfterSigning ? 'changed' : report.signatures.length === 0 ? 'unsigned' : 'invalid';
   return (
     <div class="card" data-testid="verify-report" data-verdict={verdict}>
