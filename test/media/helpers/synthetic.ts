@@ -13,31 +13,49 @@ export interface RtpOut {
 
 const NOISE = randomBytes(64 * 1024);
 
-export class SyntheticVp8 {
-  private pictureId = randomBytes(2).readUInt16BE(0) & 0x7fff;
-  private timestamp = randomBytes(4).readUInt32BE(0);
+/** The frame clock both video sources share: 90 kHz timestamps, a keyframe every N frames or on request. */
+abstract class VideoSource {
+  protected timestamp = randomBytes(4).readUInt32BE(0);
   private frame = 0;
   private keyframePending = true;
 
   constructor(
-    private readonly kbps: number,
-    private readonly fps = 30,
-    private readonly mtuPayload = 1100,
-    private readonly width = 640,
-    private readonly height = 360,
-    private readonly keyframeEvery = 150,
+    protected readonly kbps: number,
+    protected readonly fps: number,
+    protected readonly keyframeEvery: number,
   ) {}
 
   requestKeyframe(): void {
     this.keyframePending = true;
   }
 
-  /** The packets of the next frame. */
-  nextFrame(): RtpOut[] {
+  /** Advances to the next frame; whether it is a keyframe. */
+  protected startFrame(): boolean {
     const key = this.keyframePending || this.frame % this.keyframeEvery === 0;
     this.keyframePending = false;
     this.frame++;
     this.timestamp = (this.timestamp + Math.round(90000 / this.fps)) >>> 0;
+    return key;
+  }
+}
+
+export class SyntheticVp8 extends VideoSource {
+  private pictureId = randomBytes(2).readUInt16BE(0) & 0x7fff;
+
+  constructor(
+    kbps: number,
+    fps = 30,
+    private readonly mtuPayload = 1100,
+    private readonly width = 640,
+    private readonly height = 360,
+    keyframeEvery = 150,
+  ) {
+    super(kbps, fps, keyframeEvery);
+  }
+
+  /** The packets of the next frame. */
+  nextFrame(): RtpOut[] {
+    const key = this.startFrame();
     this.pictureId = (this.pictureId + 1) & 0x7fff;
     const base = Math.round((this.kbps * 1000) / 8 / this.fps);
     const size = key ? base * 3 : base;
@@ -91,27 +109,18 @@ export class SyntheticOpus {
 }
 
 /** H.264 packetization-mode 1 of noise: keyframes are STAP-A (SPS, PPS) + FU-A IDR, others FU-A non-IDR slices. */
-export class SyntheticH264 {
-  private timestamp = randomBytes(4).readUInt32BE(0);
-  private frame = 0;
-  private keyframePending = true;
-
+export class SyntheticH264 extends VideoSource {
   constructor(
-    private readonly kbps: number,
-    private readonly fps = 30,
+    kbps: number,
+    fps = 30,
     private readonly mtuPayload = 1100,
-    private readonly keyframeEvery = 150,
-  ) {}
-
-  requestKeyframe(): void {
-    this.keyframePending = true;
+    keyframeEvery = 150,
+  ) {
+    super(kbps, fps, keyframeEvery);
   }
 
   nextFrame(): RtpOut[] {
-    const key = this.keyframePending || this.frame % this.keyframeEvery === 0;
-    this.keyframePending = false;
-    this.frame++;
-    this.timestamp = (this.timestamp + Math.round(90000 / this.fps)) >>> 0;
+    const key = this.startFrame();
     const out: RtpOut[] = [];
     if (key) {
       const sps = Buffer.from([0x67, 0x42, 0xe0, 0x1f, 0x8c, 0x8d, 0x40]);
