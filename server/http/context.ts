@@ -38,7 +38,8 @@ export const route = (h: Handler): RequestHandler => (req, res, next: NextFuncti
   Promise.resolve(h(req, res)).catch(next);
 };
 
-function bearer(req: Request): string {
+/** The `Authorization: Bearer <token>` of a request; UNAUTHENTICATED without one. */
+export function bearer(req: Request): string {
   const h = req.headers.authorization;
   if (!h || !h.startsWith('Bearer ')) throw new UnauthenticatedError('sign in first (Authorization: Bearer <token>)');
   return h.slice(7).trim();

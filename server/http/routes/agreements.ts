@@ -3,12 +3,12 @@ import {
   AGREEMENT_LANGUAGES, ClerkEditBody, CreateAgreementBody, DiffQuery, LockBody, NameVersionBody, SetFieldsBody, UnlockBody,
   type AgreementLanguage,
 } from '../../../signaling/protocol/pad.js';
-import { UnauthenticatedError, ValidationError } from '../../lib/errors.js';
+import { ValidationError } from '../../lib/errors.js';
 import type { AgreementService } from '../../pad/agreements.js';
 import { padPrincipal, requireCaseReader, type ResolvedPrincipal } from '../../pad/principal.js';
 import { templateView } from '../../pad/templates/index.js';
 import type { AgreementsTable } from '../../pad/types.js';
-import { route, type HttpDeps } from '../context.js';
+import { bearer, route, type HttpDeps } from '../context.js';
 import { parse } from '../validate.js';
 
 export type AgreementDeps = HttpDeps & { agreements: AgreementService };
@@ -18,12 +18,6 @@ const id = (req: Request, name: string): string => {
   if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
   return v;
 };
-
-function bearer(req: Request): string {
-  const h = req.headers.authorization;
-  if (!h || !h.startsWith('Bearer ')) throw new UnauthenticatedError('sign in first (Authorization: Bearer <token>)');
-  return h.slice(7).trim();
-}
 
 /**
  * The drafting pad's REST side (the live text goes over the `/pad` socket): agreements of a case, templates, typed
