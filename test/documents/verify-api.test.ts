@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderAgreementPdf, signPdf } from '../../server/documents/index.js';
 import { expectError, snapshot } from '../helpers/fixtures.js';
 import { startTestServer, type DbKind, type TestServer } from '../helpers/server.js';
-import { CASE_INFO, PARTIES, sampleAgreement, sampleSignatures } from './samples.js';
+import { sealedAndChanged } from './sealed.js';
 
 /**
  * The public verifier over HTTP (`POST /api/verify`, no sign-in, raw PDF body) and on the command line
@@ -18,7 +17,7 @@ const dbs: DbKind[] = ['sqlite', 'postgres'];
 
 describe.each(dbs)('verification (%s)', (db) => {
   let s: TestServer;
-  let sealed: Uint8Array;
+  let sealed: Buffer;
   let tampered: Buffer;
   let orgId: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-verify-'));
@@ -37,16 +36,7 @@ describe.each(dbs)('verification (%s)', (db) => {
 
   beforeAll(async () => {
     s = await startTestServer(db);
-    const org = await s.services.store.db.selectFrom('organisations').select(['id']).where('kind', '=', 'mediation').orderBy('id').executeTakeFirstOrThrow();
-    orgId = org.id;
-    const creds = await s.services.documents.credentials.forOrg(org.id);
-    const a = sampleAgreement({ pages: 1 });
-    sealed = await signPdf(await renderAgreementPdf({ agreement: a, caseInfo: CASE_INFO, parties: PARTIES, signatures: sampleSignatures(a) }), {
-      credentials: creds, name: creds.subjectName, reason: 'seal', location: 'Guangzhou',
-    });
-    tampered = Buffer.from(sealed);
-    const at = tampered.indexOf('stream\n', tampered.indexOf('/Filter /FlateDecode')) + 30;
-    tampered[at] = tampered[at]! ^ 0x20;
+    ({ orgId, sealed, changed: tampered } = await sealedAndChanged(s));
   }, 120_000);
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { renderAgreementPdf, signPdf } from '../../server/documents/index.js';
 import { englishContext, launchChromium } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { CASE_INFO, PARTIES, sampleAgreement, sampleSignatures } from './samples.js';
+import { CASE_INFO } from './samples.js';
+import { sealedAndChanged } from './sealed.js';
 
 /** The public /verify page in Chromium, without signing in: a sealed PDF checks out, a changed one does not. */
 describe('verification page in Chromium', () => {
@@ -15,15 +15,7 @@ describe('verification page in Chromium', () => {
   beforeAll(async () => {
     s = await startTestServer('sqlite');
     browser = await launchChromium();
-    const org = await s.services.store.db.selectFrom('organisations').select(['id']).where('kind', '=', 'mediation').orderBy('id').executeTakeFirstOrThrow();
-    const creds = await s.services.documents.credentials.forOrg(org.id);
-    const a = sampleAgreement({ pages: 1 });
-    sealed = Buffer.from(await signPdf(await renderAgreementPdf({ agreement: a, caseInfo: CASE_INFO, parties: PARTIES, signatures: sampleSignatures(a) }), {
-      credentials: creds, name: creds.subjectName, reason: 'Seal of the mediation organisation', location: 'Guangzhou',
-    }));
-    changed = Buffer.from(sealed);
-    const at = changed.indexOf('stream\n', changed.indexOf('/Filter /FlateDecode')) + 30;
-    changed[at] = changed[at]! ^ 0x20;
+    ({ sealed, changed } = await sealedAndChanged(s));
   }, 120_000);
 
   afterAll(async () => {
