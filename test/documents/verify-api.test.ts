@@ -81,6 +81,15 @@ describe.each(dbs)('verification (%s)', (db) => {
     expect(await snapshot(s)).toEqual(before);
   });
 
+  it('the OpenAPI document lists POST /api/verify: public, a PDF body, its refusals', async () => {
+    const doc = (await s.api('GET', '/api/openapi.json')).body;
+    const op = doc.paths['/api/verify']?.post;
+    expect(op).toBeDefined();
+    expect(op.security).toBeUndefined();
+    expect(Object.keys(op.requestBody.content)).toEqual(['application/pdf']);
+    expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '413', '415', '429']);
+  });
+
   it('npm run verify: exit 0 for the sealed file, 2 for the changed one, 1 for usage; --store trusts our CAs', () => {
     const good = path.join(dir, 'good.pdf');
     const bad = path.join(dir, 'bad.pdf');

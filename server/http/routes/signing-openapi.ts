@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import * as signing from '../../../signaling/protocol/signing.js';
+import { MAX_VERIFY_BYTES } from '../../../signaling/protocol/verify.js';
 
 /** The signing ceremony's and the court's paths in the OpenAPI document (same zod schemas that validate the bodies). */
 export function registerSigningPaths(reg: OpenAPIRegistry, security: Record<string, string[]>[]): void {
@@ -28,4 +29,16 @@ export function registerSigningPaths(reg: OpenAPIRegistry, security: Record<stri
   p('get', '/api/court/requests/{id}', 'Court: the review package', { request: { params: id } });
   p('post', '/api/court/requests/{id}/confirm', 'Court: confirm (ruling sealed with the court certificate)', { request: { params: id, body: json(signing.ConfirmBody) } });
   p('post', '/api/court/requests/{id}/reject', 'Court: reject with reasons', { request: { params: id, body: json(signing.RejectBody) } });
+  // Public (no sign-in): the body is the PDF itself, the answer the report of signaling/protocol/verify.ts (VerifyReport).
+  reg.registerPath({
+    method: 'post', path: '/api/verify', summary: `Verify a signed PDF: each signature, and whether the document changed after signing (at most ${MAX_VERIFY_BYTES} bytes, rate-limited)`,
+    request: { body: { content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } } },
+    responses: {
+      200: { description: 'verification report (VerifyReport)' },
+      400: { description: 'empty body or not a PDF' },
+      413: { description: 'larger than the limit' },
+      415: { description: 'Content-Type is not application/pdf' },
+      429: { description: 'too many verifications from this address' },
+    },
+  });
 }
