@@ -38,6 +38,12 @@ describe.each<DbKind>(['sqlite', 'postgres'])('bad input (%s)', (db) => {
     expiredStaff = past.signStaff({ staffId: s.staff.mediator.id, role: 'mediator', orgId: s.staff.mediator.orgId });
     expiredSession = past.signParticipant({ participantId: pid, linkId: link.id, caseId: c.id, hearingId: h.id, role: 'applicant' });
     const hearing = { startsAt: inDays(3), durationMinutes: 60, site: 'guangzhou', participants: [{ role: 'applicant', partyId: c.parties[0]!.id }] };
+    // The later layers' write routes (pad, signing): an agreement to address; the bad bodies below must not touch it.
+    const created = await s.api('POST', `/api/cases/${c.id}/agreements`, { token: mediator, body: { language: 'en', template: 'blank' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const agreementId = (created.body as { agreement: { id: string } }).agreement.id;
+    const ag = `/api/agreements/${agreementId}`;
+    const tooLong = 'x'.repeat(4001);
     endpoints = [
       { name: 'login', path: '/api/auth/login', valid: { username: 'demo.mediator', password: 'wrong-but-well-formed' }, wrongTypes: { username: 12, password: true }, staff: false },
       { name: 'create case', path: '/api/cases', valid: caseBody(502), wrongTypes: { ...caseBody(502), disputeTypes: 'unpaid_wages', claim: { amount: 12000, currency: 'CNY' } }, staff: true },
@@ -48,6 +54,16 @@ describe.each<DbKind>(['sqlite', 'postgres'])('bad input (%s)', (db) => {
       { name: 'revoke', path: `/api/cases/${c.id}/links/${link.id}/revoke`, valid: { reason: 'r' }, wrongTypes: { reason: 5 }, missing: { reason: 'x'.repeat(501) }, staff: true },
       { name: 'inspect', path: '/api/join/inspect', valid: { token: tokenOf(link.url) }, wrongTypes: { token: 1234567890123 }, staff: false },
       { name: 'verify', path: '/api/join/verify', valid: { token: tokenOf(link.url), ...id }, wrongTypes: { token: tokenOf(link.url), name: 5, idNumber: 5 }, staff: false },
+      // Pad and signing routes take a staff or a party session: staff: false keeps them out of the staff-only token test.
+      { name: 'create agreement', path: `/api/cases/${c.id}/agreements`, valid: { language: 'en' }, wrongTypes: { language: 5, clauses: 'unpaid_wages' }, staff: false },
+      { name: 'agreement fields', path: `${ag}/fields`, valid: { fields: { amount: '1' } }, wrongTypes: { fields: ['1'] }, staff: false },
+      { name: 'name version', path: `${ag}/versions`, valid: { name: 'v1' }, wrongTypes: { name: 3 }, staff: false },
+      // Lock and unlock need no field: an over-long reason stands in for "missing" (an empty body would lock).
+      { name: 'lock', path: `${ag}/lock`, valid: {}, wrongTypes: { reason: 5 }, missing: { reason: tooLong }, staff: false },
+      { name: 'unlock', path: `${ag}/unlock`, valid: {}, wrongTypes: { reason: 5 }, missing: { reason: tooLong }, staff: false },
+      { name: 'clerk edit', path: `${ag}/clerk-edit`, valid: { allowed: true }, wrongTypes: { allowed: 'yes' }, staff: false },
+      { name: 'signer set', path: `/api/signing/agreements/${agreementId}/signers`, valid: { lockSeq: 1, arbitrator: false }, wrongTypes: { lockSeq: '1', arbitrator: 'no' }, staff: true },
+      { name: 'ask confirmation', path: `/api/signing/cases/${c.id}/confirmation`, valid: {}, wrongTypes: { note: 5 }, missing: { note: tooLong }, staff: false },
     ];
   });
   afterAll(async () => {
