@@ -112,39 +112,39 @@ const zhHans: DocLabels = {
   sealedAt: '加盖印章时间', jsonTwin: 'JSON 副本 SHA-256', ip: 'IP', userAgent: '浏览器', identity: '身份核验', none: '无',
 };
 
+/** Traditional Chinese: only what differs from the Simplified table (characters and Hong Kong / Macau wording). */
 const zhHant: DocLabels = {
   ...zhHans,
-  caseNo: '案號', site: '站點', version: '鎖定版本', docHash: '文本 SHA-256', parties: '當事人', keyTerms: '主要條款（結構化欄位）',
+  caseNo: '案號', site: '站點', version: '鎖定版本', parties: '當事人', keyTerms: '主要條款（結構化欄位）',
   signaturePage: '簽署頁', signaturePageNote: '各方確認所簽署的是上述鎖定文本，其 SHA-256 如下。每一簽名同時以 PAdES 數碼簽名綁定本文件。',
   signedAt: '簽署時間', method: '簽署方式', drawn: '手寫簽名', typed: '鍵入簽名', imageHash: '簽名圖像 SHA-256', hashConfirmed: '已核對文本雜湊',
   notSigned: '（待簽署）', sealBlock: '調解組織（蓋章）', sealNote: '調解組織印章以該組織證書的 PAdES 數碼簽名加蓋，可在 /verify 頁面或任何 PDF 簽名工具中核驗。',
   page: (i, n) => `第 ${i} 頁 / 共 ${n} 頁`, roles: ROLES_ZH_HANT, sites: SITES_ZH_HANT,
   fields: { caseNumber: '案件編號', organisation: '調解組織', applicantName: '申請人', respondentName: '被申請人', respondentRepresentative: '被申請人委託代理人', amount: '金額', currency: '幣種', paymentDate: '付款期限', paymentMethod: '支付方式', bankAccount: '收款賬戶', agreementDate: '簽訂日期', employmentStart: '入職日期', wagePeriod: '拖欠工資期間', terminationDate: '解除日期', socialInsurancePeriod: '補繳社會保險期間' },
   paymentMethods: { bank_transfer: '銀行轉賬', cash: '現金', cheque: '支票', mobile_payment: '流動支付' },
-  noticeTitle: '履行告知書', noticeTo: '致',
+  noticeTitle: '履行告知書',
   noticeBody: (t, org) => [
     `你們在${org}主持下達成的《${t}》已由雙方當事人簽名、調解員簽名並加蓋調解組織印章，依法生效，對雙方當事人具有約束力，當事人應當履行。`,
     '請按照調解協議書約定的內容、方式和期限自覺履行下列義務：',
   ],
   obligations: '應履行的義務',
   payment: (a, c, d, m) => `被申請人於 ${d} 前向申請人支付 ${c} ${a}${m ? `（${m}）` : ''}。`,
-  item: (i) => `${'一二三四五六七八九十'[i] ?? i + 1}、`,
   noticeRights: [
     '一方當事人在協議約定期限內不履行調解協議的，另一方當事人可以依法申請仲裁。',
     '因支付拖欠勞動報酬、工傷醫療費、經濟補償或者賠償金事項達成調解協議，用人單位在協議約定期限內不履行的，勞動者可以持調解協議書依法向人民法院申請支付令。',
     '雙方當事人可以自調解協議生效之日起三十日內共同向人民法院申請司法確認。',
   ],
-  issuedBy: '告知單位', issuedAt: '告知日期',
+  issuedBy: '告知單位',
   rulingTitle: '民事裁定書', rulingNo: '裁定書編號', applicants: '申請人',
   rulingFacts: (org, t, at) => `申請人於 ${at} 向本院申請確認其在${org}主持下達成的《${t}》的效力。本院通過線上方式審查了調解協議、簽署記錄、調解筆錄、錄音錄影清單及審計記錄。`,
   rulingConfirmedReason: '本院經審查認為，申請人達成的調解協議係當事人自願達成，內容不違反法律強制性規定，不損害國家利益、社會公共利益和他人合法權益，符合司法確認的條件。',
   rulingConfirmedOrder: (t) => [`裁定如下：申請人達成的《${t}》有效。`, '當事人應當按照調解協議的約定自覺履行義務。一方當事人拒絕履行或者未全部履行的，對方當事人可以向人民法院申請強制執行。'],
   rulingRejectedReason: '本院經審查認為，該調解協議不符合司法確認的條件，理由如下：',
   rulingRejectedOrder: ['裁定如下：駁回申請人的司法確認申請。', '當事人可以通過調解方式變更原調解協議或者達成新的調解協議，也可以依法申請仲裁或者向人民法院提起訴訟。'],
-  reasons: '理由', judge: '審判員', clerk: '書記員', decidedAt: '裁定日期', courtSealNote: '本裁定書以法院證書的 PAdES 數碼簽名加蓋電子印章。',
+  judge: '審判員', clerk: '書記員', courtSealNote: '本裁定書以法院證書的 PAdES 數碼簽名加蓋電子印章。',
   certTitle: '完成證明書', certIntro: '本頁記錄本調解協議書的全部簽署事件，以及加蓋印章時案件材料的雜湊值。JSON 格式的同一內容隨案卷保存，其 SHA-256 見頁末。',
   certEvents: '簽署事件', certHashes: '加蓋印章時的雜湊值', draftingHistory: '起草歷史', hearingRecord: '調解筆錄', recordings: '錄音錄影', auditHead: '審計鏈末端',
-  sealedAt: '加蓋印章時間', jsonTwin: 'JSON 副本 SHA-256', ip: 'IP', userAgent: '瀏覽器', identity: '身份核驗', none: '無',
+  sealedAt: '加蓋印章時間', userAgent: '瀏覽器', identity: '身份核驗', none: '無',
 };
 
 const en: DocLabels = {
