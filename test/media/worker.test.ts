@@ -93,6 +93,9 @@ describe('media worker processes', () => {
     await expect(bad.answerSubscriber('nobody', 'v=0\r\n')).rejects.toThrow();
     await expect(bad.setRoom('../etc', 'joint')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(bad.setForwarding('x', 'smell' as never, false)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    // Only the listed router methods are callable over IPC, not whatever else the router object has.
+    const rawCall = (bad as unknown as { call(m: string, ...a: unknown[]): Promise<unknown> }).call.bind(bad);
+    for (const m of ['on', 'emit', 'constructor', 'load']) await expect(rawCall(m)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(engine.stats().workers.map((w) => w.pid)).toEqual(pids);
     expect(engine.stats().workers.every((w) => w.alive)).toBe(true);
     await flowing(b, a);

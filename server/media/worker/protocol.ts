@@ -4,20 +4,26 @@
  */
 import type { MediaRouter, RouterEvents } from '../engine.js';
 
-/** MediaRouter methods callable over IPC (everything except the event plumbing and properties). */
-export type RouterMethod =
-  | 'publish'
-  | 'subscribe'
-  | 'answerSubscriber'
-  | 'setRoom'
-  | 'setForwarding'
-  | 'setReceivePreferences'
-  | 'removeParticipant'
-  | 'forwardingTable'
-  | 'recordableProducers'
-  | 'startRecordingTap'
-  | 'stopRecordingTap'
-  | 'close';
+/**
+ * MediaRouter methods callable over IPC (everything except the event plumbing and properties): the one list both the
+ * type and the worker's check of incoming calls come from.
+ */
+export const ROUTER_METHODS = [
+  'publish',
+  'subscribe',
+  'answerSubscriber',
+  'setRoom',
+  'setForwarding',
+  'setReceivePreferences',
+  'removeParticipant',
+  'forwardingTable',
+  'recordableProducers',
+  'startRecordingTap',
+  'stopRecordingTap',
+  'close',
+] as const satisfies readonly (keyof MediaRouter)[];
+
+export type RouterMethod = (typeof ROUTER_METHODS)[number];
 
 export type RouterArgs<M extends RouterMethod> = Parameters<MediaRouter[M]>;
 export type RouterResult<M extends RouterMethod> = Awaited<ReturnType<MediaRouter[M]>>;

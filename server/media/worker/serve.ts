@@ -7,6 +7,7 @@ import { AppError } from '../../lib/errors.js';
 import type { MediaRouter } from '../engine.js';
 import {
   FORWARDED_EVENTS,
+  ROUTER_METHODS,
   isWorkerRequest,
   type RouterMethod,
   type SerializedError,
@@ -28,20 +29,7 @@ let init: WorkerInit = { listenIp: '127.0.0.1' };
 let log: Logger;
 let factory: RouterFactory;
 
-const ROUTER_METHODS: ReadonlySet<RouterMethod> = new Set([
-  'publish',
-  'subscribe',
-  'answerSubscriber',
-  'setRoom',
-  'setForwarding',
-  'setReceivePreferences',
-  'removeParticipant',
-  'forwardingTable',
-  'recordableProducers',
-  'startRecordingTap',
-  'stopRecordingTap',
-  'close',
-]);
+const ROUTER_METHOD_SET: ReadonlySet<string> = new Set<RouterMethod>(ROUTER_METHODS);
 
 function send(m: WorkerMessage): void {
   if (process.connected) process.send!(m, undefined, {}, () => undefined);
@@ -66,7 +54,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case 'router': {
       const router = routers.get(req.routerId);
       if (!router) throw new AppError('NOT_FOUND', `router ${req.routerId} not found`);
-      if (!ROUTER_METHODS.has(req.call)) throw new AppError('VALIDATION_FAILED', `unknown router method ${String(req.call)}`);
+      if (!ROUTER_METHOD_SET.has(req.call)) throw new AppError('VALIDATION_FAILED', `unknown router method ${String(req.call)}`);
       const fn = router[req.call] as (...a: unknown[]) => Promise<unknown>;
       const value = await fn.apply(router, Array.isArray(req.args) ? req.args : []);
       if (req.call === 'close') routers.delete(req.routerId);
