@@ -11,8 +11,8 @@ import { casesRouter } from './routes/cases.js';
 import { joinRouter } from './routes/join.js';
 import { metaRouter } from './routes/meta.js';
 import { recordingsRouter } from './routes/recordings.js';
-import { verifyRouter, type VerifyDeps } from './routes/verify.js';
-import { agreementsRouter, type AgreementDeps } from './routes/agreements.js';
+import { verifyRouter } from './routes/verify.js';
+import { agreementsRouter } from './routes/agreements.js';
 import { signingRouter } from './routes/signing.js';
 import { courtRouter } from './routes/court.js';
 
@@ -75,7 +75,7 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
   });
 
   // Public PDF verification: a raw PDF body with its own size limit, so it sits before the JSON-only API router.
-  if ('documents' in deps) app.use('/api/verify', verifyRouter(deps as VerifyDeps));
+  app.use('/api/verify', verifyRouter(deps));
   const api = express.Router();
   api.use(requireJson);
   api.use(express.json({ limit: `${deps.config.bodyLimitKb}kb`, strict: true }));
@@ -84,7 +84,7 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
   api.use(metaRouter(deps));
   api.use(joinRouter(deps));
   if (deps.recordings) api.use(recordingsRouter(deps, deps.recordings));
-  if ('agreements' in deps) api.use(agreementsRouter(deps as AgreementDeps));
+  api.use(agreementsRouter(deps));
   api.use('/signing', signingRouter(deps));
   api.use('/court', courtRouter(deps));
   api.use(notFoundHandler);

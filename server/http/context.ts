@@ -11,6 +11,10 @@ import { assertCan, can, type CaseAction, type Principal } from '../auth/permiss
 import { participantPrincipal, type ParticipantClaims, type TokenService } from '../auth/tokens.js';
 import type { Metrics } from './metrics.js';
 import type { RecordingsApi } from './routes/recordings.js';
+import type { AgreementService } from '../pad/agreements.js';
+import type { DocumentService } from '../documents/index.js';
+import type { SigningService } from '../signing/service.js';
+import type { CourtService } from '../court/service.js';
 
 /** Everything the HTTP layer calls, passed in explicitly by the wiring. */
 export interface HttpDeps {
@@ -28,6 +32,13 @@ export interface HttpDeps {
   baseUrl: () => string;
   /** Recordings, transcripts and the hearing record (issue 6); absent in tools that do not serve them. */
   recordings?: RecordingsApi;
+  /** The drafting pad's agreements (issue 4). */
+  agreements: AgreementService;
+  /** Organisation certificates and PDF verification (issue 5). */
+  documents: DocumentService;
+  /** Signing ceremony and seal, judicial confirmation (issue 5). */
+  signing: SigningService;
+  court: CourtService;
 }
 
 export type Handler = (req: Request, res: Response) => Promise<void> | void;
