@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { englishContext, launchChromium } from '../helpers/browser.js';
 import { createDemoCase, DEMO_PASSWORD, type DemoCase } from '../../server/demo.js';
-import { demoWithSessions, download, lock, pdfsig, sha256, signAs } from './helpers.js';
+import { demoWithSessions, download, linkToken, lock, pdfsig, sha256, signAs } from './helpers.js';
 
 /**
  * Issue 5 in Chromium: three people in three browser contexts sign the demo agreement remotely (the applicant by
@@ -36,7 +36,30 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     page.setDefaultTimeout(20_000);
     return page;
   };
-  const caseStatus = async () => (await s.api('GET', `/api/cases/${demo.caseId}`, { token: mediatorToken })).body.status as string;
+  const caseStatusOf = async (caseId: string) => (await s.api('GET', `/api/cases/${caseId}`, { token: mediatorToken })).body.status as string;
+  const caseStatus = () => caseStatusOf(demo.caseId);
+
+  /** A staff member signed in to the console, on the case list. */
+  async function staffSignsIn(username: string): Promise<Page> {
+    const page = await newPage();
+    await page.goto(`${s.url}/login`);
+    await page.getByTestId('login-username').fill(username);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('case-list').waitFor();
+    return page;
+  }
+
+  /** A party opens their signing link and passes the identity check. */
+  async function partyOpens(c: DemoCase, role: 'applicant' | 'respondent'): Promise<Page> {
+    const page = await newPage();
+    await page.goto(`${s.url}/sign#${linkToken(c.links[role])}`);
+    await page.getByTestId('sign-identity-form').waitFor();
+    await page.getByTestId('sign-id-name').fill(c.identities[role].name);
+    await page.getByTestId('sign-id-number').fill(c.identities[role].idNumber);
+    await page.getByTestId('sign-id-submit').click();
+    return page;
+  }
   const effective = async () => (await s.api('GET', `/api/signing/agreements/${demo.agreementId}`, { token: mediatorToken })).body.effective as boolean;
 
   async function draw(page: Page) {
@@ -74,12 +97,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
   }
 
   async function partySigns(role: 'applicant' | 'respondent', how: 'drawn' | 'typed', hash: string): Promise<Page> {
-    const page = await newPage();
-    await page.goto(`${s.url}/sign#${demo.links[role].slice(demo.links[role].indexOf('#') + 1)}`);
-    await page.getByTestId('sign-identity-form').waitFor();
-    await page.getByTestId('sign-id-name').fill(demo.identities[role].name);
-    await page.getByTestId('sign-id-number').fill(demo.identities[role].idNumber);
-    await page.getByTestId('sign-id-submit').click();
+    const page = await partyOpens(demo, role);
     await page.getByTestId('sign-view').waitFor();
     await ceremony(page, how, hash);
     return page;
@@ -97,12 +115,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     expect(await caseStatus()).toBe('scheduled');
 
     // The mediator signs last, from the console.
-    const mediator = await newPage();
-    await mediator.goto(`${s.url}/login`);
-    await mediator.getByTestId('login-username').fill('demo.mediator');
-    await mediator.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await mediator.getByTestId('login-submit').click();
-    await mediator.getByTestId('case-list').waitFor();
+    const mediator = await staffSignsIn('demo.mediator');
     await mediator.goto(`${s.url}/cases/${demo.caseId}`);
     await mediator.getByTestId('signing-section').waitFor();
     expect(await mediator.locator('[data-testid="signer-slot"][data-signed="true"]').count()).toBe(2);
@@ -133,12 +146,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     expect(await caseStatus()).toBe('confirmation_requested');
 
     // The judge: case page -> review -> PDF viewer and audit timeline -> confirm.
-    const judge = await newPage();
-    await judge.goto(`${s.url}/login`);
-    await judge.getByTestId('login-username').fill('demo.judge');
-    await judge.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await judge.getByTestId('login-submit').click();
-    await judge.getByTestId('case-list').waitFor();
+    const judge = await staffSignsIn('demo.judge');
     await judge.goto(`${s.url}/cases/${demo.caseId}`);
     await judge.getByTestId('court-review-link').click();
     await judge.getByTestId('court-review').waitFor();
@@ -176,12 +184,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     const req = await s.api('POST', `/api/signing/cases/${d.demo.caseId}/confirmation`, { token: d.mediator, body: {} });
     expect(req.status).toBe(201);
 
-    const judge = await newPage();
-    await judge.goto(`${s.url}/login`);
-    await judge.getByTestId('login-username').fill('demo.judge');
-    await judge.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await judge.getByTestId('login-submit').click();
-    await judge.getByTestId('case-list').waitFor();
+    const judge = await staffSignsIn('demo.judge');
     await judge.goto(`${s.url}/court`);
     await judge.locator(`[data-testid="court-queue-item"][data-confirmation-id="${req.body.id}"] a`).click();
     await judge.getByTestId('court-review').waitFor();
@@ -192,14 +195,8 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     await judge.locator('[data-testid="court-review"][data-status="rejected"]').waitFor();
     expect(await caseStatusOf(d.demo.caseId)).toBe('confirmation_rejected');
 
-    const party = await newPage();
-    await party.goto(`${s.url}/sign#${d.demo.links.applicant.slice(d.demo.links.applicant.indexOf('#') + 1)}`);
-    await party.getByTestId('sign-id-name').fill(d.demo.identities.applicant.name);
-    await party.getByTestId('sign-id-number').fill(d.demo.identities.applicant.idNumber);
-    await party.getByTestId('sign-id-submit').click();
+    const party = await partyOpens(d.demo, 'applicant');
     await party.locator('[data-testid="confirmation-outcome"][data-status="rejected"]').first().waitFor();
     expect(await party.getByTestId('confirmation-reasons').first().textContent()).toContain(reasons);
   }, 90_000);
-
-  const caseStatusOf = async (caseId: string) => (await s.api('GET', `/api/cases/${caseId}`, { token: mediatorToken })).body.status as string;
 });
