@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MediaRouter, ProducerInfo } from '../../server/media/engine.js';
-import { createInProcessEngine } from '../../server/media/index.js';
-import type { MediaEngine } from '../../server/media/engine.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from './helpers/bot.js';
+import { TWO_LAYERS, useInProcessRouter } from './helpers/router.js';
 import { SimulcastBot } from './helpers/simulcast.js';
 import { sleep, until } from './helpers/wait.js';
 
@@ -10,29 +8,10 @@ import { sleep, until } from './helpers/wait.js';
  * Receive preferences, in-process: simulcast layers chosen per subscriber (switching only on keyframes, numbering
  * continuous), and audio-only mode.
  */
-let engine: MediaEngine;
-let router: MediaRouter;
-const bots: Bot[] = [];
-let producers: ProducerInfo[] = [];
-
-const LAYERS = [
-  { rid: 'l', width: 320, height: 180, kbps: 150 },
-  { rid: 'h', width: 640, height: 360, kbps: 600 },
-];
-
-beforeAll(async () => {
-  engine = createInProcessEngine();
-  router = await engine.createRouter('hearing-prefs');
-  router.on('producersChanged', (p) => (producers = p));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(bots.map((b) => b.close()));
-  await engine?.close();
-});
+const t = useInProcessRouter('hearing-prefs');
 
 async function layerFor(to: string): Promise<string | undefined> {
-  const rows = await router.forwardingTable();
+  const rows = await t.router.forwardingTable();
   return rows.find((r) => r.toParticipantId === to && r.kind === 'video')?.layer;
 }
 
@@ -45,16 +24,16 @@ describe('simulcast', () => {
     pub = new SimulcastBot('S');
     hi = new Bot('viewer-hi', { inspect: true });
     lo = new Bot('viewer-lo', { inspect: true });
-    bots.push(pub, hi, lo);
-    await pub.publishSimulcast(router, LAYERS);
+    t.bots.push(pub, hi, lo);
+    await pub.publishSimulcast(t.router, TWO_LAYERS);
     pub.start();
-    await router.setReceivePreferences('viewer-lo', { maxHeight: 200 });
-    await hi.subscribe(router);
-    await lo.subscribe(router);
+    await t.router.setReceivePreferences('viewer-lo', { maxHeight: 200 });
+    await hi.subscribe(t.router);
+    await lo.subscribe(t.router);
   });
 
   it('the producer announces its layers by RID', () => {
-    expect(producers.find((p) => p.participantId === 'S')).toMatchObject({ kind: 'video', layers: ['l', 'h'] });
+    expect(t.producers.find((p) => p.participantId === 'S')).toMatchObject({ kind: 'video', layers: ['l', 'h'] });
   });
 
   it('each subscriber gets the best layer its preferences allow, starting on a keyframe', async () => {
@@ -69,7 +48,7 @@ describe('simulcast', () => {
 
   it('a preference change switches layer at the next keyframe, the stream stays one continuous sequence', async () => {
     const before = hi.keyframes.length;
-    await router.setReceivePreferences('viewer-hi', { maxBitrate: 300_000 });
+    await t.router.setReceivePreferences('viewer-hi', { maxBitrate: 300_000 });
     await until('switch to the low layer', async () => (await layerFor('viewer-hi')) === 'l', 5000);
     await until('a low-layer keyframe at viewer-hi', () => hi.keyframes.slice(before).some((k) => k.width === 320), 5000);
     const switchedAt = hi.keyframes.slice(before).find((k) => k.width === 320)!.at;
@@ -84,7 +63,7 @@ describe('simulcast', () => {
     expect(inbound.length).toBeGreaterThan(0);
     for (const s of inbound) expect((s as { packetsLost?: number }).packetsLost ?? 0).toBeLessThanOrEqual(0);
 
-    await router.setReceivePreferences('viewer-hi', {});
+    await t.router.setReceivePreferences('viewer-hi', {});
     await until('back to the high layer', async () => (await layerFor('viewer-hi')) === 'h', 5000);
   });
 });
@@ -93,10 +72,10 @@ describe('H.264', () => {
   it('is forwarded with its own payload type and starts on an IDR picture', async () => {
     const pub = new Bot('H', { h264: true, videoKbps: 300 });
     const sub = new Bot('H-viewer', { h264: true });
-    bots.push(pub, sub);
-    await pub.publish(router);
+    t.bots.push(pub, sub);
+    await pub.publish(t.router);
     pub.start();
-    await sub.subscribe(router);
+    await sub.subscribe(t.router);
     await until('H.264 arriving', () => sub.from('H', 'video') > 20, 15_000);
     const m = sub.sub!.getTransceivers().find((t) => t.receiver.remoteStreamId === 'H' && t.kind === 'video');
     expect(m?.codecs[0]?.mimeType.toLowerCase()).toBe('video/h264');
@@ -109,14 +88,14 @@ describe('audio-only mode', () => {
     const talker = new Bot('T', { videoKbps: 300 });
     const weak = new Bot('weak-link');
     const strong = new Bot('strong-link');
-    bots.push(talker, weak, strong);
-    await talker.publish(router);
+    t.bots.push(talker, weak, strong);
+    await talker.publish(t.router);
     talker.start();
-    await weak.subscribe(router);
-    await strong.subscribe(router);
+    await weak.subscribe(t.router);
+    await strong.subscribe(t.router);
     await until('video flowing to both', () => weak.from('T', 'video') > 20 && strong.from('T', 'video') > 20, 15_000);
 
-    await router.setReceivePreferences('weak-link', { audioOnly: true });
+    await t.router.setReceivePreferences('weak-link', { audioOnly: true });
     await sleep(300);
     const v = weak.from('T', 'video');
     const a = weak.from('T', 'audio');
@@ -126,7 +105,7 @@ describe('audio-only mode', () => {
     expect(weak.from('T', 'audio')).toBeGreaterThan(a + 20);
     expect(strong.from('T', 'video')).toBeGreaterThan(s + 20);
 
-    await router.setReceivePreferences('weak-link', {});
+    await t.router.setReceivePreferences('weak-link', {});
     await until('video back', () => weak.from('T', 'video') > v + 20, 5000);
   });
 });

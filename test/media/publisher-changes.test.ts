@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MediaEngine, MediaRouter, ProducerInfo } from '../../server/media/engine.js';
-import { createInProcessEngine } from '../../server/media/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from './helpers/bot.js';
+import { TWO_LAYERS, useInProcessRouter } from './helpers/router.js';
 import { SimulcastBot } from './helpers/simulcast.js';
 import { sleep, until } from './helpers/wait.js';
 
@@ -10,29 +9,10 @@ import { sleep, until } from './helpers/wait.js';
  * the camera keeps flowing, with each producer's source told to the hearing; and the simulcast layer chosen by the
  * height of the tile each publisher is shown in, also across a caucus and back.
  */
-let engine: MediaEngine;
-let router: MediaRouter;
-const bots: Bot[] = [];
-let producers: ProducerInfo[] = [];
-
-const LAYERS = [
-  { rid: 'l', width: 320, height: 180, kbps: 150 },
-  { rid: 'h', width: 640, height: 360, kbps: 600 },
-];
-
-beforeAll(async () => {
-  engine = createInProcessEngine();
-  router = await engine.createRouter('hearing-publisher-changes');
-  router.on('producersChanged', (p) => (producers = p));
-});
-
-afterAll(async () => {
-  await Promise.allSettled(bots.map((b) => b.close()));
-  await engine?.close();
-});
+const t = useInProcessRouter('hearing-publisher-changes');
 
 async function layerFor(to: string, from: string): Promise<string | undefined> {
-  const rows = await router.forwardingTable();
+  const rows = await t.router.forwardingTable();
   return rows.find((r) => r.toParticipantId === to && r.fromParticipantId === from && r.kind === 'video' && r.layer !== undefined)?.layer;
 }
 
@@ -47,21 +27,21 @@ describe('publisher renegotiation and per-tile layers', () => {
     pub.extensionPackets = 40;
     viewer = new Bot('V', { inspect: true });
     small = new Bot('T', { inspect: true });
-    bots.push(pub, viewer, small);
-    await pub.publishSimulcast(router, LAYERS);
+    t.bots.push(pub, viewer, small);
+    await pub.publishSimulcast(t.router, TWO_LAYERS);
     pub.start();
-    await viewer.subscribe(router);
-    await small.subscribe(router);
+    await viewer.subscribe(t.router);
+    await small.subscribe(t.router);
     await until('camera to both', () => viewer.from('P', 'video') > 30 && small.from('P', 'video') > 30, 15_000);
   });
 
   it('adding a screen section to the running publisher keeps the camera flowing and adds a screen producer', async () => {
-    await pub.addScreen(router);
-    await until('a screen producer', () => producers.some((p) => p.participantId === 'P' && p.source === 'screen'), 5000);
-    const camera = producers.find((p) => p.participantId === 'P' && p.source === 'camera')!;
-    const screen = producers.find((p) => p.participantId === 'P' && p.source === 'screen')!;
+    await pub.addScreen(t.router);
+    await until('a screen producer', () => t.producers.some((p) => p.participantId === 'P' && p.source === 'screen'), 5000);
+    const camera = t.producers.find((p) => p.participantId === 'P' && p.source === 'camera')!;
+    const screen = t.producers.find((p) => p.participantId === 'P' && p.source === 'screen')!;
     expect(camera).toBeDefined();
-    const rows = async () => (await router.forwardingTable()).filter((r) => r.toParticipantId === 'V');
+    const rows = async () => (await t.router.forwardingTable()).filter((r) => r.toParticipantId === 'V');
     const count = async (id: string) => (await rows()).filter((r) => r.producerId === id).reduce((n, r) => n + r.packets, 0);
     await until('screen reaches the viewer', async () => (await count(screen.id)) > 5, 10_000);
     const c1 = await count(camera.id);
@@ -70,31 +50,31 @@ describe('publisher renegotiation and per-tile layers', () => {
   });
 
   it('stopping the screen removes its producer (the section goes inactive) and the camera goes on', async () => {
-    await pub.stopScreen(router);
-    await until('the screen producer is gone', () => !producers.some((p) => p.participantId === 'P' && p.source === 'screen'), 5000);
-    const camera = producers.find((p) => p.participantId === 'P' && p.source === 'camera')!;
-    const count = async () => (await router.forwardingTable()).filter((r) => r.toParticipantId === 'V' && r.producerId === camera.id).reduce((n, r) => n + r.packets, 0);
+    await pub.stopScreen(t.router);
+    await until('the screen producer is gone', () => !t.producers.some((p) => p.participantId === 'P' && p.source === 'screen'), 5000);
+    const camera = t.producers.find((p) => p.participantId === 'P' && p.source === 'camera')!;
+    const count = async () => (await t.router.forwardingTable()).filter((r) => r.toParticipantId === 'V' && r.producerId === camera.id).reduce((n, r) => n + r.packets, 0);
     const c1 = await count();
     await sleep(800);
     expect(await count()).toBeGreaterThan(c1 + 10);
   });
 
   it('the layer follows the tile height per publisher: a 200 px tile gets the low layer, a 700 px tile the high one', async () => {
-    await router.setReceivePreferences('V', { tiles: { P: 700 } });
-    await router.setReceivePreferences('T', { tiles: { P: 200 } });
+    await t.router.setReceivePreferences('V', { tiles: { P: 700 } });
+    await t.router.setReceivePreferences('T', { tiles: { P: 200 } });
     await until('T on the low layer', async () => (await layerFor('T', 'P')) === 'l', 10_000);
     await until('V on the high layer', async () => (await layerFor('V', 'P')) === 'h', 10_000);
     // The tile grows: the layer follows.
-    await router.setReceivePreferences('T', { tiles: { P: 400 } });
+    await t.router.setReceivePreferences('T', { tiles: { P: 400 } });
     await until('T on the high layer', async () => (await layerFor('T', 'P')) === 'h', 10_000);
   });
 
   it('after a caucus and back, the tile-sized layer flows again', async () => {
-    await router.setReceivePreferences('T', { tiles: { P: 200 } });
+    await t.router.setReceivePreferences('T', { tiles: { P: 200 } });
     await until('T on the low layer', async () => (await layerFor('T', 'P')) === 'l', 10_000);
-    await router.setRoom('P', 'caucus-1');
+    await t.router.setRoom('P', 'caucus-1');
     await sleep(500);
-    await router.setRoom('P', 'joint');
+    await t.router.setRoom('P', 'joint');
     const n = small.from('P', 'video');
     await until('T receives P again', () => small.from('P', 'video') > n + 30, 15_000);
     expect(await layerFor('T', 'P')).toBe('l');
