@@ -11,10 +11,11 @@ const bool = z
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const iceUrl = z.string().regex(/^(stuns?|turns?):\S+$/, 'must be a stun:, stuns:, turn: or turns: URL');
 /** One STUN/TURN server as RTCPeerConnection takes it; TURN needs a username and a credential. */
 const iceServer = z
   .strictObject({
-    urls: z.union([z.string().regex(/^(stuns?|turns?):\S+$/, 'must be a stun:, stuns:, turn: or turns: URL'), z.array(z.string().regex(/^(stuns?|turns?):\S+$/, 'must be a stun:, stuns:, turn: or turns: URL')).min(1).max(10)]),
+    urls: z.union([iceUrl, z.array(iceUrl).min(1).max(10)]),
     username: z.string().min(1).max(256).optional(),
     credential: z.string().min(1).max(256).optional(),
   })
@@ -91,10 +92,7 @@ export interface Config {
   };
   /** STUN/TURN servers the browsers use to reach the SFU from restrictive networks (CONCORD_ICE_SERVERS, JSON). */
   readonly iceServers: readonly { readonly urls: string | readonly string[]; readonly username?: string; readonly credential?: string }[];
-}
-
-/** Recordings and transcripts: storage root per site, segment length, engines (server/config/recordings.ts). */
-export interface Config {
+  /** Recordings and transcripts: storage root per site, segment length, engines (server/config/recordings.ts). */
   readonly recordings: RecordingsConfig;
 }
 
