@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { sql } from 'kysely';
 import type { Database } from '../../server/store/schema.js';
 import { ERROR_CODES, type ErrorCode } from '../../signaling/protocol/errors.js';
 import type { CaseView, HearingView, LinkView } from '../../signaling/protocol/api.js';
@@ -41,9 +42,13 @@ export async function countRows(s: TestServer, table: Table): Promise<number> {
 
 /** The store's tables as the database lists them (so a table added by a later migration is counted too). */
 export async function tableNames(s: TestServer): Promise<string[]> {
-  const schema = s.env.CONCORD_PG_SCHEMA;
-  const tables = await s.services.store.db.introspection.getTables();
-  const names = tables.filter((t) => (s.db === 'postgres' ? t.schema === schema : true)).map((t) => t.name).filter((n) => !n.startsWith('kysely_'));
+  const db = s.services.store.db;
+  // PostgreSQL: ask for this server's schema only. Kysely's introspection reads every schema's columns, and fails with
+  // "schema ... does not exist" when another test file drops its schema at the same moment.
+  const all = s.db === 'postgres'
+    ? (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = ${s.env.CONCORD_PG_SCHEMA} and table_type = 'BASE TABLE'`.execute(db)).rows.map((r) => r.name)
+    : (await db.introspection.getTables()).map((t) => t.name);
+  const names = all.filter((n) => !n.startsWith('kysely_'));
   for (const t of TABLES) if (!names.includes(t)) throw new Error(`table ${t} is missing from the store`);
   return names.sort();
 }
