@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
 import { can } from '../../auth/permissions.js';
-import type { RecordingCaseFile, Reader } from '../../recordings/casefile.js';
+import { RecordLines, type RecordingCaseFile, type Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
 import type { RecordingService } from '../../recordings/service.js';
 import { participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
@@ -20,10 +20,7 @@ const id = (req: Request, name: string): string => {
   return v;
 };
 
-const SaveRecordBody = z.strictObject({
-  lines: z.array(z.strictObject({ text: z.string().max(4000), atMs: z.number().int().min(0).max(86_400_000).optional() })).max(2000),
-  submit: z.boolean().optional(),
-});
+const SaveRecordBody = RecordLines.extend({ submit: z.boolean().optional() });
 
 /** Staff who may write the hearing record: the clerk keeps it; the mediator and the organisation admin may too. */
 const RECORD_WRITERS = new Set(['clerk', 'mediator', 'org_admin']);
