@@ -42,6 +42,7 @@ const RECONCILE_MS = 1000;
 
 interface LiveTrack {
   key: string;
+  recordingId: string;
   participantId: string;
   kind: MediaKind;
   roomId: string;
@@ -72,6 +73,10 @@ export class HearingRecording {
   private readonly lastSent = new Map<string, string>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private busy: Promise<void> = Promise.resolve();
+  /** Recorders whose tap has stopped, closing their last segment (ffmpeg takes up to its input timeout). */
+  private readonly closing = new Set<Promise<void>>();
+  /** The stopped recordings still closing their recorders and case-file rows. */
+  private ending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly h: LiveHearing,
@@ -102,6 +107,10 @@ export class HearingRecording {
     });
   }
 
+  /**
+   * Stops copying media at once (inside the hearing's queue, which waits for nothing slow), then waits, outside that
+   * queue, until the recorders have closed their files and the case file says stopped.
+   */
   async stop(actorId: string | null): Promise<void> {
     await this.h.run(async () => {
       if (actorId) {
@@ -110,6 +119,7 @@ export class HearingRecording {
       }
       await this.finish(actorId);
     });
+    await this.ending;
   }
 
   async consent(participantId: string, scope: string, accept: boolean): Promise<void> {
@@ -147,8 +157,8 @@ export class HearingRecording {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.busy.catch(() => undefined);
     await this.finish(null).catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'stopping the recording failed'));
+    await this.ending;
   }
 
   // ---- internals ----
@@ -158,6 +168,11 @@ export class HearingRecording {
     return this.backend;
   }
 
+  /**
+   * The recording ends at `at`, when it was asked to: every tap stops copying right away (an IPC round trip), so no
+   * file runs past that moment. The slow part, recorders closing their last segment and the case-file rows, runs in
+   * `ending`; a reconcile under way (opening a track) finishes first, so no track outlives the recording.
+   */
   private async finish(by: string | null): Promise<void> {
     const id = this.recordingId;
     if (!id) return;
@@ -166,12 +181,20 @@ export class HearingRecording {
     this.status = 'off';
     this.since = null;
     this.caucusAsked.clear();
-    // A reconcile under way (opening a track) finishes first, so no track outlives the recording.
-    await this.busy.catch(() => undefined);
-    // In parallel: each recorder takes a moment to close its last segment.
-    await Promise.all([...this.tracks.values()].map((t) => this.closeTrack(t, 'recording_stopped')));
-    await this.backend!.stop(id, by, at);
+    await this.closeTracks(id);
     this.broadcast();
+    const backend = this.backend!;
+    this.ending = this.ending.then(async () => {
+      await this.busy.catch(() => undefined);
+      await this.closeTracks(id);
+      await Promise.all([...this.closing]);
+      await backend.stop(id, by, at);
+      this.broadcast();
+    }).catch((err) => this.h.log.warn({ err, hearingId: this.h.id, recordingId: id }, 'finishing the recording failed'));
+  }
+
+  private async closeTracks(recordingId: string): Promise<void> {
+    await Promise.all([...this.tracks.values()].filter((t) => t.recordingId === recordingId).map((t) => this.closeTrack(t, 'recording_stopped')));
   }
 
   private ensureTimer(): void {
@@ -215,27 +238,28 @@ export class HearingRecording {
   }
 
   private async reconcile(): Promise<void> {
-    if (!this.recordingId || this.h.closed) return;
+    const recordingId = this.recordingId;
+    if (!recordingId || this.h.closed) return;
     // Start once everyone in the joint session has answered the notice.
     if (this.status === 'awaiting_consent') {
       const joint = this.present().filter((p) => p.room?.id === JOINT_ROOM);
       if (joint.length > 0 && joint.every((p) => this.decision('hearing', p.id) !== undefined)) {
         this.status = 'recording';
         this.since = this.h.now().toISOString();
-        await this.backend!.started(this.recordingId, this.h.now());
+        await this.backend!.started(recordingId, this.h.now());
       }
     }
     const wanted = this.wanted();
-    const closing: Promise<void>[] = [];
+    const stopping: Promise<void>[] = [];
     for (const t of [...this.tracks.values()]) {
       const w = wanted.get(t.key);
       // A participant who went to a caucus keeps their joint track (the tap copies nothing meanwhile); one who left,
       // withdrew consent or whose recorder died loses it.
       const stillInHearing = this.h.participants.has(t.participantId);
-      const keep = !t.handle.failed && t.router === this.router() && (w !== undefined || (stillInHearing && t.roomId === JOINT_ROOM && this.decision('hearing', t.participantId) === 'accepted'));
-      if (!keep) closing.push(this.closeTrack(t, t.handle.failed ? 'recorder_failed' : stillInHearing ? 'not_recorded' : 'left'));
+      const keep = t.recordingId === recordingId && !t.handle.failed && t.router === this.router() && (w !== undefined || (stillInHearing && t.roomId === JOINT_ROOM && this.decision('hearing', t.participantId) === 'accepted'));
+      if (!keep) stopping.push(this.closeTrack(t, t.handle.failed ? 'recorder_failed' : stillInHearing ? 'not_recorded' : 'left'));
     }
-    await Promise.all(closing);
+    await Promise.all(stopping);
     const router = this.router();
     if (router && wanted.size > 0) {
       let producers: RecordableProducer[] | undefined;
@@ -246,16 +270,16 @@ export class HearingRecording {
         const mine = producers.filter((x) => x.participantId === w.p.id && x.kind === w.kind);
         const producer = mine.find((x) => x.source === source) ?? mine[0];
         if (!producer) continue;
-        await this.openTrack(router, key, w, producer);
+        await this.openTrack(recordingId, router, key, w, producer);
       }
     }
     this.broadcast();
   }
 
-  private async openTrack(router: MediaRouter, key: string, w: { p: LiveParticipant; kind: MediaKind; roomId: string; private: boolean }, producer: RecordableProducer): Promise<void> {
+  private async openTrack(recordingId: string, router: MediaRouter, key: string, w: { p: LiveParticipant; kind: MediaKind; roomId: string; private: boolean }, producer: RecordableProducer): Promise<void> {
     this.opening.add(key);
     try {
-      const handle = await this.backend!.openTrack(this.recordingId!, {
+      const handle = await this.backend!.openTrack(recordingId, {
         participantId: w.p.id, displayName: w.p.displayName, role: w.p.role, kind: w.kind, roomId: w.roomId, private: w.private, producer,
       });
       try {
@@ -264,7 +288,7 @@ export class HearingRecording {
         await handle.close(null, 'tap_failed');
         throw err;
       }
-      this.tracks.set(key, { key, participantId: w.p.id, kind: w.kind, roomId: w.roomId, handle, router });
+      this.tracks.set(key, { key, recordingId, participantId: w.p.id, kind: w.kind, roomId: w.roomId, handle, router });
     } catch (err) {
       this.h.log.warn({ err, hearingId: this.h.id, key }, 'could not start recording a track');
     } finally {
@@ -272,10 +296,17 @@ export class HearingRecording {
     }
   }
 
+  /**
+   * Stops the track's tap (awaited: nothing more is copied once this resolves) and leaves its recorder closing the
+   * last segment in `closing`, so neither a reconcile nor the hearing's queue waits for ffmpeg.
+   */
   private async closeTrack(t: LiveTrack, reason: string): Promise<void> {
     this.tracks.delete(t.key);
     const stats = await t.router.stopRecordingTap(t.participantId, t.kind, t.roomId).catch(() => null);
-    await t.handle.close(stats, reason).catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'closing a recorded track failed'));
+    const done: Promise<void> = t.handle.close(stats, reason)
+      .catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'closing a recorded track failed'))
+      .finally(() => this.closing.delete(done));
+    this.closing.add(done);
   }
 
   /** Each participant's view: status for their room, whether they are asked, what they answered. */

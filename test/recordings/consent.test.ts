@@ -78,8 +78,16 @@ describe('recording consent', { timeout: 120_000 }, () => {
     await must(bots.mediator!.c, 'caucus.end', { caucusId: c2.caucusId });
     while (bots.applicant!.speech!.playing) await sleep(200);
     await sleep(1000);
-    const stopped = await request(bots.clerk!.c, 'recording.stop', {}, 30_000);
+    // The stop ends the copying at once and shows 'off'; the recorders then close their files outside the hearing's
+    // queue, so the hearing answers other requests meanwhile (the stop is acknowledged once the files are closed).
+    const acks: string[] = [];
+    const stopping = request(bots.clerk!.c, 'recording.stop', {}, 30_000).then((r) => (acks.push('stop'), r));
+    await bots.clerk!.waitRecording((r) => r.status === 'off');
+    await must(bots.applicant!.c, 'chat.send', { to: 'all', text: 'still here' });
+    acks.push('chat');
+    const stopped = await stopping;
     expect(stopped.ok).toBe(true);
+    expect(acks).toEqual(['chat', 'stop']);
     await s.services.recordings.jobs.idle();
 
     const db = s.services.recordings.service.db;
