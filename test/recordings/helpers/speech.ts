@@ -81,8 +81,12 @@ export class SpeechOpus {
   }
 }
 
-/** A real VP8 test pattern (ffmpeg testsrc, 320x240, 15 fps, a keyframe every 2 s) as IVF frames. */
-export function testPatternIvf(dir: string, seconds = 120): string {
+/**
+ * A real VP8 test pattern (ffmpeg testsrc, 320x240, 15 fps, a keyframe every 2 s) as IVF frames. PatternVp8 loops it
+ * (its first frame is a keyframe), so a few seconds do: the encode runs synchronously in the process that hosts the test
+ * server, and 120 s of it stalled that process for ~40 s on a loaded machine.
+ */
+export function testPatternIvf(dir: string, seconds = 10): string {
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `pattern-${seconds}.ivf`);
   if (existsSync(out)) return out;
