@@ -51,6 +51,7 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 240
     const a = people.applicant.page;
     await a.getByTestId('lobby-waiting').waitFor();
     const admitApplicant = m.getByTestId(`lobby-admit-${people.applicant.id}`);
+    await admitApplicant.or(m.getByTestId('lobby-open')).first().waitFor();
     if (!(await admitApplicant.isVisible())) await m.getByTestId('lobby-open').click();
     await admitApplicant.click();
     await a.getByTestId('controls').waitFor();
@@ -60,6 +61,8 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 240
     const respondentId = (await s.services.hearings.participants([demo.hearingId])).find((p) => p.role === 'respondent')!.id;
     bot = await HearingBot.join(clients, token, respondentId);
     const admitBot = m.getByTestId(`lobby-admit-${respondentId}`);
+    // The bot's lobby entry shows in the open lobby panel a moment after it joins; a closed panel shows its opener.
+    await admitBot.or(m.getByTestId('lobby-open')).first().waitFor();
     if (!(await admitBot.isVisible())) await m.getByTestId('lobby-open').click();
     await admitBot.click();
     await state(bot.c, (snap) => snap.participants.find((p) => p.id === respondentId)?.roomId === 'joint', 15_000);
@@ -123,7 +126,7 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 240
       if (t.kind === 'audio' && t.participant_id === respondentId) {
         let total = 0;
         for (const x of own) total += (await ffprobe(svc.absolute(rec.site, x.path))).duration;
-        expect(Math.abs(total * 1000 - (hearingMs - (t.offset_ms ?? 0))), `${t.display_name} audio`).toBeLessThan(1000);
+        expect(Math.abs(total * 1000 - (hearingMs - (t.offset_ms ?? 0))), `${t.display_name} audio: ${total} s in files, hearing ${hearingMs} ms, track from ${t.offset_ms} ms`).toBeLessThan(1000);
       }
     }
     const composed = files.find((x) => x.kind === 'composed')!;
@@ -151,11 +154,13 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 240
     await page.getByTestId('login-username').fill(demo.staff.clerk.username);
     await page.getByTestId('login-password').fill(DEMO_PASSWORD);
     await page.getByTestId('login-submit').click();
-    await page.waitForURL(/\/cases/);
+    await page.getByTestId('case-list').waitFor();
     await page.goto(`${s.url}/cases/${demo.caseId}`);
     const card = page.getByTestId('recording').first();
     await card.waitFor();
     await expect.poll(() => page.getByTestId('transcript').textContent(), { timeout: 15_000 }).toContain('forward');
+    // The hearing's events beside the player: the caucus held while recording is on the timeline.
+    await page.locator('[data-testid="recording-timeline"] li[data-kind="hearing.caucus_started"]').first().waitFor();
     await page.getByTestId('recording-play').click();
     await page.getByTestId('recording-player').waitFor();
     await expect.poll(() => page.getByTestId('recording-player').evaluate((v: any) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
