@@ -68,23 +68,31 @@ it('two parties type into the same agreement from the template and see each othe
     await page.keyboard.type(text, { delay: 15 });
   };
   await Promise.all([typeAt(applicant, '测试案件 1', '申请人补充A'), typeAt(respondent, '测试案件 1', '被申请人回应B')]);
+  // Both typed at the same spot at once: the CRDT guarantees that both editors converge on one line holding every
+  // character of both, each person's characters in the order they typed them. How two runs typed at one spot interleave
+  // is not fixed (a caret can land on either side of the other's insert), so the test does not assert contiguity.
+  const FACTS = '测试案件 1';
+  const factsLine = (text: string) => text.split('\n').find((l) => l.startsWith(FACTS)) ?? '';
+  const inOrder = (line: string, typed: string) => {
+    let i = 0;
+    for (const ch of line) if (ch === typed[i]) i++;
+    return i === typed.length;
+  };
+  const merged = (line: string) => line.length === FACTS.length + '申请人补充A'.length + '被申请人回应B'.length && inOrder(line, '申请人补充A') && inOrder(line, '被申请人回应B');
   for (const page of [applicant, respondent]) {
-    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('申请人补充A').catch(async (e) => {
-      console.log('PAGE', page === applicant ? 'applicant' : 'respondent', JSON.stringify((await editorText(page)).slice(0, 700)));
-      console.log('SERVER', JSON.stringify((await s.api('GET', `/api/agreements/${f.agreementId}`, { token: f.staffToken })).body.text.body.slice(0, 700)));
+    await expect.poll(async () => merged(factsLine(await editorText(page))), { timeout: 15_000 }).toBe(true).catch(async (e) => {
+      console.log('PAGE', page === applicant ? 'applicant' : 'respondent', JSON.stringify(factsLine(await editorText(page))));
       throw e;
     });
-    await expect.poll(() => editorText(page), { timeout: 15_000 }).toContain('被申请人回应B');
   }
   expect(await editorText(applicant)).toBe(await editorText(respondent));
   // Each sees the other's cursor, labelled with the other's name (set by the server from their session).
   await expect.poll(() => respondent.locator('.cm-ySelectionInfo').allInnerTexts(), { timeout: 15_000 }).toContain(f.participants.applicant.displayName);
   await expect.poll(() => applicant.locator('.cm-ySelectionInfo').allInnerTexts(), { timeout: 15_000 }).toContain(f.participants.respondent.displayName);
   await expect.poll(() => applicant.locator('[data-testid="pad-status"]').getAttribute('data-unsaved'), { timeout: 10_000 }).toBe('0');
-  // The server holds the same text.
+  // The server holds the same line.
   const server = await s.api('GET', `/api/agreements/${f.agreementId}`, { token: f.staffToken });
-  expect(server.body.text.body).toContain('申请人补充A');
-  expect(server.body.text.body).toContain('被申请人回应B');
+  expect(factsLine(server.body.text.body)).toBe(factsLine(await editorText(applicant)));
 
   // Fields typed in the form are validated as typed: a bad amount is flagged and not saved.
   await applicant.fill('[data-testid="field-amount"]', '12,000');
