@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
-import { NotFoundError, UnauthenticatedError } from '../lib/errors.js';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../lib/errors.js';
 import type { AuditLog } from '../cases/audit.js';
 import type { CaseAccessInfo, CaseService, StaffActor } from '../cases/cases.js';
 import type { HearingService } from '../cases/hearings.js';
@@ -50,6 +50,13 @@ export const route = (h: Handler): RequestHandler => (req, res, next: NextFuncti
 };
 
 /** The `Authorization: Bearer <token>` of a request; UNAUTHENTICATED without one. */
+/** A path parameter that must be one of our ids (letters, digits, '_' and '-', at most 64): a 400 otherwise. */
+export const idParam = (req: Request, name: string): string => {
+  const v = req.params[name];
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
+  return v;
+};
+
 export function bearer(req: Request): string {
   const h = req.headers.authorization;
   if (!h || !h.startsWith('Bearer ')) throw new UnauthenticatedError('sign in first (Authorization: Bearer <token>)');

@@ -8,16 +8,10 @@ import type { AgreementService } from '../../pad/agreements.js';
 import { padPrincipal, requireCaseReader, type ResolvedPrincipal } from '../../pad/principal.js';
 import { templateView } from '../../pad/templates/index.js';
 import type { AgreementsTable } from '../../pad/types.js';
-import { bearer, route, type HttpDeps } from '../context.js';
+import { bearer, idParam, route, type HttpDeps } from '../context.js';
 import { parse } from '../validate.js';
 
 export type AgreementDeps = HttpDeps & { agreements: AgreementService };
-
-const id = (req: Request, name: string): string => {
-  const v = req.params[name];
-  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
-  return v;
-};
 
 /**
  * The drafting pad's REST side (the live text goes over the `/pad` socket): agreements of a case, templates, typed
@@ -32,7 +26,7 @@ export function agreementsRouter(deps: AgreementDeps): Router {
   /** The principal and the agreement, once the principal may read the agreement's case. */
   const load = async (req: Request): Promise<{ p: ResolvedPrincipal; row: AgreementsTable }> => {
     const p = await who(req);
-    const row = await svc.row(id(req, 'agreementId'));
+    const row = await svc.row(idParam(req, 'agreementId'));
     await requireCaseReader(deps, p.principal, row.case_id);
     return { p, row };
   };
@@ -46,7 +40,7 @@ export function agreementsRouter(deps: AgreementDeps): Router {
 
   r.get('/cases/:caseId/agreements', route(async (req, res) => {
     const p = await who(req);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await requireCaseReader(deps, p.principal, caseId);
     const rows = await Promise.all((await svc.listForCase(caseId)).map((a) => svc.row(a.id)));
     res.json({ items: await Promise.all(rows.map((row) => view(p, row))) });
@@ -54,7 +48,7 @@ export function agreementsRouter(deps: AgreementDeps): Router {
 
   r.post('/cases/:caseId/agreements', route(async (req, res) => {
     const p = await who(req);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await requireCaseReader(deps, p.principal, caseId);
     const body = parse(CreateAgreementBody, req.body);
     const row = await svc.create(p, caseId, body);

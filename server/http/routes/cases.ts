@@ -1,18 +1,12 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import {
   CaseListQuery, CreateCaseBody, IssueLinkBody, RevokeLinkBody, ScheduleHearingBody, TransitionBody, type AuditTrail,
 } from '../../../signaling/protocol/api.js';
-import { PermissionDeniedError, ValidationError } from '../../lib/errors.js';
+import { PermissionDeniedError } from '../../lib/errors.js';
 import { canCreateCase, type CaseAction, type Principal } from '../../auth/permissions.js';
-import { caseFor, route, staffFrom, type HttpDeps } from '../context.js';
+import { caseFor, idParam, route, staffFrom, type HttpDeps } from '../context.js';
 import { caseView, hearingViews, linkView } from '../views.js';
 import { parse } from '../validate.js';
-
-const id = (req: Request, name: string): string => {
-  const v = req.params[name];
-  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
-  return v;
-};
 
 /** Court staff decide confirmations on cases assigned to them; everyone else needs the general transition grant. */
 const transitionAction = (p: Principal): CaseAction => (p.kind === 'staff' && p.role === 'court' ? 'case.read' : 'case.transition');
@@ -37,12 +31,12 @@ export function casesRouter(deps: HttpDeps): Router {
 
   r.get('/:caseId', route(async (req, res) => {
     const { principal } = await staffFrom(req, deps);
-    res.json(await caseView(deps, principal, await caseFor(deps, principal, id(req, 'caseId'), 'case.read')));
+    res.json(await caseView(deps, principal, await caseFor(deps, principal, idParam(req, 'caseId'), 'case.read')));
   }));
 
   r.post('/:caseId/transitions', route(async (req, res) => {
     const { principal, actor } = await staffFrom(req, deps);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await caseFor(deps, principal, caseId, transitionAction(principal));
     const body = parse(TransitionBody, req.body);
     await deps.cases.transition(actor, caseId, body.to, body.reason);
@@ -51,7 +45,7 @@ export function casesRouter(deps: HttpDeps): Router {
 
   r.post('/:caseId/hearings', route(async (req, res) => {
     const { principal, actor } = await staffFrom(req, deps);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const access = await caseFor(deps, principal, caseId, 'case.schedule');
     const body = parse(ScheduleHearingBody, req.body);
     const hearing = await deps.hearings.schedule(actor, caseId, body);
@@ -61,27 +55,27 @@ export function casesRouter(deps: HttpDeps): Router {
 
   r.post('/:caseId/hearings/:hearingId/links', route(async (req, res) => {
     const { principal, actor } = await staffFrom(req, deps);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await caseFor(deps, principal, caseId, 'link.issue');
     const body = parse(IssueLinkBody, req.body);
-    const link = await deps.links.issue(actor, caseId, id(req, 'hearingId'), body.participantId, body.expiresInHours ?? deps.config.linkTtlHours);
+    const link = await deps.links.issue(actor, caseId, idParam(req, 'hearingId'), body.participantId, body.expiresInHours ?? deps.config.linkTtlHours);
     const p = await deps.hearings.participant(caseId, link.hearingId, link.participantId);
     res.status(201).json(linkView(deps, link, p.display_name, true));
   }));
 
   r.post('/:caseId/links/:linkId/revoke', route(async (req, res) => {
     const { principal, actor } = await staffFrom(req, deps);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await caseFor(deps, principal, caseId, 'link.revoke');
     const body = parse(RevokeLinkBody, req.body);
-    const link = await deps.links.revoke(actor, caseId, id(req, 'linkId'), body.reason);
+    const link = await deps.links.revoke(actor, caseId, idParam(req, 'linkId'), body.reason);
     const p = await deps.hearings.participant(caseId, link.hearingId, link.participantId);
     res.json(linkView(deps, link, p.display_name, false));
   }));
 
   r.get('/:caseId/audit', route(async (req, res) => {
     const { principal } = await staffFrom(req, deps);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await caseFor(deps, principal, caseId, 'audit.read');
     const [entries, verification] = await Promise.all([deps.audit.entries(caseId), deps.audit.verify(caseId)]);
     const trail: AuditTrail = { entries, verification };
@@ -90,7 +84,7 @@ export function casesRouter(deps: HttpDeps): Router {
 
   r.get('/:caseId/audit/verify', route(async (req, res) => {
     const { principal } = await staffFrom(req, deps);
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await caseFor(deps, principal, caseId, 'audit.read');
     res.json(await deps.audit.verify(caseId));
   }));

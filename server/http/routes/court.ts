@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { ConfirmBody, RejectBody } from '../../../signaling/protocol/signing.js';
 import { PermissionDeniedError } from '../../lib/errors.js';
-import { caseFor, route, staffFrom, type HttpDeps } from '../context.js';
+import { caseFor, idParam, route, staffFrom, type HttpDeps } from '../context.js';
 import { parse } from '../validate.js';
-import { idParam } from './signing.js';
 
 /**
  * The court's side of judicial confirmation: its queue, the review package, confirm or reject. Only staff sessions;

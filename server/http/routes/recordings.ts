@@ -5,7 +5,7 @@ import { can } from '../../auth/permissions.js';
 import { RecordLines, type RecordingCaseFile, type Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
 import type { RecordingService } from '../../recordings/service.js';
-import { participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
+import { idParam, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
 import { parse } from '../validate.js';
 
 export interface RecordingsApi {
@@ -13,12 +13,6 @@ export interface RecordingsApi {
   casefile: RecordingCaseFile;
   jobs: RecordingJobs;
 }
-
-const id = (req: Request, name: string): string => {
-  const v = req.params[name];
-  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
-  return v;
-};
 
 const SaveRecordBody = RecordLines.extend({ submit: z.boolean().optional() });
 
@@ -58,7 +52,7 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
   }
 
   r.get('/cases/:caseId/recordings', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
     const list = await casefile.list(caseId, rd);
     await casefile.audited(caseId, rd, 'recording.listed', { recordings: list.length });
@@ -66,17 +60,17 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
   }));
 
   r.get('/cases/:caseId/recordings/verify', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
     if (!rd.staff) throw new PermissionDeniedError('staff only');
     res.json(await service.verifyFiles(caseId));
   }));
 
   r.get('/cases/:caseId/recordings/:recordingId/files/:fileId', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
-    const f = await casefile.file(caseId, id(req, 'fileId'), rd);
-    if (f.row.recording_id !== id(req, 'recordingId')) throw new NotFoundError('file');
+    const f = await casefile.file(caseId, idParam(req, 'fileId'), rd);
+    if (f.row.recording_id !== idParam(req, 'recordingId')) throw new NotFoundError('file');
     // One audit entry per reading, not per range request of a seeking player.
     const range = req.headers.range;
     if (!range || /^bytes=0-/.test(range)) {
@@ -89,57 +83,57 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
   }));
 
   r.get('/cases/:caseId/recordings/:recordingId/timeline', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
-    res.json({ events: await casefile.timeline(caseId, id(req, 'recordingId'), rd) });
+    res.json({ events: await casefile.timeline(caseId, idParam(req, 'recordingId'), rd) });
   }));
 
   r.get('/cases/:caseId/recordings/:recordingId/transcript', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
-    const t = await casefile.transcript(caseId, id(req, 'recordingId'));
-    await casefile.audited(caseId, rd, 'transcript.read', { recordingId: id(req, 'recordingId') });
+    const t = await casefile.transcript(caseId, idParam(req, 'recordingId'));
+    await casefile.audited(caseId, rd, 'transcript.read', { recordingId: idParam(req, 'recordingId') });
     res.json(t);
   }));
 
   r.get('/cases/:caseId/recordings/:recordingId/transcript.vtt', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
-    const vtt = await casefile.webVtt(caseId, id(req, 'recordingId'));
-    await casefile.audited(caseId, rd, 'transcript.exported', { recordingId: id(req, 'recordingId'), format: 'webvtt' });
+    const vtt = await casefile.webVtt(caseId, idParam(req, 'recordingId'));
+    await casefile.audited(caseId, rd, 'transcript.exported', { recordingId: idParam(req, 'recordingId'), format: 'webvtt' });
     res.type('text/vtt').setHeader('Cache-Control', 'private, no-store');
     res.send(vtt);
   }));
 
   r.post('/cases/:caseId/recordings/:recordingId/jobs', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
     if (!rd.staff || !RECORD_WRITERS.has(rd.staffRole ?? '')) throw new PermissionDeniedError('only the clerk or mediator may run recording jobs');
-    const rec = await casefile.recordingOf(caseId, id(req, 'recordingId'));
+    const rec = await casefile.recordingOf(caseId, idParam(req, 'recordingId'));
     if (rec.status !== 'stopped') throw new ValidationError('the recording has not stopped yet');
     void jobs.enqueue(rec.id);
     res.status(202).json({ queued: true });
   }));
 
   r.get('/cases/:caseId/hearings/:hearingId/record', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     await reader(req, caseId);
-    res.json({ record: await casefile.record(caseId, id(req, 'hearingId')) });
+    res.json({ record: await casefile.record(caseId, idParam(req, 'hearingId')) });
   }));
 
   r.put('/cases/:caseId/hearings/:hearingId/record', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
     if (!rd.staff || !RECORD_WRITERS.has(rd.staffRole ?? '')) throw new PermissionDeniedError('only the clerk (or mediator) writes the hearing record');
     const body = parse(SaveRecordBody, req.body);
-    res.json({ record: await casefile.saveRecord(caseId, id(req, 'hearingId'), { lines: body.lines }, rd.actor, body.submit === true) });
+    res.json({ record: await casefile.saveRecord(caseId, idParam(req, 'hearingId'), { lines: body.lines }, rd.actor, body.submit === true) });
   }));
 
   r.post('/cases/:caseId/hearings/:hearingId/record/signoff', route(async (req, res) => {
-    const caseId = id(req, 'caseId');
+    const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId);
     if (rd.staff) throw new PermissionDeniedError('parties sign off the record with their own hearing session');
-    res.json({ record: await casefile.signoff(caseId, id(req, 'hearingId'), req.body, rd) });
+    res.json({ record: await casefile.signoff(caseId, idParam(req, 'hearingId'), req.body, rd) });
   }));
 
   return r;

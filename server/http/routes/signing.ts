@@ -2,11 +2,11 @@ import { Router, type Request } from 'express';
 import {
   ConfirmationRequestBody, RequestOtpBody, SignBody, SignerSetBody, type SigningStatusView,
 } from '../../../signaling/protocol/signing.js';
-import { AppError, NotFoundError, PermissionDeniedError, ValidationError } from '../../lib/errors.js';
+import { AppError, NotFoundError, PermissionDeniedError } from '../../lib/errors.js';
 import type { Principal } from '../../auth/permissions.js';
 import type { SigningService } from '../../signing/service.js';
 import type { CourtService } from '../../court/service.js';
-import { caseFor, clientIp, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
+import { caseFor, clientIp, idParam, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
 import { parse } from '../validate.js';
 
 // The signing and court services join the HTTP layer's dependencies (built in server/wiring.ts).
@@ -16,12 +16,6 @@ declare module '../context.js' {
     court: CourtService;
   }
 }
-
-export const idParam = (req: Request, name: string): string => {
-  const v = req.params[name];
-  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(v)) throw new ValidationError(`${name} is not a valid id`);
-  return v;
-};
 
 /**
  * Staff session or participant session: the ceremony serves both (parties through their link, the mediator and the
