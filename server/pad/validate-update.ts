@@ -46,23 +46,17 @@ export function checkUpdate(update: Uint8Array, ctx: CheckContext): CheckResult 
     if (!Number.isSafeInteger(client) || client < 0 || client > 0xffffffff) throw malformed('bad client id');
     if (s instanceof Y.Skip) throw malformed('it has gaps');
     if (!(s.length > 0) || s.length > PAD_MAX_TEXT_CHARS) throw malformed('bad struct length');
+    const held = sv.get(client) ?? 0;
     const expected = next.get(client);
     if (expected === undefined) {
-      if (clock > (sv.get(client) ?? 0)) throw malformed(`it skips ahead of what the document holds for client ${client}`);
-      // Another author's structs the document already holds are harmless repeats (a client relaying what it received);
-      // anything new under a client id must come from that id's author.
-      const owner = ctx.ownerOf(client);
-      const repeats = clock + s.length <= (sv.get(client) ?? 0);
-      if (owner !== undefined && owner !== ctx.author && !repeats) {
-        throw new PermissionDeniedError('this update writes under another author’s client id', { clientId: client });
-      }
+      if (clock > held) throw malformed(`it skips ahead of what the document holds for client ${client}`);
       clients.push(client);
-    } else {
-      if (clock !== expected) throw malformed('structs are not contiguous');
-      const owner = ctx.ownerOf(client);
-      if (owner !== undefined && owner !== ctx.author && clock + s.length > (sv.get(client) ?? 0)) {
-        throw new PermissionDeniedError('this update writes under another author’s client id', { clientId: client });
-      }
+    } else if (clock !== expected) throw malformed('structs are not contiguous');
+    // Another author's structs the document already holds are harmless repeats (a client relaying what it received);
+    // anything new under a client id must come from that id's author.
+    const owner = ctx.ownerOf(client);
+    if (owner !== undefined && owner !== ctx.author && clock + s.length > held) {
+      throw new PermissionDeniedError('this update writes under another author’s client id', { clientId: client });
     }
     next.set(client, clock + s.length);
     if (s instanceof Y.GC) continue;
