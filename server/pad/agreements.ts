@@ -21,7 +21,7 @@ import { LiveDocs } from './live.js';
 import { KeyedQueue } from './queue.js';
 import { blankTemplate, labourTemplate, TEMPLATES } from './templates/index.js';
 import {
-  agreementRow, asBaseTrx, b64, padDb, type AgreementRow, type AgreementsTable, type LockedAgreement, type PadActor, type PadDb,
+  agreementRow, b64, type AgreementRow, type AgreementsTable, type LockedAgreement, type PadActor, type PadDb,
   type PadTrx, type UnlockListener,
 } from './types.js';
 
@@ -64,7 +64,7 @@ export class AgreementService {
     private readonly roster: Roster,
     opts: AgreementServiceOptions = {},
   ) {
-    this.db = padDb(db);
+    this.db = db;
     this.now = opts.now ?? (() => new Date());
     this.log = opts.log;
     this.live = new LiveDocs(this.db, audit, this.queue, {
@@ -257,7 +257,7 @@ export class AgreementService {
       await trx.insertInto('agreement_clients').values({
         agreement_id: id, client_id: String(doc.clientID), author: p.author, author_name: p.name, author_role: p.role, at,
       }).execute();
-      await this.audit.append(asBaseTrx(trx), caseId, {
+      await this.audit.append(trx, caseId, {
         actor: p.author, action: 'agreement.created',
         data: { agreementId: id, title, kind: body.kind, language: body.language, template: body.template, sha256: sha256Hex(canonicalize(text)) },
       });
@@ -282,7 +282,7 @@ export class AgreementService {
       const row = { ...pad.row, fields: JSON.stringify(fields), updated_at: at };
       await trx.updateTable('agreements').set({ fields: row.fields, updated_at: at }).where('id', '=', pad.id).execute();
       await this.logChange(trx, pad, p, at, 'fields', { changed });
-      await this.audit.append(asBaseTrx(trx), pad.row.case_id, { actor: p.author, action: 'agreement.fields_changed', data: { agreementId: pad.id, changed } });
+      await this.audit.append(trx, pad.row.case_id, { actor: p.author, action: 'agreement.fields_changed', data: { agreementId: pad.id, changed } });
       return row;
     });
   }
@@ -310,7 +310,7 @@ export class AgreementService {
       }).where('id', '=', pad.id).execute();
       const version = await this.insertVersion(trx, pad, p, at, `🔒 ${lockSeq}`, text, fields);
       await this.logChange(trx, pad, p, at, 'lock', { lockSeq, sha256, versionId: version.id });
-      await this.audit.append(asBaseTrx(trx), pad.row.case_id, {
+      await this.audit.append(trx, pad.row.case_id, {
         actor: p.author, action: 'agreement.locked',
         data: { agreementId: pad.id, lockSeq, sha256, title: pad.row.title, chars: [...text].length, fieldsUsed: placeholders(body), reason: reason ?? null },
       });
@@ -332,7 +332,7 @@ export class AgreementService {
         status: 'drafting', locked_sha256: null, locked_at: null, locked_by: null, locked_text: null, locked_fields: null, updated_at: at,
       }).where('id', '=', pad.id).execute();
       await this.logChange(trx, pad, p, at, 'unlock', { lockSeq, reason });
-      await this.audit.append(asBaseTrx(trx), pad.row.case_id, {
+      await this.audit.append(trx, pad.row.case_id, {
         actor: p.author, action: 'agreement.unlocked', data: { agreementId: pad.id, lockSeq, sha256: pad.row.locked_sha256, reason },
       });
       event = { agreementId: pad.id, caseId: pad.row.case_id, lockSeq, by: p.author };
@@ -355,7 +355,7 @@ export class AgreementService {
       const row = { ...pad.row, clerk_can_edit: allowed ? 1 : 0, updated_at: at };
       await trx.updateTable('agreements').set({ clerk_can_edit: row.clerk_can_edit, updated_at: at }).where('id', '=', pad.id).execute();
       await this.logChange(trx, pad, p, at, 'permission', { clerkCanEdit: allowed });
-      await this.audit.append(asBaseTrx(trx), pad.row.case_id, { actor: p.author, action: 'agreement.clerk_edit', data: { agreementId: pad.id, allowed } });
+      await this.audit.append(trx, pad.row.case_id, { actor: p.author, action: 'agreement.clerk_edit', data: { agreementId: pad.id, allowed } });
       return row;
     });
   }
@@ -369,7 +369,7 @@ export class AgreementService {
       const text = previewText(pad.text.toString(), fields, agreementRow(pad.row).language);
       view = await this.insertVersion(trx, pad, p, at, name, text, fields);
       await this.logChange(trx, pad, p, at, 'version', { versionId: view.id, number: view.number, name });
-      await this.audit.append(asBaseTrx(trx), pad.row.case_id, {
+      await this.audit.append(trx, pad.row.case_id, {
         actor: p.author, action: 'agreement.version_named', data: { agreementId: pad.id, versionId: view.id, number: view.number, name, sha256: view.sha256 },
       });
       return pad.row;

@@ -6,7 +6,7 @@ import type { AuditLog } from '../cases/audit.js';
 import { canonicalize, sha256Hex } from './canonical.js';
 import { loadPadDoc, PadDoc } from './doc.js';
 import type { KeyedQueue } from './queue.js';
-import { asBaseTrx, b64, type AgreementsTable, type PadActor, type PadDb, type PadTrx } from './types.js';
+import { b64, type AgreementsTable, type PadActor, type PadDb, type PadTrx } from './types.js';
 import { checkUpdate } from './validate-update.js';
 
 export interface Applied {
@@ -253,7 +253,7 @@ export class LiveDocs {
         await trx.deleteFrom('agreement_snapshots').where('agreement_id', '=', pad.id).where('upto_seq', '<', upto).execute();
       }
       if (tally.length > 0) {
-        await this.audit.append(asBaseTrx(trx), pad.row.case_id, {
+        await this.audit.append(trx, pad.row.case_id, {
           actor: 'system:pad',
           action: 'agreement.edited',
           data: {

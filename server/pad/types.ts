@@ -2,40 +2,13 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { AgreementKind, AgreementLanguage, AgreementStatus } from '../../signaling/protocol/pad.js';
 
-/** The pad's tables (migration 003_pad). Kept here, next to the only code that reads them. */
-export interface AgreementsTable {
-  id: string; case_id: string; title: string; kind: string; language: string; template: string; status: string;
-  lock_seq: number; locked_sha256: string | null; locked_at: string | null; locked_by: string | null;
-  locked_text: string | null; locked_fields: string | null; fields: string; clerk_can_edit: number;
-  created_by: string; created_at: string; updated_at: string;
-}
-export interface AgreementChangesTable {
-  agreement_id: string; seq: number; at: string; author: string; author_name: string; author_role: string; kind: string;
-  summary: string; data: string | null;
-}
-export interface AgreementSnapshotsTable { agreement_id: string; upto_seq: number; state: string; at: string }
-export interface AgreementClientsTable {
-  agreement_id: string; client_id: string; author: string; author_name: string; author_role: string; at: string;
-}
-export interface AgreementVersionsTable {
-  id: string; agreement_id: string; number: number; name: string; text: string; fields: string; sha256: string; state: string;
-  created_by: string; created_by_name: string; created_at: string;
-}
-
-export interface PadDatabase extends Database {
-  agreements: AgreementsTable;
-  agreement_changes: AgreementChangesTable;
-  agreement_snapshots: AgreementSnapshotsTable;
-  agreement_clients: AgreementClientsTable;
-  agreement_versions: AgreementVersionsTable;
-}
-export type PadDb = Kysely<PadDatabase>;
-export type PadTrx = Transaction<PadDatabase>;
-
-/** The store's handle typed with the pad's tables too (the shared schema file lists the foundation's). */
-export const padDb = (db: Kysely<Database>): PadDb => db as unknown as PadDb;
-/** AuditLog.append takes the foundation's transaction type; the pad's is the same connection with more tables. */
-export const asBaseTrx = (trx: PadTrx): Transaction<Database> => trx as unknown as Transaction<Database>;
+/** The pad's tables are declared with their migration (server/store/m003-pad.ts) and are part of the store's Database. */
+import type { AgreementsTable } from '../store/m003-pad.js';
+export type {
+  AgreementChangesTable, AgreementClientsTable, AgreementSnapshotsTable, AgreementsTable, AgreementVersionsTable,
+} from '../store/m003-pad.js';
+export type PadDb = Kysely<Database>;
+export type PadTrx = Transaction<Database>;
 
 /** The contract (notes/CONTRACTS.md, "Pad"): what signing reads. */
 export interface AgreementRow {
