@@ -57,8 +57,19 @@ export class LinkService {
     return link;
   }
 
+  private readonly revokedListeners = new Set<(link: LinkRecord) => void>();
+
+  /**
+   * Told after each revocation by this process commits (the live hearing and the pad close the holder's sessions at
+   * once); revocations by another process are found by their periodic checks. Returns the unsubscribe function.
+   */
+  onRevoked(listener: (link: LinkRecord) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
+  }
+
   async revoke(actor: StaffActor, caseId: string, linkId: string, reason?: string): Promise<LinkRecord> {
-    return this.db.transaction().execute(async (trx) => {
+    const link = await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('links').selectAll().where('id', '=', linkId).where('case_id', '=', caseId).executeTakeFirst();
       if (!row) throw new NotFoundError('link');
       if (row.revoked_at) throw new InvalidStateError('the link is already revoked');
@@ -69,6 +80,14 @@ export class LinkService {
       });
       return { ...linkRecord(row), revokedAt: at };
     });
+    for (const f of this.revokedListeners) {
+      try {
+        f(link);
+      } catch {
+        // a listener's failure is its own; the revocation stands
+      }
+    }
+    return link;
   }
 
   async get(linkId: string): Promise<LinkRecord> {

@@ -35,9 +35,16 @@ export class HearingRegistry {
   private readonly live = new Map<string, LiveHearing>();
   private readonly opening = new Map<string, Promise<LiveHearing>>();
   private readonly linkTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly offRevoked: () => void;
   private isClosed = false;
 
   constructor(private readonly opts: HearingRegistryOptions) {
+    // A link revoked here takes its holder out at once; the timer below finds revocations made by another process.
+    this.offRevoked = opts.services.links.onRevoked((link) => {
+      const h = this.live.get(link.hearingId);
+      const p = h?.participants.get(link.participantId);
+      if (h && p && p.linkId === link.id) void h.controls.linkRevoked(p.id, link.id).catch(() => {});
+    });
     const every = opts.linkCheckMs ?? 15_000;
     if (every > 0) {
       this.linkTimer = setInterval(() => {
@@ -72,8 +79,8 @@ export class HearingRegistry {
   }
 
   /**
-   * Removes people whose link was revoked elsewhere (the case page) from live hearings. Runs on a timer; the wiring
-   * may also call it right after a revocation.
+   * Removes people whose link was revoked by another process from live hearings (this process's revocations act at
+   * once, through LinkService.onRevoked). Runs on a timer; a test may call it.
    */
   async checkLinks(): Promise<void> {
     for (const h of this.hearings()) {
@@ -89,6 +96,7 @@ export class HearingRegistry {
     if (this.isClosed) return;
     this.isClosed = true;
     clearInterval(this.linkTimer);
+    this.offRevoked();
     await Promise.allSettled([...this.opening.values()]);
     await Promise.all([...this.live.values()].map((h) => h.close()));
     this.live.clear();

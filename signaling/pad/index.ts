@@ -9,7 +9,6 @@ import {
 import { PROTOCOL_VERSION } from '../protocol/errors.js';
 import { AppError, PermissionDeniedError, ValidationError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
-import type { Principal } from '../../server/auth/permissions.js';
 import { padAccess, roleColour } from '../../server/pad/access.js';
 import type { AgreementService } from '../../server/pad/agreements.js';
 import { rewriteAwareness } from '../../server/pad/awareness.js';
@@ -191,19 +190,28 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
   // A document that had to be reloaded: its clients reconnect and sync again (their unsaved updates are still pending).
   agreements.live.onReset((agreementId) => nsp.in(agreementId).disconnectSockets(true));
 
-  // A revoked link ends the pad session too (the handshake refuses it, so the client's reconnect shows TOKEN_REVOKED).
+  // A revoked link ends the pad session too (the handshake refuses it, so the client's reconnect shows TOKEN_REVOKED):
+  // at once for a revocation by this process, on the timer for one by another process.
+  const participantOf = (sock: PadSocket) => {
+    const pr = sock.data.principal?.principal;
+    return pr?.kind === 'participant' ? pr : undefined;
+  };
+  const closeSession = (sock: PadSocket, linkId: string) => {
+    log.info({ socketId: sock.id, author: sock.data.principal.author, linkId }, 'closing the pad session of a revoked link');
+    sock.disconnect(true);
+  };
+  const offRevoked = opts.deps.links.onRevoked((link) => {
+    for (const sock of nsp.sockets.values()) if (participantOf(sock as PadSocket)?.linkId === link.id) closeSession(sock as PadSocket, link.id);
+  });
   async function checkLinks(): Promise<void> {
     const open: PadSocket[] = [];
-    for (const sock of nsp.sockets.values()) if (sock.data.principal?.principal.kind === 'participant') open.push(sock as PadSocket);
+    for (const sock of nsp.sockets.values()) if (participantOf(sock as PadSocket)) open.push(sock as PadSocket);
     if (open.length === 0) return;
-    const hearingIds = new Set(open.map((sock) => (sock.data.principal.principal as Extract<Principal, { kind: 'participant' }>).hearingId));
-    const links = await opts.deps.links.forHearings([...hearingIds]);
+    const links = await opts.deps.links.forHearings([...new Set(open.map((sock) => participantOf(sock)!.hearingId))]);
     const revoked = new Set(links.filter((l) => l.revokedAt).map((l) => l.id));
     for (const sock of open) {
-      const pr = sock.data.principal.principal as Extract<Principal, { kind: 'participant' }>;
-      if (!revoked.has(pr.linkId)) continue;
-      log.info({ socketId: sock.id, author: sock.data.principal.author, linkId: pr.linkId }, 'closing the pad session of a revoked link');
-      sock.disconnect(true);
+      const linkId = participantOf(sock)!.linkId;
+      if (revoked.has(linkId)) closeSession(sock, linkId);
     }
   }
   const every = opts.linkCheckMs ?? 15_000;
@@ -214,6 +222,7 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
     checkLinks,
     async close() {
       clearInterval(linkTimer);
+      offRevoked();
       offState();
       nsp.disconnectSockets(true);
     },

@@ -101,12 +101,20 @@ describe('live hearing: controls', () => {
     const notice = next(c.applicant!, 'hearing.closed');
     const r = await s.api('POST', `/api/cases/${f.caseId}/links/${p.applicant.linkId}/revoke`, { token: f.staffToken, body: {} });
     expect(r.status).toBe(200);
-    // The registry checks on a timer (15 s); the wiring or a test may ask at once.
-    await s.liveHearings.checkLinks();
+    // At once, through the link service's revocation event (no check run).
     expect((await notice)[0]).toEqual({ reason: 'link_revoked' });
     await disconnected(c.applicant!);
     const left = await state(c.mediator!, (x) => presenceOf(x, p.applicant.id)?.presence === 'left');
     expect(presenceOf(left, p.mediator.id)?.presence).toBe('joined');
+  });
+
+  it('a link revoked by another process (straight in the store) is found by the periodic check', async () => {
+    const c = await room('applicant');
+    const p = f.participants;
+    const notice = next(c.applicant!, 'hearing.closed');
+    await s.services.store.db.updateTable('links').set({ revoked_at: new Date().toISOString() }).where('id', '=', p.applicant.linkId).execute();
+    await s.liveHearings.checkLinks();
+    expect((await notice)[0]).toEqual({ reason: 'link_revoked' });
   });
 
   it('only the mediator controls; an applicant (inside or waiting) and the clerk get PERMISSION_DENIED and nothing changes', async () => {
