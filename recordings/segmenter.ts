@@ -176,7 +176,7 @@ export class TrackRecorder extends EventEmitter {
   }
 
   /** Ends the recording cleanly: ffmpeg closes the last segment and lists it. */
-  async stop(timeoutMs = (INPUT_TIMEOUT_S + 8) * 1000): Promise<void> {
+  async stop(): Promise<void> {
     const p = this.proc;
     if (!p || this.exited) return this.done;
     // ffmpeg's read on an idle RTP socket does not see one signal (a second one aborts without closing the file), but
@@ -185,8 +185,8 @@ export class TrackRecorder extends EventEmitter {
     this.stopKeepAlive();
     p.kill('SIGINT');
     // The second signal only once the input timeout has had ample time to end it cleanly (a loaded machine is slow).
-    const again = setTimeout(() => p.kill('SIGINT'), Math.min(timeoutMs / 2, (INPUT_TIMEOUT_S + 4) * 1000));
-    const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+    const again = setTimeout(() => p.kill('SIGINT'), (INPUT_TIMEOUT_S + 4) * 1000);
+    const t = setTimeout(() => p.kill('SIGKILL'), (INPUT_TIMEOUT_S + 8) * 1000);
     await this.done;
     clearTimeout(again);
     clearTimeout(t);
