@@ -4,7 +4,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { RecordingsConfig } from '../config/recordings.js';
 import type { AuditEvent, AuditLog } from '../cases/audit.js';
 import type { Database } from '../store/schema.js';
-import type { RecordingsDatabase } from '../store/m006-recordings.js';
 import { InvalidStateError, NotFoundError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
@@ -14,7 +13,7 @@ import type { RecordingBackend, TrackHandle, TrackSpec } from '../hearings/recor
 import { TrackRecorder, type FinishedSegment } from '../../recordings/segmenter.js';
 import { sha256File } from '../../recordings/media.js';
 
-export type Db = Kysely<RecordingsDatabase>;
+export type Db = Kysely<Database>;
 
 export interface RecordingServiceOptions {
   db: Kysely<Database>;
@@ -57,7 +56,7 @@ export class RecordingService implements RecordingBackend {
   readonly afterStop: ((recordingId: string) => void)[] = [];
 
   constructor(o: RecordingServiceOptions) {
-    this.db = o.db as unknown as Db;
+    this.db = o.db;
     this.audit = o.audit;
     this.config = o.config;
     this.log = o.log;
@@ -78,8 +77,8 @@ export class RecordingService implements RecordingBackend {
     return abs;
   }
 
-  async appendAudit(trx: Transaction<RecordingsDatabase> | null, caseId: string, e: AuditEvent): Promise<void> {
-    if (trx) await this.audit.append(trx as unknown as Transaction<Database>, caseId, e);
+  async appendAudit(trx: Transaction<Database> | null, caseId: string, e: AuditEvent): Promise<void> {
+    if (trx) await this.audit.append(trx, caseId, e);
     else await this.audit.record(caseId, e);
   }
 

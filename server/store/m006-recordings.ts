@@ -1,5 +1,4 @@
 import type { Kysely, Migration } from 'kysely';
-import type { Database } from './schema.js';
 
 /**
  * Recordings, transcripts and the hearing record (笔录), issue 6. A recording is one recording session of a hearing
@@ -71,8 +70,6 @@ export interface RecordingTables {
   hearing_records: HearingRecordsTable;
   hearing_record_signoffs: HearingRecordSignoffsTable;
 }
-
-export type RecordingsDatabase = Database;
 
 export const RECORDING_TABLES = [
   'hearing_record_signoffs', 'hearing_records', 'transcript_segments', 'transcripts', 'recording_consents', 'recording_files',
