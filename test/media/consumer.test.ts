@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseVp8, type Vp8Descriptor } from '../../server/media/werift/codecs.js';
 import { Consumer } from '../../server/media/werift/consumer.js';
 import type { OutboundStream, PayloadPatch } from '../../server/media/werift/outbound.js';
+import type { Layer } from '../../server/media/werift/layers.js';
 import { Producer } from '../../server/media/werift/producer.js';
 import { SyntheticVp8 } from './helpers/synthetic.js';
 
@@ -45,8 +46,9 @@ function producer(rids: string[] = []): Producer {
   return p;
 }
 
-function consumer(p: Producer, prefs = {}) {
+function consumer(p: Producer, prefs = {}, up = true) {
   const stream = recordingStream();
+  stream.up = up;
   const c = new Consumer(p, 'B', {} as never, stream, { packets: 0, bytes: 0 }, prefs);
   c.ready = true;
   c.setActive(true);
@@ -99,29 +101,45 @@ describe('consumer rewriting', () => {
     expect(stream.sent.length).toBe(n);
   });
 
-  it("a keyframe that comes before the subscriber's transport is up is not the start; a new one is asked for the moment it is", () => {
+  it("before the subscriber's transport is up nothing is asked or sent; the first packet after it asks at once", () => {
     plis.length = 0;
     const p = producer();
     const src = new SyntheticVp8(300);
     const seq = { n: 10 };
-    const { stream } = consumer(p);
-    stream.up = false;
-    const asked = plis.length; // activation asked for a keyframe
-    src.requestKeyframe();
-    feed(p, 0, src, 3, seq); // the keyframe and deltas, while DTLS is still coming up: nothing goes out
-    expect(stream.sent.length).toBe(0);
-    expect(plis.length).toBe(asked);
-    stream.up = true;
-    // The next packet is a delta: without waiting out the 1 s retry, a keyframe is asked for at once.
-    p.layers[0]!.lastKeyframeAt = Date.now(); // that earlier keyframe answered the earlier request
     feed(p, 0, src, 1, seq);
+    const { stream } = consumer(p, {}, false);
+    // A PLI now would bring a keyframe into the void, and the browser drops a second one within 300 ms.
+    expect(plis.length).toBe(0);
+    src.requestKeyframe(); // another subscriber's keyframe, while this one's DTLS is still coming up
+    feed(p, 0, src, 3, seq);
     expect(stream.sent.length).toBe(0);
-    expect(plis.length).toBe(asked + 1);
+    expect(plis.length).toBe(0);
+    stream.up = true;
+    feed(p, 0, src, 1, seq); // a delta: not sent, and a keyframe is asked for with it
+    expect(stream.sent.length).toBe(0);
+    expect(plis.length).toBe(1);
     src.requestKeyframe();
     feed(p, 0, src, 2, seq);
     const d: Vp8Descriptor = { startOfFrame: false, keyframe: false, pictureIdOffset: -1, pictureIdBits: 0, pictureId: 0, tl0Offset: -1, tl0PicIdx: 0, headerOffset: 0 };
     parseVp8(stream.sent[0]!.payload, d);
     expect(d.keyframe).toBe(true);
+  });
+
+  it('keyframe requests: none within 350 ms of the last PLI (the browser would drop it); an unanswered one is repeated after 1 s', () => {
+    plis.length = 0;
+    const p = producer(['l', 'h']);
+    const [lo, hi] = p.layers as [Layer, Layer];
+    const t = 1_000_000;
+    expect(p.requestKeyframe(lo, t)).toBe(true);
+    lo.lastKeyframeAt = t + 40; // answered
+    expect(p.requestKeyframe(hi, t + 100)).toBe(false); // another layer, but the same sender's throttle
+    expect(p.requestKeyframe(lo, t + 349)).toBe(false);
+    expect(p.requestKeyframe(lo, t + 350)).toBe(true);
+    // Unanswered: folded for a second, whoever asks, then asked again.
+    expect(p.requestKeyframe(lo, t + 800)).toBe(false);
+    expect(p.requestKeyframe(lo, t + 1349)).toBe(false);
+    expect(p.requestKeyframe(lo, t + 1350)).toBe(true);
+    expect(plis).toEqual([1000, 1000, 1000]);
   });
 
   it('pause and resume: numbering continues where it stopped, timestamps move on with the clock', async () => {

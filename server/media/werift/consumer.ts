@@ -11,7 +11,11 @@ export interface PairCounters {
   bytes: number;
 }
 
-const KEYFRAME_RETRY_MS = 1000;
+/**
+ * While a consumer waits for a keyframe (to start, resume or switch layer) it asks again this often; the producer
+ * decides whether a PLI really goes out (see `Producer.requestKeyframe`), so asking often costs a comparison.
+ */
+const KEYFRAME_RETRY_MS = 100;
 
 /**
  * One producer forwarded to one subscriber through one sendonly transceiver. Rewrites SSRC (the sender's),
@@ -36,8 +40,6 @@ export class Consumer implements ProducerSink {
   private lastPid = -1;
   private lastTl0 = -1;
   private lastKeyframeRequest = 0;
-  /** A keyframe came while the subscriber's transport was not up yet: ask again the moment it is. */
-  private missedKeyframe = false;
   private readonly patch: PayloadPatch = { pictureIdOffset: -1, pictureIdBits: 0, pictureId: 0, tl0Offset: -1, tl0PicIdx: 0 };
 
   constructor(
@@ -63,7 +65,9 @@ export class Consumer implements ProducerSink {
       this.producer.addSink(this);
       this.needSync = true;
       this.current = null;
-      this.requestKeyframe(now);
+      // Not before the subscriber's DTLS is up: the first packet after it asks (see `forward`). A keyframe asked for
+      // now would arrive into the void, and the browser ignores a second request within 300 ms of the first.
+      if (this.stream.canSend()) this.requestKeyframe(now);
     } else {
       this.producer.removeSink(this);
     }
@@ -107,18 +111,12 @@ export class Consumer implements ProducerSink {
       this.needSync = true;
     }
     if (this.needSync) {
-      // Not before the subscriber's DTLS is up: a keyframe sent into the void would leave it with undecodable deltas
-      // until its own PLI (or our 1 s retry) brings the next one. That wait was a good part of the join time.
-      if (!this.stream.canSend()) {
-        if (p.keyframe) this.missedKeyframe = true;
-        return;
-      }
+      // Not before the subscriber's DTLS is up: a keyframe sent into the void would leave it with undecodable deltas.
+      if (!this.stream.canSend()) return;
       if (!p.keyframe) {
-        this.requestKeyframe(now, this.missedKeyframe);
-        this.missedKeyframe = false;
+        this.requestKeyframe(now);
         return;
       }
-      this.missedKeyframe = false;
       this.sync(p, now);
     } else {
       const d = seqDiff(p.seq, this.syncSeq);

@@ -22,7 +22,15 @@ export interface ProducerSink {
   reselect(ranked: readonly Layer[], now: number): void;
 }
 
-const KEYFRAME_REQUEST_GAP_MS = 300;
+/**
+ * libwebrtc's encoder acts on at most one keyframe request per 300 ms per sender, and without x-google-per-layer-pli
+ * one request makes a keyframe on every simulcast layer (kMinKeyframeSendIntervalMs, video/encoder_rtcp_feedback.cc).
+ * A PLI sooner than that is dropped by the browser, so none is sent: whoever asked asks again. 350 ms leaves room
+ * for jitter between our sending and the browser's receiving.
+ */
+const PLI_MIN_GAP_MS = 350;
+/** A request not answered by a keyframe of its layer is not repeated sooner than this (the keyframe may be on its way). */
+const UNANSWERED_WAIT_MS = 1000;
 
 /**
  * A track received from a publisher. Owns its layers and the fan-out list; the per-packet work here runs once per
@@ -54,6 +62,8 @@ export class Producer {
   private levelPackets = 0;
   private levelBytes = 0;
   packetsReceived = 0;
+  /** When the last PLI went to the publisher (any layer). */
+  private lastPliAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly id: string,
@@ -176,17 +186,21 @@ export class Producer {
   }
 
   /**
-   * Asks the publisher for a keyframe on one layer (PLI). While an earlier request is unanswered (no keyframe since),
-   * requests within 300 ms are folded into it, whatever the number of subscribers asking.
+   * Asks the publisher for a keyframe on one layer (PLI). Returns whether a PLI went out. Requests are folded into an
+   * unanswered one for up to a second, and none goes out within 350 ms of the last, whatever the number of subscribers
+   * asking: callers that still wait ask again.
    */
-  requestKeyframe(layer: Layer | null, now = Date.now()): void {
-    if (this.kind !== 'video' || this.closed) return;
+  requestKeyframe(layer: Layer | null, now = Date.now()): boolean {
+    if (this.kind !== 'video' || this.closed) return false;
     const l = layer ?? this.layers[0]!;
-    if (!l.ssrc) return;
+    if (!l.ssrc) return false;
     const answered = l.lastKeyframeAt >= l.lastKeyframeRequestAt;
-    if (!answered && now - l.lastKeyframeRequestAt < KEYFRAME_REQUEST_GAP_MS) return;
+    if (!answered && now - l.lastKeyframeRequestAt < UNANSWERED_WAIT_MS) return false;
+    if (now - this.lastPliAt < PLI_MIN_GAP_MS) return false;
+    this.lastPliAt = now;
     l.lastKeyframeRequestAt = now;
     this.transceiver.receiver.sendRtcpPLI(l.ssrc).catch(() => undefined);
+    return true;
   }
 
   /** Once a second: bit rates, layer ranking, and a new choice for each subscriber. */

@@ -59,8 +59,8 @@ export class RecorderTap implements ProducerSink {
     const p = this.producer;
     if (!p || p.kind !== 'video') return;
     if (!force && now - this.lastKeyframeAsk < 500) return;
-    this.lastKeyframeAsk = now;
-    p.requestKeyframe(this.best(), now);
+    // Counted only when a PLI went out: one the producer folded into another is asked again on the next packet.
+    if (p.requestKeyframe(this.best(), now)) this.lastKeyframeAsk = now;
   }
 
   private best(): Layer | null {
