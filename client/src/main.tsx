@@ -1,3 +1,4 @@
+import './boot.js';
 import { render } from 'preact';
 import { App } from './app.js';
 import { applyDocumentLang } from './i18n/index.js';

@@ -94,6 +94,10 @@ describe('mediator console and join page in Chromium', () => {
     const demo = await createDemoCase(s.services, s.url);
     const ctx = await englishContext(browser, { viewport: { width: 375, height: 740 } });
     const page = await ctx.newPage();
+    // The first link is looked up before the app has run, the others (only the fragment changes) by the join view:
+    // one request per link either way.
+    let inspections = 0;
+    page.on('request', (r) => { if (r.url().endsWith('/api/join/inspect')) inspections++; });
     for (const [role, url] of Object.entries(demo.links)) {
       await page.goto(url);
       await page.getByTestId('join-form').waitFor();
@@ -101,6 +105,7 @@ describe('mediator console and join page in Chromium', () => {
       expect(await page.getByTestId('join-form').getAttribute('data-check')).toBe(['applicant', 'respondent'].includes(role) ? 'party' : 'staff');
       expect((await page.getByTestId('join-role').textContent())?.toLowerCase()).toContain(role === 'court' ? 'court' : role);
     }
+    expect(inspections).toBe(Object.keys(demo.links).length);
     await ctx.close();
   });
 });

@@ -9,17 +9,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { roleLabel, siteLabel } from '../labels.js';
 import { navigate } from '../router.js';
 import { setParticipantSession } from '../session.js';
-
-/** The token travels in the fragment (#token) so that it never reaches server or proxy logs. */
-function readToken(): string {
-  const raw = location.hash.replace(/^#/, '').trim();
-  if (raw.startsWith('token=')) return decodeURIComponent(raw.slice(6));
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
+import { inspectLink, readToken } from './linkInspect.js';
 
 /** Link-level problems: the link itself cannot be used (as opposed to a wrong name or ID number). */
 function linkProblem(e: unknown): MessageKey | null {
@@ -59,7 +49,7 @@ function JoinFlow() {
     let live = true;
     setLoading(true);
     setError(null);
-    api.inspectLink(token).then(
+    inspectLink(token).then(
       (r) => {
         if (!live) return;
         setInfo(r);

@@ -1,0 +1,35 @@
+import type { LinkInspection } from '../../../signaling/protocol/api.js';
+import { api } from '../api.js';
+
+/** The token travels in the fragment (#token) so that it never reaches server or proxy logs. */
+export function readToken(): string {
+  const raw = location.hash.replace(/^#/, '').trim();
+  if (raw.startsWith('token=')) return decodeURIComponent(raw.slice(6));
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+let early: { token: string; result: Promise<LinkInspection> } | null = null;
+
+/**
+ * Opening a link: the page asks the server about it before the rest of the app has run (main.tsx imports this
+ * first). The join view's own request would start only after its first paint (effects run then), about 150 ms later.
+ */
+export function inspectEarly(): void {
+  if (location.pathname !== '/join') return;
+  const token = readToken();
+  if (token.length < 10) return;
+  const result = api.inspectLink(token);
+  result.catch(() => undefined); // read (and shown) by the join view
+  early = { token, result };
+}
+
+/** The link's inspection: the early request's answer when it was for this token (used once), else a new request. */
+export function inspectLink(token: string): Promise<LinkInspection> {
+  const e = early;
+  early = null;
+  return e && e.token === token ? e.result : api.inspectLink(token);
+}
