@@ -125,6 +125,25 @@ describe('consumer rewriting', () => {
     expect(d.keyframe).toBe(true);
   });
 
+  it('simulcast: deltas of any layer before the transport is up ask for nothing either', () => {
+    plis.length = 0;
+    const p = producer(['l', 'h']);
+    const lo = new SyntheticVp8(150, 30, 1100, 320, 180);
+    const hi = new SyntheticVp8(600, 30, 1100, 640, 360);
+    const sl = { n: 100 };
+    const sh = { n: 40000 };
+    feed(p, 0, lo, 1, sl);
+    feed(p, 1, hi, 1, sh);
+    p.tick(Date.now(), 1000);
+    const { stream } = consumer(p, { maxHeight: 200 }, false);
+    feed(p, 0, lo, 3, sl);
+    feed(p, 1, hi, 3, sh);
+    expect(plis.length).toBe(0);
+    stream.up = true;
+    feed(p, 1, hi, 1, sh); // not the target layer: asks for the target's keyframe now
+    expect(plis).toEqual([1000]);
+  });
+
   it('keyframe requests: none within 350 ms of the last PLI (the browser would drop it); an unanswered one is repeated after 1 s', () => {
     plis.length = 0;
     const p = producer(['l', 'h']);

@@ -104,7 +104,8 @@ export class Consumer implements ProducerSink {
       if (this.target === null) this.target = selectLayer(rankLayers(this.producer.layers, now), this.prefs);
       // Another layer: only the target, and only from a keyframe.
       if (p.layer !== this.target || !p.keyframe) {
-        if (this.current === null || this.target !== this.current) this.requestKeyframe(now);
+        // (Not before the subscriber's DTLS is up: see below.)
+        if ((this.current === null || this.target !== this.current) && this.stream.canSend()) this.requestKeyframe(now);
         return;
       }
       this.current = p.layer;
