@@ -48,7 +48,8 @@ function fallbackCode(status: number): ClientErrorCode {
   return status >= 500 ? 'INTERNAL' : 'BAD_RESPONSE';
 }
 
-async function request<T>(method: string, path: string, opts: { body?: unknown; auth?: Auth; signal?: AbortSignal } = {}): Promise<T> {
+/** `quiet`: a 401 is the caller's to handle (the staff session is not ended for it). */
+async function request<T>(method: string, path: string, opts: { body?: unknown; auth?: Auth; signal?: AbortSignal; quiet?: boolean } = {}): Promise<T> {
   const auth = opts.auth ?? 'staff';
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -86,7 +87,7 @@ async function request<T>(method: string, path: string, opts: { body?: unknown; 
     const message = typeof body?.message === 'string' ? body.message : `${res.status} ${res.statusText}`;
     const ra = Number(res.headers.get('Retry-After'));
     const err = new ApiError(res.status, code, message, body?.details, Number.isFinite(ra) && ra > 0 ? ra : undefined);
-    if (res.status === 401 && auth === 'staff' && token) unauthorizedHandler?.(err);
+    if (res.status === 401 && auth === 'staff' && token && !opts.quiet) unauthorizedHandler?.(err);
     throw err;
   }
   if (json === undefined && text) throw new ApiError(res.status, 'BAD_RESPONSE', 'the server answered with something that is not JSON');
@@ -121,7 +122,9 @@ export const api = {
   audit: (caseId: string) => request<AuditTrail>('GET', `/api/cases/${enc(caseId)}/audit`),
 
   inspectLink: (token: string) => request<LinkInspection>('POST', '/api/join/inspect', { body: { token }, auth: 'none' }),
-  verifyIdentity: (body: VerifyIdentityBody) => request<ParticipantSession>('POST', '/api/join/verify', { body, auth: 'none' }),
+  // A signed-in staff member's own link: the staff session goes along; its 401 (expired) stays on the join page.
+  verifyIdentity: (body: VerifyIdentityBody) =>
+    request<ParticipantSession>('POST', '/api/join/verify', { body, auth: 'signedIn' in body ? 'staff' : 'none', quiet: true }),
   participantMe: () =>
     request<Pick<ParticipantSession, 'participant' | 'caseNumber' | 'hearing'>>('GET', '/api/participant/me', { auth: 'participant' }),
 };

@@ -15,7 +15,10 @@ export interface LinkRecord {
 export type LinkStatus = 'active' | 'expired' | 'revoked';
 
 /** What the person at the join page typed. Staff answers are checked by the caller (auth owns passwords). */
-export type IdentityAnswers = { kind: 'party'; name: string; idNumber: string } | { kind: 'staff'; passwordOk: boolean; usernameOk: boolean };
+/** A staff link is opened with the account's password, or (`via: 'session'`) by that account's signed-in session. */
+export type IdentityAnswers =
+  | { kind: 'party'; name: string; idNumber: string }
+  | { kind: 'staff'; passwordOk: boolean; usernameOk: boolean; via?: 'password' | 'session' };
 
 export class LinkService {
   constructor(
@@ -152,7 +155,7 @@ export class LinkService {
       if (ok) await trx.updateTable('links').set({ verified_at: at }).where('id', '=', linkId).execute();
       await this.audit.append(trx, link.caseId, {
         actor: `link:${linkId}`, action: ok ? 'identity.verified' : 'identity.failed',
-        data: { role: link.role, participantId: participant.id, ip, method: answers.kind },
+        data: { role: link.role, participantId: participant.id, ip, method: answers.kind === 'staff' && answers.via === 'session' ? 'staff-session' : answers.kind },
       });
       return false;
     });

@@ -95,6 +95,8 @@ export const InspectLinkBody = z.strictObject({ token: z.string().min(10).max(40
 export const VerifyIdentityBody = z.union([
   z.strictObject({ token: z.string().min(10).max(4096), name: text(200), idNumber: z.string().trim().min(4).max(40) }),
   z.strictObject({ token: z.string().min(10).max(4096), username: text(64), password: z.string().min(1).max(256) }),
+  // Staff already signed in to Concord: the session in the Authorization header stands for the password.
+  z.strictObject({ token: z.string().min(10).max(4096), signedIn: z.literal(true) }),
 ]);
 export type VerifyIdentityBody = z.infer<typeof VerifyIdentityBody>;
 

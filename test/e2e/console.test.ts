@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { englishContext, launchChromium } from '../helpers/browser.js';
 import { createDemoCase } from '../../server/demo.js';
 
@@ -88,6 +88,36 @@ describe('mediator console and join page in Chromium', () => {
     );
     await mediator.close();
     await applicant.close();
+  });
+
+  it('a signed-in clerk opens their own link without the password; another staff member\'s link still asks for it', async () => {
+    const demo = await createDemoCase(s.services, s.url);
+    const ctx = await englishContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${s.url}/login`);
+    await page.getByTestId('login-username').fill(demo.staff.clerk.username);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('case-list').waitFor();
+    // Someone else's link first: the signed-in way is refused with a clear message and the password form remains.
+    await page.goto(demo.links.mediator);
+    await page.getByTestId('join-signed-in').waitFor();
+    await page.getByTestId('join-continue-signed-in').click();
+    await expect.poll(() => page.getByTestId('join-signed-in').getByTestId('error').getAttribute('data-code')).toBe('IDENTITY_CHECK_FAILED');
+    expect(await page.getByTestId('join-signed-in').textContent()).toMatch(/another staff member/);
+    expect(await page.getByTestId('join-password').isVisible()).toBe(true);
+    // Their own link: one click past the identity check (the hearing has not started: the waiting page); the staff
+    // session stays.
+    await page.goto(`${s.url}/`);
+    await page.getByTestId('case-list').waitFor();
+    await page.goto(demo.links.clerk);
+    await page.getByTestId('join-continue-signed-in').click();
+    await page.getByTestId('waiting-room').waitFor();
+    expect(await page.getByTestId('waiting-role').textContent()).toMatch(/clerk/i);
+    const methods = (await s.services.audit.entries(demo.caseId)).filter((e) => e.action.startsWith('identity.')).map((e) => `${e.action}:${(e.data as any).method}`);
+    expect(methods).toEqual(['identity.failed:staff-session', 'identity.verified:staff-session']);
+    expect(await page.evaluate<boolean>(`!!localStorage.getItem('concord.session')`)).toBe(true);
+    await ctx.close();
   });
 
   it('opens every demo link on the join page of its role', async () => {

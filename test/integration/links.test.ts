@@ -139,6 +139,31 @@ describe.each<DbKind>(['sqlite', 'postgres'])('mediation links and the identity 
     expect(added.map((e) => `${e.action}:${(e.data as any).method}`)).toEqual(['identity.verified:staff', 'identity.failed:staff', 'identity.failed:staff', 'identity.failed:party']);
   });
 
+  it('a signed-in staff member opens their own staff link with the session, not another\'s; no session is 401', async () => {
+    const med = await linkFor(A, 'mediator');
+    const arb = await linkFor(A, 'arbitrator');
+    const party = await linkFor(A, 'applicant');
+    const checks = await countRows(s, 'identity_checks');
+    const before = await auditLength(s, A.c.id);
+    const signedIn = (url: string, token?: string) => s.api<ParticipantSession>('POST', '/api/join/verify', { body: { token: tokenOf(url), signedIn: true }, token });
+    const ok = await signedIn(med.url, mediator);
+    expect(ok.status).toBe(200);
+    expect(ok.body.participant.role).toBe('mediator');
+    expect((await me(ok.body.token)).status).toBe(200);
+    // The mediator's session opens neither the arbitrator's link nor a party's; each refusal counts as a failed check.
+    expectError(await signedIn(arb.url, mediator), 401, 'IDENTITY_CHECK_FAILED');
+    expectError(await signedIn(party.url, mediator), 401, 'IDENTITY_CHECK_FAILED');
+    // Without a session, or with a link token where the staff token goes, nothing is checked.
+    expectError(await signedIn(med.url), 401, 'UNAUTHENTICATED');
+    expectError(await signedIn(med.url, tokenOf(arb.url)), 401, 'UNAUTHENTICATED');
+    // The flag is `true` or nothing, and comes without a password.
+    expectError(await verify({ token: tokenOf(med.url), signedIn: false }), 400, 'VALIDATION_FAILED');
+    expectError(await verify({ token: tokenOf(med.url), signedIn: true, password: DEMO_PASSWORD }), 400, 'VALIDATION_FAILED');
+    expect(await countRows(s, 'identity_checks')).toBe(checks + 3);
+    const added = (await s.services.audit.entries(A.c.id)).slice(before);
+    expect(added.map((e) => `${e.action}:${(e.data as any).method}`)).toEqual(['identity.verified:staff-session', 'identity.failed:staff-session', 'identity.failed:staff-session']);
+  });
+
   it('revoking a link refuses it (TOKEN_REVOKED) and ends the session obtained with it', async () => {
     const l = await linkFor(A, 'respondent');
     const session = await verify({ token: tokenOf(l.url), ...idA.respondent });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { LinkInspection } from '../../../signaling/protocol/api.js';
+import type { LinkInspection, VerifyIdentityBody } from '../../../signaling/protocol/api.js';
 import { ApiError, api } from '../api.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { val } from '../components/Field.js';
@@ -8,7 +8,7 @@ import { formatDateTime } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { roleLabel, siteLabel } from '../labels.js';
 import { navigate } from '../router.js';
-import { setParticipantSession } from '../session.js';
+import { getStaffSession, setParticipantSession } from '../session.js';
 import { inspectLink, readToken } from './linkInspect.js';
 
 /** Link-level problems: the link itself cannot be used (as opposed to a wrong name or ID number). */
@@ -43,6 +43,7 @@ function JoinFlow() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
+  const [signedInError, setSignedInError] = useState<unknown>(null);
 
   useEffect(() => {
     if (token.length < 10) return;
@@ -68,15 +69,12 @@ function JoinFlow() {
     return () => { live = false; };
   }, [token, attempt]);
 
-  async function submit(e: Event) {
-    e.preventDefault();
+  async function verify(body: VerifyIdentityBody, onError: (err: unknown) => void) {
     if (!info || busy) return;
     setBusy(true);
     setError(null);
+    setSignedInError(null);
     try {
-      const body = info.identityCheck === 'staff'
-        ? { token, username: username.trim(), password }
-        : { token, name: name.trim(), idNumber: idNumber.trim() };
       const session = await api.verifyIdentity(body);
       setParticipantSession(session);
       // A hearing that is already running: straight to the pre-join check, no stop at the waiting page.
@@ -84,10 +82,23 @@ function JoinFlow() {
     } catch (err) {
       const p = err instanceof ApiError && (err.code === 'TOKEN_EXPIRED' || err.code === 'TOKEN_REVOKED' || err.code === 'NOT_FOUND') ? linkProblem(err) : null;
       if (p) setProblem(p);
-      else setError(err);
+      else onError(err);
       setBusy(false);
     }
   }
+
+  function submit(e: Event) {
+    e.preventDefault();
+    if (!info) return;
+    const body = info.identityCheck === 'staff'
+      ? { token, username: username.trim(), password }
+      : { token, name: name.trim(), idNumber: idNumber.trim() };
+    void verify(body, setError);
+  }
+
+  // Staff signed in to Concord in this browser open their own hearing link without typing the password again.
+  const staff = info?.identityCheck === 'staff' ? getStaffSession() : null;
+  const continueSignedIn = () => void verify({ token, signedIn: true }, setSignedInError);
 
   return (
     <section class="card narrow join" data-testid="join-view">
@@ -120,6 +131,16 @@ function JoinFlow() {
             <dt>{t('join.linkExpires')}</dt>
             <dd>{formatDateTime(info.expiresAt)}</dd>
           </dl>
+          {staff ? (
+            <div class="join-signed-in" data-testid="join-signed-in">
+              <p>{t('join.signedInAs', { name: staff.staff.displayName, username: staff.staff.username })}</p>
+              <ErrorBanner error={signedInError} overrides={{ IDENTITY_CHECK_FAILED: 'join.notYourLink', UNAUTHENTICATED: 'join.signedInExpired' }} />
+              <button type="button" class="btn btn-primary btn-block" data-testid="join-continue-signed-in" disabled={busy} onClick={continueSignedIn}>
+                {busy ? t('join.submitting') : t('join.continueSignedIn')}
+              </button>
+              <p class="muted small">{t('join.orPassword')}</p>
+            </div>
+          ) : null}
           <form onSubmit={submit} data-testid="join-form" data-check={info.identityCheck}>
             <p>{info.identityCheck === 'staff' ? t('join.staffPrompt') : t('join.partyPrompt')}</p>
             {info.identityCheck === 'staff' ? (

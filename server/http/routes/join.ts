@@ -5,7 +5,7 @@ import type { HearingRole } from '../../../signaling/protocol/domain.js';
 import { UnauthenticatedError } from '../../lib/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.js';
 import type { IdentityAnswers } from '../../cases/links.js';
-import { clientIp, participantFrom, route, type HttpDeps } from '../context.js';
+import { clientIp, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
 import { errorBody } from '../errors.js';
 import { parse } from '../validate.js';
 
@@ -48,7 +48,13 @@ export function joinRouter(deps: HttpDeps): Router {
     const claims = deps.tokens.verifyLink(body.token);
     const link = await deps.links.requireActive(claims.jti, { caseId: claims.case, hearingId: claims.hearing, participantId: claims.pid, role: claims.role });
     let answers: IdentityAnswers;
-    if ('username' in body) {
+    if ('signedIn' in body) {
+      // A signed-in staff member (401 without a valid session of an active account) opens their own link only.
+      const { principal } = await staffFrom(req, deps);
+      const participant = await deps.hearings.participant(link.caseId, link.hearingId, link.participantId);
+      const own = participant.staff_id !== null && principal.kind === 'staff' && participant.staff_id === principal.staffId;
+      answers = { kind: 'staff', usernameOk: own, passwordOk: own, via: 'session' };
+    } else if ('username' in body) {
       const participant = await deps.hearings.participant(link.caseId, link.hearingId, link.participantId);
       const staff = participant.staff_id ? await deps.roster.getStaff(participant.staff_id) : undefined;
       const usernameOk = !!staff && staff.username === body.username && staff.active;
