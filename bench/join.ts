@@ -9,12 +9,14 @@ import { fmt, machine, percentile } from './lib.js';
  * Join time in Debian's Chromium: from opening a mediation link to the first decoded frame of the mediator's video,
  * through the page loads, the identity check, the pre-join page (camera, notice), the socket handshake, publish and
  * subscribe on the werift SFU, ICE/DTLS, the keyframe and its decoding. `npx tsx bench/join.ts [runs]` (default 10);
- * part of `npm run bench:sfu`. Three rows, one browser and one server:
+ * part of `npm run bench:sfu`. Four paths, one browser and one server:
  *
  * - **clerk, instant person**: the clerk's link (staff enter without admission; the identity check is the staff
  *   password, scrypt). The person is a script put into the page before the link opens: it fills each form the moment
  *   it appears and clicks on, like a person with no reaction time, and the page itself notes the first frame
  *   (requestVideoFrameCallback). This is the system's own time.
+ * - **clerk, signed in to Concord**: the same clerk, signed in to the console in that browser (before the clock); the
+ *   link opens in a new tab and "continue with this account" stands for the password: no scrypt, no typing.
  * - **clerk, Playwright robot**: the same link driven by Playwright's actions from Node, each an actionability check
  *   with several DevTools round trips (100-200 ms apiece with two Chromium tabs on 2 cores), frames polled every 25 ms.
  *   The figure earlier versions of this benchmark reported.
@@ -34,7 +36,11 @@ function instantPerson(fields: Record<string, string>, remoteId: string): string
     window.__joinTimes = {};
     const once = (key, fn) => { if (!done.has(key)) { done.add(key); fn(); } };
     const step = () => {
-      if (q('join-form') && Object.keys(fields).every((id) => q(id))) once('form', () => {
+      if (q('join-continue-signed-in') && !Object.keys(fields).length) once('form', () => {
+        window.__joinTimes.form = Date.now();
+        q('join-continue-signed-in').click();
+      });
+      if (q('join-form') && Object.keys(fields).length && Object.keys(fields).every((id) => q(id))) once('form', () => {
         window.__joinTimes.form = Date.now();
         for (const [id, v] of Object.entries(fields)) { setValue.call(q(id), v); q(id).dispatchEvent(new Event('input', { bubbles: true })); }
         // The view's state follows the input events on its next render; the click comes after it.
@@ -66,11 +72,22 @@ const INSTANT_ADMIT = `(() => {
 
 interface Sample { total: number; enter: number; steps?: Record<string, number> }
 
-async function instantJoin(browser: Browser, demo: DemoCase, role: 'clerk' | 'applicant', remoteId: string): Promise<Sample> {
-  const { ctx, page } = await newPersonPage(browser, role);
-  const fields: Record<string, string> = role === 'clerk'
+async function instantJoin(browser: Browser, demo: DemoCase, role: 'clerk' | 'applicant', remoteId: string, signedIn = false): Promise<Sample> {
+  const person = await newPersonPage(browser, role);
+  const { ctx } = person;
+  let page = person.page;
+  const fields: Record<string, string> = signedIn ? {} : role === 'clerk'
     ? { 'join-username': demo.staff.clerk.username, 'join-password': DEMO_PASSWORD }
     : { 'join-name': demo.identities.applicant.name, 'join-id-number': demo.identities.applicant.idNumber };
+  if (signedIn) {
+    // Signed in to the console first (before the clock); the link then opens in a new tab of that browser.
+    await page.goto(`${new URL(demo.links[role]).origin}/login`);
+    await page.getByTestId('login-username').fill(demo.staff.clerk.username);
+    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('case-list').waitFor();
+    page = await ctx.newPage();
+  }
   await ctx.addInitScript({ content: instantPerson(fields, remoteId) });
   try {
     const t0 = Date.now();
@@ -140,12 +157,17 @@ export async function benchJoin(runs: number, opts: { log?: (line: string) => vo
     // One join of each kind first, not counted: the first new renderer and the first scrypt are slower.
     await instantJoin(browser, demo, 'clerk', mediator.id);
     await robotJoin(browser, demo, mediator.id);
+    await instantJoin(browser, demo, 'clerk', mediator.id, true);
     const instant: Sample[] = [];
+    const signedIn: Sample[] = [];
     const robot: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       const a = await instantJoin(browser, demo, 'clerk', mediator.id);
       instant.push(a);
       log(`clerk instant #${i + 1}: ${Math.round(a.total)} ms ${JSON.stringify(a.steps)}`);
+      const c = await instantJoin(browser, demo, 'clerk', mediator.id, true);
+      signedIn.push(c);
+      log(`clerk signed in #${i + 1}: ${Math.round(c.total)} ms ${JSON.stringify(c.steps)}`);
       const b = await robotJoin(browser, demo, mediator.id);
       robot.push(b);
       log(`clerk robot   #${i + 1}: ${Math.round(b.total)} ms`);
@@ -165,7 +187,10 @@ export async function benchJoin(runs: number, opts: { log?: (line: string) => vo
         await m.ctx.close();
       }
     }
-    return [...rows('clerk, instant person', instant), ...rows('clerk, Playwright robot', robot), ...rows('applicant, admitted at once', party)];
+    return [
+      ...rows('applicant, admitted at once', party), ...rows('clerk, instant person', instant),
+      ...rows('clerk, signed in to Concord', signedIn), ...rows('clerk, Playwright robot', robot),
+    ];
   } finally {
     await browser.close();
     await s.close();
