@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, DEMO_PASSWORD } from '../test/helpers/server.js';
-import { launchChromium } from '../test/helpers/browser.js';
+import { launchChromium, signInStaff } from '../test/helpers/browser.js';
 import { enterRoom, framesByParticipant, newPersonPage, openRoom, type RoomPerson } from '../test/helpers/room.js';
 import { createDemoCase, type DemoCase } from '../server/demo.js';
 import { fmt, machine, percentile } from './lib.js';
@@ -81,11 +81,7 @@ async function instantJoin(browser: Browser, demo: DemoCase, role: 'clerk' | 'ap
     : { 'join-name': demo.identities.applicant.name, 'join-id-number': demo.identities.applicant.idNumber };
   if (signedIn) {
     // Signed in to the console first (before the clock); the link then opens in a new tab of that browser.
-    await page.goto(`${new URL(demo.links[role]).origin}/login`);
-    await page.getByTestId('login-username').fill(demo.staff.clerk.username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('case-list').waitFor();
+    await signInStaff(page, new URL(demo.links[role]).origin, demo.staff.clerk.username, DEMO_PASSWORD);
     page = await ctx.newPage();
   }
   await ctx.addInitScript({ content: instantPerson(fields, remoteId) });

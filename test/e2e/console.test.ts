@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
-import { englishContext, launchChromium } from '../helpers/browser.js';
+import { englishContext, launchChromium, signInStaff } from '../helpers/browser.js';
 import { createDemoCase } from '../../server/demo.js';
 
 /**
@@ -24,11 +24,7 @@ describe('mediator console and join page in Chromium', () => {
     const mediator = await englishContext(browser);
     await mediator.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.url });
     const page = await mediator.newPage();
-    await page.goto(`${s.url}/login`);
-    await page.getByTestId('login-username').fill('demo.mediator');
-    await page.getByTestId('login-password').fill('concord-demo-2026');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('case-list').waitFor();
+    await signInStaff(page, s.url, 'demo.mediator', DEMO_PASSWORD);
 
     await page.getByTestId('new-case').click();
     await page.getByTestId('case-new').waitFor();
@@ -94,11 +90,7 @@ describe('mediator console and join page in Chromium', () => {
     const demo = await createDemoCase(s.services, s.url);
     const ctx = await englishContext(browser);
     const page = await ctx.newPage();
-    await page.goto(`${s.url}/login`);
-    await page.getByTestId('login-username').fill(demo.staff.clerk.username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('case-list').waitFor();
+    await signInStaff(page, s.url, demo.staff.clerk.username, DEMO_PASSWORD);
     // Someone else's link first: the signed-in way is refused with a clear message and the password form remains.
     await page.goto(demo.links.mediator);
     await page.getByTestId('join-signed-in').waitFor();

@@ -65,6 +65,19 @@ function feed(p: Producer, layerIndex: number, src: SyntheticVp8, frames: number
   }
 }
 
+/** A two-layer simulcast producer (180p and 360p sources) that has seen a first frame of each, measured and ranked. */
+function simulcastProducer() {
+  const p = producer(['l', 'h']);
+  const lo = new SyntheticVp8(150, 30, 1100, 320, 180);
+  const hi = new SyntheticVp8(600, 30, 1100, 640, 360);
+  const sl = { n: 100 };
+  const sh = { n: 40000 };
+  feed(p, 0, lo, 1, sl);
+  feed(p, 1, hi, 1, sh);
+  p.tick(Date.now(), 1000);
+  return { p, lo, hi, sl, sh };
+}
+
 describe('consumer rewriting', () => {
   it('forwards a long stream (past two sequence-number wraps) with continuous numbering', () => {
     const p = producer();
@@ -127,14 +140,7 @@ describe('consumer rewriting', () => {
 
   it('simulcast: deltas of any layer before the transport is up ask for nothing either', () => {
     plis.length = 0;
-    const p = producer(['l', 'h']);
-    const lo = new SyntheticVp8(150, 30, 1100, 320, 180);
-    const hi = new SyntheticVp8(600, 30, 1100, 640, 360);
-    const sl = { n: 100 };
-    const sh = { n: 40000 };
-    feed(p, 0, lo, 1, sl);
-    feed(p, 1, hi, 1, sh);
-    p.tick(Date.now(), 1000);
+    const { p, lo, hi, sl, sh } = simulcastProducer();
     const { stream } = consumer(p, { maxHeight: 200 }, false);
     feed(p, 0, lo, 3, sl);
     feed(p, 1, hi, 3, sh);
@@ -183,14 +189,7 @@ describe('consumer rewriting', () => {
   });
 
   it('simulcast: switches layer only on a keyframe of the target, picture ids stay continuous', () => {
-    const p = producer(['l', 'h']);
-    const lo = new SyntheticVp8(150, 30, 1100, 320, 180);
-    const hi = new SyntheticVp8(600, 30, 1100, 640, 360);
-    const sl = { n: 100 };
-    const sh = { n: 40000 };
-    feed(p, 0, lo, 1, sl);
-    feed(p, 1, hi, 1, sh);
-    p.tick(Date.now(), 1000); // measure and rank the layers
+    const { p, lo, hi, sl, sh } = simulcastProducer();
     const { c, stream } = consumer(p, { maxHeight: 200 });
     lo.requestKeyframe();
     for (let i = 0; i < 5; i++) {

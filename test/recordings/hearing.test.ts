@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
-import { launchChromium, englishContext } from '../helpers/browser.js';
+import { launchChromium, englishContext, signInStaff } from '../helpers/browser.js';
 import { openRoom, type RoomPerson } from '../helpers/room.js';
 import { ClientPool, must, sleep, state, verifyLink } from '../helpers/hearing.js';
 import { createDemoCase, type DemoCase } from '../../server/demo.js';
@@ -150,11 +150,7 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 240
     // The case file in the browser: the recording, its transcript beside the player, the clerk's record.
     const ctx = await englishContext(browser);
     const page = await ctx.newPage();
-    await page.goto(`${s.url}/login`);
-    await page.getByTestId('login-username').fill(demo.staff.clerk.username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('case-list').waitFor();
+    await signInStaff(page, s.url, demo.staff.clerk.username, DEMO_PASSWORD);
     await page.goto(`${s.url}/cases/${demo.caseId}`);
     const card = page.getByTestId('recording').first();
     await card.waitFor();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { englishContext, launchChromium } from '../helpers/browser.js';
+import { englishContext, launchChromium, signInStaff } from '../helpers/browser.js';
 import { createDemoCase, DEMO_PASSWORD, type DemoCase } from '../../server/demo.js';
 import { demoWithSessions, download, linkToken, lock, pdfsig, sha256, signAs } from './helpers.js';
 
@@ -42,11 +42,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
   /** A staff member signed in to the console, on the case list. */
   async function staffSignsIn(username: string): Promise<Page> {
     const page = await newPage();
-    await page.goto(`${s.url}/login`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('case-list').waitFor();
+    await signInStaff(page, s.url, username, DEMO_PASSWORD);
     return page;
   }
 
