@@ -46,20 +46,20 @@ function producer(rids: string[] = []): Producer {
   return p;
 }
 
-function consumer(p: Producer, prefs = {}, up = true) {
+function consumer(p: Producer, prefs = {}, up = true, at = Date.now()) {
   const stream = recordingStream();
   stream.up = up;
   const c = new Consumer(p, 'B', {} as never, stream, { packets: 0, bytes: 0 }, prefs);
   c.ready = true;
-  c.setActive(true);
+  c.setActive(true, at);
   return { c, stream };
 }
 
 /** Feeds `frames` frames of a source into one layer, sequence numbers from `seq`. */
-function feed(p: Producer, layerIndex: number, src: SyntheticVp8, frames: number, seq: { n: number }): void {
+function feed(p: Producer, layerIndex: number, src: SyntheticVp8, frames: number, seq: { n: number }, now = Date.now()): void {
   for (let f = 0; f < frames; f++) {
     for (const pkt of src.nextFrame()) {
-      p.onPacket(p.layers[layerIndex]!, seq.n, pkt.timestamp, pkt.marker, pkt.payload, -1);
+      p.onPacket(p.layers[layerIndex]!, seq.n, pkt.timestamp, pkt.marker, pkt.payload, -1, now);
       seq.n = (seq.n + 1) & 0xffff;
     }
   }
@@ -148,6 +148,29 @@ describe('consumer rewriting', () => {
     stream.up = true;
     feed(p, 1, hi, 1, sh); // not the target layer: asks for the target's keyframe now
     expect(plis).toEqual([1000]);
+  });
+
+  it('a consumer whose request fell within another PLI\'s 350 ms asks again by itself once they have passed', () => {
+    plis.length = 0;
+    const p = producer();
+    const src = new SyntheticVp8(300);
+    const seq = { n: 10 };
+    const t = Date.now();
+    const a = consumer(p, {}, true, t);
+    expect(plis.length).toBe(1);
+    src.requestKeyframe();
+    feed(p, 0, src, 1, seq, t + 40); // the keyframe: the first subscriber starts, the request is answered
+    expect(a.stream.sent.length).toBeGreaterThan(0);
+    const b = consumer(p, {}, true, t + 100); // a second subscriber, 100 ms later: the browser would drop this PLI
+    expect(plis.length).toBe(1);
+    feed(p, 0, src, 1, seq, t + 150);
+    feed(p, 0, src, 1, seq, t + 250);
+    expect(plis.length).toBe(1);
+    feed(p, 0, src, 1, seq, t + 360); // 350 ms after the last PLI: asked now, not after a second
+    expect(plis.length).toBe(2);
+    src.requestKeyframe();
+    feed(p, 0, src, 1, seq, t + 400);
+    expect(b.stream.sent.length).toBeGreaterThan(0);
   });
 
   it('keyframe requests: none within 350 ms of the last PLI (the browser would drop it); an unanswered one is repeated after 1 s', () => {

@@ -65,9 +65,7 @@ export class Consumer implements ProducerSink {
       this.producer.addSink(this);
       this.needSync = true;
       this.current = null;
-      // Not before the subscriber's DTLS is up: the first packet after it asks (see `forward`). A keyframe asked for
-      // now would arrive into the void, and the browser ignores a second request within 300 ms of the first.
-      if (this.stream.canSend()) this.requestKeyframe(now);
+      this.requestKeyframe(now);
     } else {
       this.producer.removeSink(this);
     }
@@ -92,9 +90,15 @@ export class Consumer implements ProducerSink {
     if (this.active) this.producer.requestKeyframe(this.current ?? this.target, now);
   }
 
+  /**
+   * Not before the subscriber's DTLS is up: the keyframe would arrive into the void, and the browser ignores a second
+   * request within 300 ms of the first. Packets keep coming while the consumer waits, so the first one after the
+   * transport is up asks.
+   */
   private requestKeyframe(now: number, force = false): void {
     if (this.kind !== 'video') return;
     if (!force && now - this.lastKeyframeRequest < KEYFRAME_RETRY_MS) return;
+    if (!this.stream.canSend()) return;
     this.lastKeyframeRequest = now;
     this.producer.requestKeyframe(this.target ?? this.current, now);
   }
@@ -104,8 +108,7 @@ export class Consumer implements ProducerSink {
       if (this.target === null) this.target = selectLayer(rankLayers(this.producer.layers, now), this.prefs);
       // Another layer: only the target, and only from a keyframe.
       if (p.layer !== this.target || !p.keyframe) {
-        // (Not before the subscriber's DTLS is up: see below.)
-        if ((this.current === null || this.target !== this.current) && this.stream.canSend()) this.requestKeyframe(now);
+        if (this.current === null || this.target !== this.current) this.requestKeyframe(now);
         return;
       }
       this.current = p.layer;
