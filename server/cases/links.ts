@@ -14,11 +14,15 @@ export interface LinkRecord {
 }
 export type LinkStatus = 'active' | 'expired' | 'revoked';
 
-/** What the person at the join page typed. Staff answers are checked by the caller (auth owns passwords). */
-/** A staff link is opened with the account's password, or (`via: 'session'`) by that account's signed-in session. */
+/**
+ * What the person at the join page answered. Staff passwords are checked by the caller (auth owns passwords); a staff
+ * member signed in to Concord answers with the account of their valid session (`staff-session`), which must be the
+ * account the link was issued to. The kind is the audited method.
+ */
 export type IdentityAnswers =
   | { kind: 'party'; name: string; idNumber: string }
-  | { kind: 'staff'; passwordOk: boolean; usernameOk: boolean; via?: 'password' | 'session' };
+  | { kind: 'staff'; passwordOk: boolean; usernameOk: boolean }
+  | { kind: 'staff-session'; staffId: string };
 
 export class LinkService {
   constructor(
@@ -155,7 +159,7 @@ export class LinkService {
       if (ok) await trx.updateTable('links').set({ verified_at: at }).where('id', '=', linkId).execute();
       await this.audit.append(trx, link.caseId, {
         actor: `link:${linkId}`, action: ok ? 'identity.verified' : 'identity.failed',
-        data: { role: link.role, participantId: participant.id, ip, method: answers.kind === 'staff' && answers.via === 'session' ? 'staff-session' : answers.kind },
+        data: { role: link.role, participantId: participant.id, ip, method: answers.kind },
       });
       return false;
     });
@@ -166,6 +170,7 @@ export class LinkService {
 
   private async matches(p: ParticipantRow, a: IdentityAnswers): Promise<boolean> {
     if (a.kind === 'staff') return p.staff_id !== null && a.usernameOk && a.passwordOk;
+    if (a.kind === 'staff-session') return p.staff_id !== null && p.staff_id === a.staffId;
     if (p.party_id) {
       const party = await this.db.selectFrom('parties').select(['name_norm', 'id_number_hash']).where('id', '=', p.party_id).executeTakeFirst();
       return !!party && party.name_norm === normaliseName(a.name) && this.identity.matchesIdNumber(a.idNumber, party.id_number_hash);

@@ -49,7 +49,6 @@ export const route = (h: Handler): RequestHandler => (req, res, next: NextFuncti
   Promise.resolve(h(req, res)).catch(next);
 };
 
-/** The `Authorization: Bearer <token>` of a request; UNAUTHENTICATED without one. */
 /** A path parameter that must be one of our ids (letters, digits, '_' and '-', at most 64): a 400 otherwise. */
 export const idParam = (req: Request, name: string): string => {
   const v = req.params[name];
@@ -57,6 +56,7 @@ export const idParam = (req: Request, name: string): string => {
   return v;
 };
 
+/** The `Authorization: Bearer <token>` of a request; UNAUTHENTICATED without one. */
 export function bearer(req: Request): string {
   const h = req.headers.authorization;
   if (!h || !h.startsWith('Bearer ')) throw new UnauthenticatedError('sign in first (Authorization: Bearer <token>)');

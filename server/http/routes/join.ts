@@ -50,10 +50,7 @@ export function joinRouter(deps: HttpDeps): Router {
     let answers: IdentityAnswers;
     if ('signedIn' in body) {
       // A signed-in staff member (401 without a valid session of an active account) opens their own link only.
-      const { principal } = await staffFrom(req, deps);
-      const participant = await deps.hearings.participant(link.caseId, link.hearingId, link.participantId);
-      const own = participant.staff_id !== null && principal.kind === 'staff' && participant.staff_id === principal.staffId;
-      answers = { kind: 'staff', usernameOk: own, passwordOk: own, via: 'session' };
+      answers = { kind: 'staff-session', staffId: (await staffFrom(req, deps)).actor.id };
     } else if ('username' in body) {
       const participant = await deps.hearings.participant(link.caseId, link.hearingId, link.participantId);
       const staff = participant.staff_id ? await deps.roster.getStaff(participant.staff_id) : undefined;
