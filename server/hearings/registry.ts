@@ -43,7 +43,9 @@ export class HearingRegistry {
     this.offRevoked = opts.services.links.onRevoked((link) => {
       const h = this.live.get(link.hearingId);
       const p = h?.participants.get(link.participantId);
-      if (h && p && p.linkId === link.id) void h.controls.linkRevoked(p.id, link.id).catch(() => {});
+      if (h && p && p.linkId === link.id) {
+        h.controls.linkRevoked(p.id, link.id).catch((err) => opts.log.warn({ err, hearingId: h.id, linkId: link.id }, 'removing the holder of a revoked link failed'));
+      }
     });
     const every = opts.linkCheckMs ?? 15_000;
     if (every > 0) {
