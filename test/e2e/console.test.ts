@@ -130,4 +130,13 @@ describe('mediator console and join page in Chromium', () => {
     expect(inspections).toBe(Object.keys(demo.links).length);
     await ctx.close();
   });
+
+  it('a mangled link (bad percent-encoding in the fragment) ends on "invalid link", not on a blank page', async () => {
+    const ctx = await englishContext(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${s.url}/join#token=%E0%A4%ZZeyabc.def.ghi`);
+    await page.getByTestId('join-error').waitFor();
+    expect(await page.getByTestId('join-error').getAttribute('data-problem')).toBe('join.invalid');
+    await ctx.close();
+  });
 });

@@ -1,10 +1,14 @@
 import type { LinkInspection } from '../../../signaling/protocol/api.js';
 import { api } from '../api.js';
 
-/** The token travels in the fragment (#token) so that it never reaches server or proxy logs. */
+/**
+ * The token travels in the fragment (#token) so that it never reaches server or proxy logs. Never throws: this runs
+ * before the app renders, and a mangled fragment (bad percent-encoding) must end on the join page's "invalid link", not
+ * on a blank page.
+ */
 export function readToken(): string {
-  const raw = location.hash.replace(/^#/, '').trim();
-  if (raw.startsWith('token=')) return decodeURIComponent(raw.slice(6));
+  const hash = location.hash.replace(/^#/, '').trim();
+  const raw = hash.startsWith('token=') ? hash.slice(6) : hash;
   try {
     return decodeURIComponent(raw);
   } catch {
