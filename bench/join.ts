@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestServer, DEMO_PASSWORD } from '../test/helpers/server.js';
 import { launchChromium, signInStaff } from '../test/helpers/browser.js';
-import { enterRoom, framesByParticipant, newPersonPage, openRoom, type RoomPerson } from '../test/helpers/room.js';
+import { enterRoom, framesByParticipant, newPersonPage, type RoomPerson } from '../test/helpers/room.js';
 import { createDemoCase, type DemoCase } from '../server/demo.js';
 import { fmt, machine, percentile } from './lib.js';
 
@@ -130,16 +130,13 @@ function rows(label: string, samples: Sample[]) {
   ];
 }
 
-async function mediatorIn(browser: Browser, demo: DemoCase, admitAtOnce: boolean): Promise<RoomPerson> {
-  if (!admitAtOnce) return openRoom(browser, demo, 'mediator', DEMO_PASSWORD);
+/** The mediator inside the hearing, with a page that admits whoever shows in the lobby at once. */
+async function mediatorIn(browser: Browser, demo: DemoCase): Promise<RoomPerson> {
   const { ctx, page } = await newPersonPage(browser, 'mediator');
   await ctx.addInitScript({ content: INSTANT_ADMIT });
   const id = await enterRoom(page, demo, 'mediator', DEMO_PASSWORD);
+  await page.getByTestId('controls').waitFor();
   return { role: 'mediator', ctx, page, id };
-}
-
-async function waitControls(p: Page): Promise<void> {
-  await p.getByTestId('controls').waitFor();
 }
 
 export async function benchJoin(runs: number, opts: { log?: (line: string) => void } = {}) {
@@ -148,8 +145,7 @@ export async function benchJoin(runs: number, opts: { log?: (line: string) => vo
   const browser = await launchChromium();
   try {
     const demo = await createDemoCase(s.services, s.url);
-    const mediator = await mediatorIn(browser, demo, false);
-    await waitControls(mediator.page);
+    const mediator = await mediatorIn(browser, demo);
     // One join of each kind first, not counted: the first new renderer and the first scrypt are slower.
     await instantJoin(browser, demo, 'clerk', mediator.id);
     await robotJoin(browser, demo, mediator.id);
@@ -173,8 +169,7 @@ export async function benchJoin(runs: number, opts: { log?: (line: string) => vo
     const party: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       const d = await createDemoCase(s.services, s.url);
-      const m = await mediatorIn(browser, d, true);
-      await waitControls(m.page);
+      const m = await mediatorIn(browser, d);
       try {
         const a = await instantJoin(browser, d, 'applicant', m.id);
         party.push(a);
