@@ -8,7 +8,7 @@ import { createDemoCase, type DemoCase } from '../../server/demo.js';
 import { ffprobe } from '../../recordings/media.js';
 import { wordErrorRate } from '../../recordings/transcribe/wer.js';
 import { HearingBot } from './helpers/bot.js';
-import { REFERENCE, WORD_TIMES, oggOpusPackets, speechOgg, testPatternIvf } from './helpers/speech.js';
+import { REFERENCE, WORD_TIMES, WORD_TIME_TOLERANCE_MS, oggOpusPackets, speechOgg, testPatternIvf } from './helpers/speech.js';
 
 /**
  * pocketsphinx 0.8 on this speech: 0.18 (3 of 17 words) read from the Opus file; 0.18-0.35 through the recorded hearing
@@ -122,17 +122,18 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 240
       const p = await ffprobe(svc.absolute(rec.site, own[0]!.path));
       expect(p.streams.map((x) => x.codec)).toEqual([t.kind === 'audio' ? 'opus' : t.codec]);
       if (t.kind === 'video') expect(['vp8', 'h264', 'vp9']).toContain(t.codec);
-      // The speaker's audio covers the hearing from its first packet to the end, within a second.
+      // The speaker's audio covers the hearing from its first packet to the end, within 3 s (several times the usual
+      // gap, which a loaded machine widens: the recorder and ffmpeg start a moment late).
       if (t.kind === 'audio' && t.participant_id === respondentId) {
         let total = 0;
         for (const x of own) total += (await ffprobe(svc.absolute(rec.site, x.path))).duration;
-        expect(Math.abs(total * 1000 - (hearingMs - (t.offset_ms ?? 0))), `${t.display_name} audio: ${total} s in files, hearing ${hearingMs} ms, track from ${t.offset_ms} ms`).toBeLessThan(1000);
+        expect(Math.abs(total * 1000 - (hearingMs - (t.offset_ms ?? 0))), `${t.display_name} audio: ${total} s in files, hearing ${hearingMs} ms, track from ${t.offset_ms} ms`).toBeLessThan(3000);
       }
     }
     const composed = files.find((x) => x.kind === 'composed')!;
     const cp = await ffprobe(svc.absolute(rec.site, composed.path));
     expect(cp.streams.map((x) => x.codec).sort()).toEqual(['opus', 'vp8']);
-    expect(Math.abs(cp.duration * 1000 - hearingMs)).toBeLessThan(1000);
+    expect(Math.abs(cp.duration * 1000 - hearingMs)).toBeLessThan(3000);
 
     const t = await s.services.recordings.casefile.transcript(demo.caseId, rec.id);
     expect(t.status).toBe('done');
@@ -144,7 +145,7 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 240
     for (const w of ['go', 'forward', 'somewhere', 'young']) {
       const found = words.find((x) => x.w === w);
       expect(found, w).toBeDefined();
-      expect(Math.abs(found!.s - (offset + WORD_TIMES[w]! * 1000)), w).toBeLessThan(600);
+      expect(Math.abs(found!.s - (offset + WORD_TIMES[w]! * 1000)), w).toBeLessThan(WORD_TIME_TOLERANCE_MS);
     }
 
     // The case file in the browser: the recording, its transcript beside the player, the clerk's record.

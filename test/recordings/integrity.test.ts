@@ -7,7 +7,7 @@ import { ClientPool, must, request, setupHearing, sleep, type HearingFixture } f
 import { ffprobe, sha256File } from '../../recordings/media.js';
 import { wordErrorRate } from '../../recordings/transcribe/wer.js';
 import { HearingBot } from './helpers/bot.js';
-import { REFERENCE, WORD_TIMES, oggOpusPackets, speechOgg, testPatternIvf } from './helpers/speech.js';
+import { REFERENCE, WORD_TIMES, WORD_TIME_TOLERANCE_MS, oggOpusPackets, speechOgg, testPatternIvf } from './helpers/speech.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -136,7 +136,7 @@ describe.each<DbKind>(['sqlite', 'postgres'])('recordings: crash, integrity, tra
     for (const w of ['go', 'forward', 'somewhere', 'young']) {
       const found = words.find((x) => x.w === w);
       expect(found, w).toBeDefined();
-      expect(Math.abs(found!.s - (offset + WORD_TIMES[w]! * 1000)), w).toBeLessThan(600);
+      expect(Math.abs(found!.s - (offset + WORD_TIMES[w]! * 1000)), w).toBeLessThan(WORD_TIME_TOLERANCE_MS);
     }
     const vtt = await fetch(`${s.url}/api/cases/${f.caseId}/recordings/${recordingId}/transcript.vtt`, { headers: { authorization: `Bearer ${f.staffToken}` } });
     expect(vtt.headers.get('content-type')).toMatch(/text\/vtt/);

@@ -80,7 +80,11 @@ describe('recordings units', () => {
       b.writeUInt32BE(t.ssrc, 8);
       sock.send(b, t.port, '127.0.0.1');
     }, 20);
-    await new Promise((res) => setTimeout(res, 2500));
+    // Media until the first 2 s segment has closed (however long a loaded machine takes to get there), so the stop
+    // below has a second, open segment to close.
+    const firstClosed = Date.now() + 20_000;
+    while (segments.length === 0 && Date.now() < firstClosed) await new Promise((res) => setTimeout(res, 100));
+    expect(segments.length).toBe(1);
     clearInterval(rtp);
     await new Promise((res) => setTimeout(res, 300));
     const until = Date.now() + 2000;
@@ -92,8 +96,11 @@ describe('recordings units', () => {
     await r.stop();
     sock.close();
     expect(r.exited?.signal).toBeNull();
-    // The last segment was closed and listed: the stop was clean.
-    expect(segments.length).toBeGreaterThanOrEqual(2);
-    expect(segments.at(-1)!.end).toBeGreaterThan(2.3);
+    // The last segment was closed and listed: the stop was clean. (How much media it holds depends on how often a
+    // loaded machine let the 20 ms timer fire, so its place is asserted, not its length.)
+    expect(segments.length).toBe(2);
+    const last = segments.at(-1)!;
+    expect(last.end).toBeGreaterThan(last.start);
+    expect(last.start).toBeGreaterThanOrEqual(segments[0]!.end - 0.1);
   });
 });
