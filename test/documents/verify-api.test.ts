@@ -106,5 +106,5 @@ describe.each(dbs)('verification (%s)', (db) => {
     expect(JSON.parse(changed.stdout)).toMatchObject({ ok: false, modifiedAfterSigning: true });
     expect(cli([]).status).toBe(1);
     expect(cli([path.join(dir, 'missing.pdf')]).status).toBe(1);
-  }, 60_000);
+  }, 120_000);
 });

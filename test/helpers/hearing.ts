@@ -143,14 +143,20 @@ export function refused(c: HearingClient, timeoutMs = 5000): Promise<{ code: Err
   });
 }
 
+/**
+ * How long a test waits for an acknowledgement: a hang guard, several times what a loaded 2-core machine needs, never
+ * a speed check.
+ */
+export const ACK_TIMEOUT_MS = 30_000;
+
 /** Sends one request and waits for its acknowledgement. */
-export function request<N extends RequestName>(c: HearingClient, name: N, payload: RequestPayload<N>, timeoutMs = 5000): Promise<Ack<Responses[N]>> {
+export function request<N extends RequestName>(c: HearingClient, name: N, payload: RequestPayload<N>, timeoutMs = ACK_TIMEOUT_MS): Promise<Ack<Responses[N]>> {
   return (c.timeout(timeoutMs) as any).emitWithAck(name, payload);
 }
 
 /** Like `request`, for payloads the protocol forbids (hostile-input tests). */
 export function rawRequest(c: HearingClient, name: string, ...args: unknown[]): Promise<Ack<unknown>> {
-  return (c.timeout(5000) as any).emitWithAck(name, ...args);
+  return (c.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(name, ...args);
 }
 
 /** The data of a successful ack; throws with the error otherwise. */

@@ -49,7 +49,7 @@ describe('quick start: server/main.ts on the embedded defaults', () => {
       const lm = new RegExp(`^\\s+${role}\\s+(\\S+)$`, 'm').exec(stdout);
       if (lm) links[role] = lm[1]!;
     }
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     // The whole process group: tsx runs the server in a child node process, which must not outlive a failed test.

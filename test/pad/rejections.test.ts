@@ -47,7 +47,7 @@ describe.each(['sqlite', 'postgres'] as const)('pad rejections on %s', (db) => {
     expect(witness.text.toString()).toBe(before.witness);
   }
 
-  const send = (c: PadProvider, update: Uint8Array) => (c.socket.timeout(5000) as any).emitWithAck('pad.update', { update }) as Promise<any>;
+  const send = (c: PadProvider, update: Uint8Array) => (c.socket.timeout(30_000) as any).emitWithAck('pad.update', { update }) as Promise<any>;
   /** An update that inserts `text` at the start, built on the server's current state by a client with `clientID`. */
   function insertion(base: PadProvider, text: string, clientID?: number): Uint8Array {
     const d = new Y.Doc();
@@ -154,10 +154,10 @@ describe.each(['sqlite', 'postgres'] as const)('pad rejections on %s', (db) => {
     }
     // Not binary, extra fields, no ack: refused or ignored, the socket lives on.
     await unchanged(async () => {
-      expect(await (b.socket.timeout(5000) as any).emitWithAck('pad.update', { update: 'text' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await (b.socket.timeout(5000) as any).emitWithAck('pad.update', { update: new Uint8Array([0, 0]), extra: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await (b.socket.timeout(5000) as any).emitWithAck('pad.nope', {})).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await (b.socket.timeout(5000) as any).emitWithAck('pad.sync', { stateVector: new Uint8Array([255, 255, 255]) })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await (b.socket.timeout(30_000) as any).emitWithAck('pad.update', { update: 'text' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await (b.socket.timeout(30_000) as any).emitWithAck('pad.update', { update: new Uint8Array([0, 0]), extra: 1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await (b.socket.timeout(30_000) as any).emitWithAck('pad.nope', {})).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await (b.socket.timeout(30_000) as any).emitWithAck('pad.sync', { stateVector: new Uint8Array([255, 255, 255]) })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
       (b.socket as any).emit('pad.update', { update: insertion(b, 'no ack') });
     });
     expect(b.connected).toBe(true);

@@ -102,5 +102,5 @@ describe.each(['sqlite', 'postgres'] as const)('pad sync on %s', (db) => {
     expect(text).not.toContain('双方应当按照本协议约定');
     expect(text).toContain('双方按照本协议约定');
     expect(await serverText(srv.s, f.staffToken, f.agreementId)).toBe(text);
-  }, 60_000);
+  }, 120_000);
 });

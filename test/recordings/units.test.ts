@@ -62,7 +62,7 @@ describe('recordings units', () => {
     expect(gridFor(5)).toEqual({ cols: 3, rows: 2 });
   });
 
-  it('an idle recorder outlives a 2 s stall of the event loop that sends its keep-alives, and stops cleanly', { timeout: 30_000 }, async () => {
+  it('an idle recorder outlives a 2 s stall of the event loop that sends its keep-alives, and stops cleanly', { timeout: 90_000 }, async () => {
     // A muted participant or one in a caucus sends no RTP: only the keep-alives hold ffmpeg's input open. A loaded
     // machine stalls the event loop; a recorder ending on its own then counts as a crash (partial, restarted).
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rec-stall-'));

@@ -194,5 +194,5 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     const party = await partyOpens(d.demo, 'applicant');
     await party.locator('[data-testid="confirmation-outcome"][data-status="rejected"]').first().waitFor();
     expect(await party.getByTestId('confirmation-reasons').first().textContent()).toContain(reasons);
-  }, 90_000);
+  }, 180_000);
 });

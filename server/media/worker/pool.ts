@@ -109,7 +109,9 @@ export class WorkerPoolEngine implements MediaEngine {
       ...this.entry,
       init: this.init,
       requestTimeoutMs: this.opts.requestTimeoutMs ?? 20_000,
-      startTimeoutMs: 20_000,
+      // A worker is a tsx child: about a second on a quiet machine, far more when the cores are shared. This only
+      // catches a worker that hangs, so it is generous.
+      startTimeoutMs: 60_000,
       onMessage: (m) => this.onWorkerMessage(m),
       onExit: (reason) => this.onWorkerExit(slot, handle, reason),
     });
