@@ -8,6 +8,7 @@ import type { Config } from './config/index.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { openStore, type Store } from './store/db.js';
 import { SqlKeyStore } from './store/keys.js';
+import { BOX_LABELS, SecretBox } from './lib/secret-box.js';
 import { AuditLog } from './cases/audit.js';
 import { CaseService } from './cases/cases.js';
 import { HearingService } from './cases/hearings.js';
@@ -73,7 +74,12 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const links = new LinkService(store.db, audit, hearings, identity, {
     maxAttempts: config.identityMaxAttempts, windowMinutes: config.identityWindowMinutes,
   });
-  const keyring = await KeyRing.open(new SqlKeyStore(store.db), { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS });
+  // The signing keys are sealed with the service secret; a wrong secret stops the start here (the store is closed first).
+  const keyStore = new SqlKeyStore(store.db, new SecretBox(secret, BOX_LABELS.signingKeys));
+  const keyring = await KeyRing.open(keyStore, { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
   const hearingRoom = new HearingRoomStore(store.db, audit);
   const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
