@@ -103,7 +103,7 @@ describe.each<DbKind>(['sqlite', 'postgres'])('store (%s)', (kind) => {
 
   it('numbers 20 concurrently registered cases 1..20 without a duplicate', async () => {
     const audit = new AuditLog(store.db, store.dialect);
-    const roster = new Roster(store.db);
+    const roster = new Roster(store.db, audit);
     const cases = new CaseService(store.db, audit, new IdentityHasher('store-test-secret-store-test-secret'));
     const org = await roster.createOrganisation({ name: `机构 ${kind}`, nameEn: `Org ${kind}`, site: 'guangzhou', kind: 'mediation' });
     const staff = await roster.createStaff({ orgId: org.id, username: `mediator.${kind}`, displayName: 'M', role: 'mediator', passwordHash: 'x' });
