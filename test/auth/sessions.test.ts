@@ -50,6 +50,13 @@ describe.each<DbKind>(['sqlite', 'postgres'])('staff sessions (%s)', (db) => {
       const c = await createCase(s, token, 1);
       const agreementId = await createAgreement(s, token, c.id);
       expect(await padHandshake(s, token, agreementId)).toBe('connected');
+      const open = io(`${s.url}/pad`, {
+        auth: { token, protocol: PROTOCOL_VERSION, agreementId }, transports: ['websocket'], extraHeaders: { origin: s.url }, reconnection: false, forceNew: true,
+      });
+      await new Promise<void>((resolve, reject) => {
+        open.once('connect', () => resolve());
+        open.once('connect_error', reject);
+      });
 
       const out = await s.api('POST', '/api/auth/logout', { token, body: {} });
       expect(out.status).toBe(204);
@@ -57,6 +64,11 @@ describe.each<DbKind>(['sqlite', 'postgres'])('staff sessions (%s)', (db) => {
       expectError(await s.api('GET', '/api/cases', { token }), 401, 'TOKEN_REVOKED');
       expectError(await s.api('GET', `/api/agreements/${agreementId}`, { token }), 401, 'TOKEN_REVOKED');
       expect(await padHandshake(s, token, agreementId)).toBe('TOKEN_REVOKED');
+      // The socket opened before the sign-out is closed by the pad's session check (every 15 s; asked at once here).
+      const closed = new Promise<void>((resolve) => open.once('disconnect', () => resolve()));
+      await s.pad.checkLinks();
+      await closed;
+      open.close();
       // Logging out again with the ended session is refused like any other use of it.
       expectError(await s.api('POST', '/api/auth/logout', { token, body: {} }), 401, 'TOKEN_REVOKED');
 
