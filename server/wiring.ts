@@ -8,6 +8,7 @@ import type { Config } from './config/index.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { openStore, type Store } from './store/db.js';
 import { SqlKeyStore } from './store/keys.js';
+import { BOX_LABELS, SecretBox } from './lib/secret-box.js';
 import { AuditLog } from './cases/audit.js';
 import { CaseService } from './cases/cases.js';
 import { HearingService } from './cases/hearings.js';
@@ -16,6 +17,8 @@ import { LinkService } from './cases/links.js';
 import { Roster } from './cases/roster.js';
 import { KeyRing } from './auth/keyring.js';
 import { TokenService } from './auth/tokens.js';
+import { StaffSessions } from './auth/sessions.js';
+import { StaffSessionStore } from './cases/sessions.js';
 import { createApp } from './http/app.js';
 import { DocumentService } from './documents/index.js';
 import { Metrics } from './http/metrics.js';
@@ -34,6 +37,8 @@ import { createPadNamespace, type PadNamespace } from '../signaling/pad/index.js
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
   links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
+  /** Staff sessions: issue at sign-in, resolve every staff token, sign out (issue 11). */
+  sessions: StaffSessions;
   /** Recordings, transcripts and the hearing record (issue 6). */
   recordings: Recordings;
   /** Documents (issue 5): organisation certificates and keys, PDF verification against our organisations' CAs. */
@@ -67,14 +72,20 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const secret = resolveSecret(config);
   const identity = new IdentityHasher(secret);
   const audit = new AuditLog(store.db, store.dialect);
-  const roster = new Roster(store.db);
+  const roster = new Roster(store.db, audit);
   const cases = new CaseService(store.db, audit, identity);
   const hearings = new HearingService(store.db, audit, cases, roster, identity);
   const links = new LinkService(store.db, audit, hearings, identity, {
     maxAttempts: config.identityMaxAttempts, windowMinutes: config.identityWindowMinutes,
   });
-  const keyring = await KeyRing.open(new SqlKeyStore(store.db), { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS });
+  // The signing keys are sealed with the service secret; a wrong secret stops the start here (the store is closed first).
+  const keyStore = new SqlKeyStore(store.db, new SecretBox(secret, BOX_LABELS.signingKeys));
+  const keyring = await KeyRing.open(keyStore, { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
+  const sessions = new StaffSessions(tokens, new StaffSessionStore(store.db, audit));
   const hearingRoom = new HearingRoomStore(store.db, audit);
   const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
   const agreements = new AgreementService(store.db, audit, cases, roster, { log });
@@ -82,7 +93,7 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const signingDocs = documentPort(documentService.credentials);
   const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret, log });
   const court = new CourtService({ db: store.db, audit, cases, roster, signing, documents: signingDocs, log });
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, signing, court, documents: documentService, recordings };
+  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, sessions, hearingRoom, agreements, signing, court, documents: documentService, recordings };
 }
 
 export interface RunningServer {

@@ -1,7 +1,7 @@
 import type {
   AuditTrail, CaseListResult, CaseView, CreateCaseBody, HearingView, LinkInspection, LinkView, LoginBody, LoginResult,
   MetaView, OrganisationView, ParticipantSession, ScheduleHearingBody, StaffView, TransitionBody, VerifyIdentityBody,
-  IssueLinkBody,
+  IssueLinkBody, LogoutAllResult,
 } from '../../signaling/protocol/api.js';
 import type { CaseStatus } from '../../signaling/protocol/domain.js';
 import { ERROR_CODES, type ErrorCode } from '../../signaling/protocol/errors.js';
@@ -99,6 +99,9 @@ const enc = encodeURIComponent;
 export const api = {
   login: (body: LoginBody) => request<LoginResult>('POST', '/api/auth/login', { body, auth: 'none' }),
   me: () => request<{ staff: StaffView; organisation: OrganisationView }>('GET', '/api/auth/me'),
+  // Sign-out ends the session on the server; a 401 (already ended) is the caller's, not a "session ended" bounce.
+  logout: () => request<void>('POST', '/api/auth/logout', { body: {}, quiet: true }),
+  logoutAll: () => request<LogoutAllResult>('POST', '/api/auth/logout-all', { body: {}, quiet: true }),
   meta: () => request<MetaView>('GET', '/api/meta', { auth: 'none' }),
   staff: () => request<{ items: StaffView[] }>('GET', '/api/staff'),
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api, onStaffUnauthorized } from './api.js';
+import { api, ApiError, onStaffUnauthorized } from './api.js';
 import { AppHeader } from './components/AppHeader.js';
 import { t, useLang, type MessageKey } from './i18n/index.js';
 import { matchRoute, navigate, onLinkClick, usePathname } from './router.js';
@@ -39,6 +39,23 @@ export function App() {
     setFlash(message);
     navigate('/login', { replace: true });
   }, []);
+
+  // The server ends the session first (so the token is refused everywhere), then this browser forgets it. If the
+  // server cannot be reached the local session still goes, and the login page says the token may live on.
+  const signOut = useCallback(
+    async (everywhere: boolean) => {
+      let message: MessageKey | null = everywhere ? 'nav.signedOutEverywhere' : null;
+      try {
+        if (everywhere) await api.logoutAll();
+        else await api.logout();
+      } catch (e) {
+        // 401: the session had already ended, which is what was asked for.
+        if (!(e instanceof ApiError && e.status === 401)) message = 'nav.logoutFailed';
+      }
+      endSession(message);
+    },
+    [endSession],
+  );
 
   useEffect(
     () =>
@@ -118,7 +135,7 @@ export function App() {
       <a class="skip-link" href="#main">
         {t('app.skip')}
       </a>
-      <AppHeader session={isPublic ? null : session} onLogout={() => endSession(null)} />
+      <AppHeader session={isPublic ? null : session} onLogout={() => void signOut(false)} onLogoutAll={() => void signOut(true)} />
       <main id="main" class="main" tabIndex={-1}>
         {body}
       </main>

@@ -23,6 +23,8 @@ export interface StaffClaims {
   sub: StaffId;
   role: StaffRole;
   org: OrgId;
+  /** Session id: the token is honoured only while this session is live in the store (auth/sessions.ts). */
+  sid: string;
   iat: number;
   exp: number;
 }
@@ -65,6 +67,7 @@ const staffSchema = z.object({
   sub: id,
   role: z.enum(STAFF_ROLES),
   org: id,
+  sid: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
   iat: time,
 });
 const linkSchema = z.object({
@@ -105,7 +108,8 @@ export class TokenService {
     this.tolerance = opts.clockToleranceSeconds ?? 5;
   }
 
-  signStaff(s: { staffId: string; role: StaffRole; orgId: string }): string {
+  /** Only `StaffSessions.issue` should call this: a staff token is honoured only with its session recorded. */
+  signStaff(s: { staffId: string; role: StaffRole; orgId: string; sid: string }): string {
     const iat = this.nowSeconds();
     return this.sign(staffSchema, {
       iss: ISSUER,
@@ -114,6 +118,7 @@ export class TokenService {
       sub: s.staffId,
       role: s.role,
       org: s.orgId,
+      sid: s.sid,
       iat,
       exp: iat + this.opts.staffTtlSeconds,
     });
@@ -142,7 +147,7 @@ export class TokenService {
 
   verifyStaff(token: string): StaffClaims {
     const c = this.verify(token, AUDIENCES.staff, staffSchema);
-    return { typ: c.typ, sub: c.sub as StaffId, role: c.role, org: c.org as OrgId, iat: c.iat, exp: c.exp };
+    return { typ: c.typ, sub: c.sub as StaffId, role: c.role, org: c.org as OrgId, sid: c.sid, iat: c.iat, exp: c.exp };
   }
 
   verifyLink(token: string): LinkClaims {
@@ -216,10 +221,6 @@ export class TokenService {
     if (this.nowSeconds() >= claims.exp + this.tolerance) throw new UnauthenticatedError('token expired', 'TOKEN_EXPIRED');
     return claims;
   }
-}
-
-export function staffPrincipal(c: StaffClaims): Principal {
-  return { kind: 'staff', staffId: c.sub, role: c.role, orgId: c.org };
 }
 
 export function participantPrincipal(c: ParticipantClaims): Principal {

@@ -3,12 +3,15 @@ import type { Database, StaffTable } from '../store/schema.js';
 import type { OrganisationView, StaffView } from '../../signaling/protocol/api.js';
 import type { OrgKind, Panel, Site, StaffRole } from '../../signaling/protocol/domain.js';
 import { newId, type OrgId, type StaffId } from '../lib/ids.js';
-import { ConflictError, NotFoundError } from '../lib/errors.js';
+import { ConflictError, InvalidStateError, NotFoundError } from '../lib/errors.js';
+import type { AuditLog } from './audit.js';
+import { revokeAllSessions } from './sessions.js';
 
 /** Mediation organisations and courts, and their staff roster. Passwords arrive already hashed (auth owns the KDF). */
 export class Roster {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly audit: AuditLog,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -58,6 +61,26 @@ export class Roster {
     const r = await this.db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new NotFoundError('staff member');
     return { ...staffView(r), passwordHash: r.password_hash, active: r.active === 1 };
+  }
+
+  /**
+   * Deactivates an account: marked inactive (sign-in refused, left off hearing rosters) and every live session of it
+   * revoked, in one transaction with its `staff.deactivated` entry in the organisation's chain. Deciding who may do
+   * this is the caller's (no HTTP route yet: administration comes with a later issue).
+   */
+  async deactivate(staffId: string, by: { actor: string }): Promise<{ revokedSessions: number }> {
+    const at = this.now().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.selectFrom('staff').select(['id', 'org_id', 'active']).where('id', '=', staffId).executeTakeFirst();
+      if (!r) throw new NotFoundError('staff member');
+      if (Number(r.active) !== 1) throw new InvalidStateError('this account is already inactive');
+      // Conditional on still active: of two concurrent deactivations one changes the row, the other refuses.
+      const u = await trx.updateTable('staff').set({ active: 0 }).where('id', '=', staffId).where('active', '=', 1).executeTakeFirst();
+      if (Number(u.numUpdatedRows) !== 1) throw new InvalidStateError('this account is already inactive');
+      const revokedSessions = await revokeAllSessions(trx, staffId, at, 'deactivated');
+      await this.audit.append(trx, `org:${r.org_id}`, { actor: by.actor, action: 'staff.deactivated', data: { staffId, revokedSessions } });
+      return { revokedSessions };
+    });
   }
 
   /**

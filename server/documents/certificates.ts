@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, hkdfSync, randomBytes, sign as rsaSign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign as rsaSign } from 'node:crypto';
 import forge from 'node-forge';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { NotFoundError } from '../lib/errors.js';
+import { BOX_LABELS, SecretBox } from '../lib/secret-box.js';
 import type { AuditLog } from '../cases/audit.js';
 
 /**
@@ -45,7 +46,6 @@ export interface OrgCredentials extends SigningCredentials {
 type Attr = { shortName?: string; type?: string; value: string; valueTagClass?: number };
 
 const UTF8 = forge.asn1.Type.UTF8;
-const KEY_VERSION = 'v1';
 
 /** Short names forge does not know, as OIDs. */
 const ATTR_OIDS: Record<string, string> = { T: '2.5.4.12' };
@@ -161,40 +161,16 @@ function commonName(cert: forge.pki.Certificate): string {
   return cn ? forge.util.decodeUtf8(cn.value) : '';
 }
 
-/** AES-256-GCM box for private keys at rest. `aad` binds a ciphertext to its row and purpose. */
-export class KeyBox {
-  private readonly key: Buffer;
-  constructor(serviceSecret: string) {
-    if (!serviceSecret) throw new Error('KeyBox needs the service secret');
-    this.key = Buffer.from(hkdfSync('sha256', Buffer.from(serviceSecret, 'utf8'), Buffer.from('concord'), Buffer.from('documents/org-keys/v1'), 32));
-  }
-  seal(plain: string, aad: string): string {
-    const iv = randomBytes(12);
-    const c = createCipheriv('aes-256-gcm', this.key, iv);
-    c.setAAD(Buffer.from(aad, 'utf8'));
-    const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-    return [KEY_VERSION, iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
-  }
-  open(boxed: string, aad: string): string {
-    const [v, iv, tag, ct] = boxed.split('.');
-    if (v !== KEY_VERSION || !iv || !tag || ct === undefined) throw new Error('unknown key box format');
-    const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
-    d.setAAD(Buffer.from(aad, 'utf8'));
-    d.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
-  }
-}
-
 /** Loads or creates the organisation credentials; keeps decrypted ones in memory for this process. */
 export class OrgCredentialStore {
   private readonly db: Kysely<Database>;
-  private readonly box: KeyBox;
+  private readonly box: SecretBox;
   private readonly cache = new Map<string, Promise<OrgCredentials>>();
 
   /** With `audit`, the creation of an organisation's credentials is recorded in its chain (`org:<id>`). */
   constructor(db: Kysely<Database>, serviceSecret: string, private readonly audit?: AuditLog) {
     this.db = db;
-    this.box = new KeyBox(serviceSecret);
+    this.box = new SecretBox(serviceSecret, BOX_LABELS.orgKeys);
   }
 
   /**

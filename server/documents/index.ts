@@ -4,7 +4,7 @@ import type { AuditLog } from '../cases/audit.js';
 import { OrgCredentialStore } from './certificates.js';
 import { verifyPdf, type VerifyReport } from './verify.js';
 
-export { OrgCredentialStore, KeyBox, certSha256, type OrgCredentials, type SigningCredentials } from './certificates.js';
+export { OrgCredentialStore, certSha256, type OrgCredentials, type SigningCredentials } from './certificates.js';
 export { signPdf, cmsSign, CadesSigner, type SignPdfOptions, type SubFilter } from './pades.js';
 export {
   renderAgreementPdf, renderPerformanceNotice, renderRulingPdf, appendCompletionCertificate, completionCertificateJson, printedTime,

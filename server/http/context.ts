@@ -9,6 +9,7 @@ import type { LinkService } from '../cases/links.js';
 import type { Roster } from '../cases/roster.js';
 import { assertCan, can, type CaseAction, type Principal } from '../auth/permissions.js';
 import { participantPrincipal, type ParticipantClaims, type TokenService } from '../auth/tokens.js';
+import type { StaffSession, StaffSessions } from '../auth/sessions.js';
 import type { Metrics } from './metrics.js';
 import type { RecordingsApi } from './routes/recordings.js';
 import type { AgreementService } from '../pad/agreements.js';
@@ -27,6 +28,8 @@ export interface HttpDeps {
   hearings: HearingService;
   links: LinkService;
   tokens: TokenService;
+  /** Staff sessions: the only way from a staff token to its account (sign-in, every staff request, sign-out). */
+  sessions: StaffSessions;
   metrics: Metrics;
   /** Where links point: the configured public URL or the address the server actually listens on. */
   baseUrl: () => string;
@@ -63,17 +66,16 @@ export function bearer(req: Request): string {
   return h.slice(7).trim();
 }
 
-export interface StaffContext { principal: Principal & { kind: 'staff' }; actor: StaffActor }
+export interface StaffContext { principal: Principal & { kind: 'staff' }; actor: StaffActor; session: StaffSession }
 
-/** Resolves the staff session token; a deactivated account loses access at once, not when its token expires. */
+/**
+ * Resolves the staff session token through `StaffSessions`: a signed-out session or a deactivated account loses access
+ * at once, not when its token expires. Role and organisation come from the account as it is now.
+ */
 export async function staffFrom(req: Request, deps: HttpDeps): Promise<StaffContext> {
-  const claims = deps.tokens.verifyStaff(bearer(req));
-  const staff = await deps.roster.getStaff(claims.sub).catch(() => undefined);
-  if (!staff || !staff.active) throw new UnauthenticatedError('this account is no longer active');
-  return {
-    principal: { kind: 'staff', staffId: staff.id, role: staff.role, orgId: staff.orgId },
-    actor: { id: staff.id, role: staff.role, orgId: staff.orgId },
-  };
+  const session = await deps.sessions.resolve(bearer(req));
+  const { staffId, role, orgId } = session.account;
+  return { principal: { kind: 'staff', staffId, role, orgId }, actor: { id: staffId, role, orgId }, session };
 }
 
 /** A participant session is only as good as the link behind it: revoking the link ends the session too. */

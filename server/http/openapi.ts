@@ -30,6 +30,8 @@ export function openApiDocument(): unknown {
   reg.registerPath({ method: 'get', path: '/readyz', summary: 'Readiness (store reachable)', responses: { 200: { description: 'ready' }, 503: { description: 'store unreachable' } } });
   reg.registerPath({ method: 'get', path: '/api/meta', summary: 'Vocabulary: sites, dispute types, statuses', responses: ok('meta') });
   reg.registerPath({ method: 'post', path: '/api/auth/login', summary: 'Staff sign-in', request: { body: json(api.LoginBody) }, responses: ok('session token') });
+  reg.registerPath({ method: 'post', path: '/api/auth/logout', summary: 'Sign out: this staff session ends', security: secured, request: { body: json(api.LogoutBody) }, responses: { 204: { description: 'signed out' }, ...errors } });
+  reg.registerPath({ method: 'post', path: '/api/auth/logout-all', summary: 'Sign out everywhere: every session of this account ends', security: secured, request: { body: json(api.LogoutAllBody) }, responses: ok('{ revoked }: sessions ended') });
   reg.registerPath({ method: 'get', path: '/api/auth/me', summary: 'The signed-in staff member', security: secured, responses: ok('staff and organisation') });
   reg.registerPath({ method: 'get', path: '/api/staff', summary: 'Staff who may be put on a hearing', security: secured, responses: ok('roster') });
   reg.registerPath({ method: 'get', path: '/api/cases', summary: 'List and search cases', security: secured, request: { query: api.CaseListQuery }, responses: ok('cases') });

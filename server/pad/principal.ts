@@ -1,6 +1,7 @@
 import { NotFoundError, UnauthenticatedError } from '../lib/errors.js';
 import { can, type Principal } from '../auth/permissions.js';
-import { participantPrincipal, staffPrincipal, type TokenService } from '../auth/tokens.js';
+import { participantPrincipal, type TokenService } from '../auth/tokens.js';
+import type { StaffSessions } from '../auth/sessions.js';
 import type { CaseService } from '../cases/cases.js';
 import type { HearingService } from '../cases/hearings.js';
 import type { LinkService } from '../cases/links.js';
@@ -10,6 +11,7 @@ import type { PadPrincipal } from './agreements.js';
 
 export interface PrincipalDeps {
   tokens: TokenService;
+  sessions: StaffSessions;
   roster: Roster;
   links: LinkService;
   hearings: HearingService;
@@ -20,25 +22,27 @@ export type ResolvedPrincipal = PadPrincipal & { principal: Principal };
 
 /**
  * The tokens people really hold in the browser: a staff session (console) or a participant session (a mediation link
- * after its identity check). Same checks as the HTTP API: a deactivated account or a revoked link loses access at once.
+ * after its identity check). Same checks as the HTTP API (staff through `StaffSessions`): a signed-out session, a
+ * deactivated account or a revoked link loses access at once.
  */
 export async function padPrincipal(deps: PrincipalDeps, token: string): Promise<ResolvedPrincipal> {
   let staffErr: unknown;
   try {
-    const claims = deps.tokens.verifyStaff(token);
-    const staff = await deps.roster.getStaff(claims.sub).catch(() => undefined);
-    if (!staff || !staff.active) throw new UnauthenticatedError('this account is no longer active');
-    const principal = staffPrincipal({ ...claims, role: staff.role, org: staff.orgId as typeof claims.org });
-    return { author: `staff:${staff.id}`, name: staff.displayName, role: staff.role, subject: { kind: 'staff', role: staff.role }, principal };
+    const { account: a } = await deps.sessions.resolve(token);
+    const principal: Principal = { kind: 'staff', staffId: a.staffId, role: a.role, orgId: a.orgId };
+    return { author: `staff:${a.staffId}`, name: a.displayName, role: a.role, subject: { kind: 'staff', role: a.role }, principal };
   } catch (err) {
+    // Only "not a (live) staff session" moves on to the participant check; a store failure is not a refusal.
+    if (!(err instanceof UnauthenticatedError)) throw err;
     staffErr = err;
   }
   let claims;
   try {
     claims = deps.tokens.verifyParticipant(token);
   } catch (err) {
-    // A genuine staff token that expired says so; anything else is just not a valid token.
-    throw (staffErr as { code?: string })?.code === 'TOKEN_EXPIRED' ? staffErr : err;
+    // A genuine staff token that expired or was signed out says so; anything else is just not a valid token.
+    const code = (staffErr as { code?: string })?.code;
+    throw code === 'TOKEN_EXPIRED' || code === 'TOKEN_REVOKED' ? staffErr : err;
   }
   await deps.links.requireActive(claims.jti, { caseId: claims.case, hearingId: claims.hearing, participantId: claims.sub, role: claims.role });
   const p = await deps.hearings.participant(claims.case, claims.hearing, claims.sub).catch(() => undefined);

@@ -7,7 +7,7 @@ import {
   type PadServerToClientEvents, type PadUser,
 } from '../protocol/pad.js';
 import { PROTOCOL_VERSION } from '../protocol/errors.js';
-import { AppError, PermissionDeniedError, ValidationError } from '../../server/lib/errors.js';
+import { AppError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
 import { padAccess, roleColour } from '../../server/pad/access.js';
 import type { AgreementService } from '../../server/pad/agreements.js';
@@ -22,6 +22,8 @@ import { handshakeError, originAllowed } from '../gateway/handshake.js';
 interface PadSocketData {
   principal: ResolvedPrincipal;
   agreementId: string;
+  /** The handshake's token: a staff session is checked again with it (signed out, deactivated: disconnected). */
+  token: string;
 }
 type PadSocket = Socket<PadClientToServerEvents, PadServerToClientEvents, Record<string, never>, PadSocketData>;
 
@@ -37,7 +39,10 @@ export interface PadNamespaceOptions {
 }
 
 export interface PadNamespace {
-  /** Disconnects the pad sockets of participants whose link was revoked; runs on a timer, a test may ask at once. */
+  /**
+   * Disconnects the pad sockets of participants whose link was revoked and of staff whose session ended; runs on a
+   * timer, a test may ask at once.
+   */
   checkLinks(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,6 +75,7 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
       await requireCaseReader(opts.deps, principal.principal, row.case_id);
       socket.data.principal = principal;
       socket.data.agreementId = row.id;
+      socket.data.token = auth.data.token;
     })().then(() => next(), (err) => next(handshakeError(err)));
   });
 
@@ -204,6 +210,7 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
     for (const sock of nsp.sockets.values()) if (participantOf(sock as PadSocket)?.linkId === link.id) closeSession(sock as PadSocket, link.id);
   });
   async function checkLinks(): Promise<void> {
+    await checkStaffSessions();
     const open: PadSocket[] = [];
     for (const sock of nsp.sockets.values()) if (participantOf(sock as PadSocket)) open.push(sock as PadSocket);
     if (open.length === 0) return;
@@ -212,6 +219,19 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
     for (const sock of open) {
       const linkId = participantOf(sock)!.linkId;
       if (revoked.has(linkId)) closeSession(sock, linkId);
+    }
+  }
+  /** Staff sockets whose session ended (sign-out anywhere, sign out everywhere, deactivation) are disconnected. */
+  async function checkStaffSessions(): Promise<void> {
+    for (const sock of [...nsp.sockets.values()] as PadSocket[]) {
+      if (sock.data.principal?.principal.kind !== 'staff') continue;
+      try {
+        await opts.deps.sessions.resolve(sock.data.token);
+      } catch (err) {
+        if (!(err instanceof UnauthenticatedError)) throw err;
+        log.info({ socketId: sock.id, author: sock.data.principal.author, code: err.code }, 'closing the pad session of an ended staff session');
+        sock.disconnect(true);
+      }
     }
   }
   const every = opts.linkCheckMs ?? 15_000;

@@ -21,6 +21,14 @@ export const LoginBody = z.strictObject({
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 
+/** Sign out (POST /api/auth/logout, answered 204) and sign out everywhere (POST /api/auth/logout-all): no fields. */
+export const LogoutBody = z.strictObject({});
+export type LogoutBody = z.infer<typeof LogoutBody>;
+export const LogoutAllBody = z.strictObject({});
+export type LogoutAllBody = z.infer<typeof LogoutAllBody>;
+/** How many sessions of the account were ended (this one included). */
+export interface LogoutAllResult { revoked: number }
+
 export const PartyInput = z.strictObject({
   side: z.enum(PARTY_SIDES),
   kind: z.enum(PARTY_KINDS),

@@ -17,6 +17,8 @@ export const TABLES = [
   'recordings', 'recording_tracks', 'recording_files', 'recording_consents', 'transcripts', 'transcript_segments',
   'hearing_records', 'hearing_record_signoffs',
   'agreements', 'agreement_changes', 'agreement_snapshots', 'agreement_clients', 'agreement_versions',
+  // issue 11, staff sessions (server/store/m007-staff-sessions.ts)
+  'staff_sessions',
 ] as const;
 export type Table = (typeof TABLES)[number];
 /** Compile-time check that TABLES names every table of the store's Database type (a snapshot that misses one proves nothing). */

@@ -35,7 +35,7 @@ describe.each<DbKind>(['sqlite', 'postgres'])('bad input (%s)', (db) => {
     revokedSession = (await s.api('POST', '/api/join/verify', { body: { token: tokenOf(revokedLink.url), ...id } })).body.token;
     expect((await s.api('POST', `/api/cases/${c.id}/links/${revokedLink.id}/revoke`, { token: mediator, body: {} })).status).toBe(200);
     const past = new TokenService(s.services.keyring, { staffTtlSeconds: 600, participantTtlSeconds: 600, now: () => new Date(Date.now() - 3_600_000) });
-    expiredStaff = past.signStaff({ staffId: s.staff.mediator.id, role: 'mediator', orgId: s.staff.mediator.orgId });
+    expiredStaff = past.signStaff({ staffId: s.staff.mediator.id, role: 'mediator', orgId: s.staff.mediator.orgId, sid: 'sess_0123456789abcdef' });
     expiredSession = past.signParticipant({ participantId: pid, linkId: link.id, caseId: c.id, hearingId: h.id, role: 'applicant' });
     const hearing = { startsAt: inDays(3), durationMinutes: 60, site: 'guangzhou', participants: [{ role: 'applicant', partyId: c.parties[0]!.id }] };
     // The later layers' write routes (pad, signing): an agreement to address; the bad bodies below must not touch it.

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type DatabaseConfig, type Store } from '../../server/store/db.js';
 import { SqlKeyStore } from '../../server/store/keys.js';
+import { BOX_LABELS, SecretBox } from '../../server/lib/secret-box.js';
 import { migrationProvider } from '../../server/store/migrations.js';
 import { AuditLog } from '../../server/cases/audit.js';
 import { CaseService, type StaffActor } from '../../server/cases/cases.js';
@@ -102,7 +103,7 @@ describe.each<DbKind>(['sqlite', 'postgres'])('store (%s)', (kind) => {
 
   it('numbers 20 concurrently registered cases 1..20 without a duplicate', async () => {
     const audit = new AuditLog(store.db, store.dialect);
-    const roster = new Roster(store.db);
+    const roster = new Roster(store.db, audit);
     const cases = new CaseService(store.db, audit, new IdentityHasher('store-test-secret-store-test-secret'));
     const org = await roster.createOrganisation({ name: `机构 ${kind}`, nameEn: `Org ${kind}`, site: 'guangzhou', kind: 'mediation' });
     const staff = await roster.createStaff({ orgId: org.id, username: `mediator.${kind}`, displayName: 'M', role: 'mediator', passwordHash: 'x' });
@@ -140,8 +141,8 @@ describe.each<DbKind>(['sqlite', 'postgres'])('store (%s)', (kind) => {
     expect((await audit.verify(chain)).firstBroken?.seq).toBe(17);
   });
 
-  it('keeps signing keys: insert, list, retire (retiring twice keeps the first time)', async () => {
-    const keys = new SqlKeyStore(store.db);
+  it('keeps signing keys sealed: insert, list, retire (retiring twice keeps the first time)', async () => {
+    const keys = new SqlKeyStore(store.db, new SecretBox('store-test-secret', BOX_LABELS.signingKeys));
     const a = { kid: 'k-a', secret: randomBytes(32).toString('base64url'), createdAt: '2026-01-01T00:00:00.000Z', retiredAt: null };
     const b = { kid: 'k-b', secret: randomBytes(32).toString('base64url'), createdAt: '2026-02-01T00:00:00.000Z', retiredAt: null };
     expect(await keys.list()).toEqual([]);
@@ -149,11 +150,31 @@ describe.each<DbKind>(['sqlite', 'postgres'])('store (%s)', (kind) => {
     await keys.insert(b);
     const byKid = async () => Object.fromEntries((await keys.list()).map((k) => [k.kid, k]));
     expect(await byKid()).toEqual({ 'k-a': a, 'k-b': b });
+    // At rest only the sealed form, bound to its kid: swapping two rows' secrets does not open.
+    const rows = await store.db.selectFrom('signing_keys').selectAll().orderBy('kid').execute();
+    for (const r of rows) expect(SecretBox.isSealed(r.secret) && !r.secret.includes(r.kid === 'k-a' ? a.secret : b.secret)).toBe(true);
+    await store.db.updateTable('signing_keys').set({ secret: rows[1]!.secret }).where('kid', '=', 'k-a').execute();
+    await expect(keys.list()).rejects.toThrow(/k-a does not open with this service secret/);
+    await store.db.updateTable('signing_keys').set({ secret: rows[0]!.secret }).where('kid', '=', 'k-a').execute();
 
     await keys.retire('k-a', '2026-03-01T00:00:00.000Z');
     await keys.retire('k-a', '2026-04-01T00:00:00.000Z');
     await keys.retire('k-missing', '2026-04-01T00:00:00.000Z');
     expect(await byKid()).toEqual({ 'k-a': { ...a, retiredAt: '2026-03-01T00:00:00.000Z' }, 'k-b': b });
     await expect(keys.insert(a)).rejects.toThrow();
+  });
+
+  it('seals a plaintext key of an older version once, when two instances read it at the same moment', async () => {
+    const box = () => new SecretBox('store-test-secret', BOX_LABELS.signingKeys);
+    const plain = { kid: 'k-plain', secret: randomBytes(32).toString('base64url'), createdAt: '2026-05-01T00:00:00.000Z', retiredAt: null };
+    await store.db.insertInto('signing_keys').values({ kid: plain.kid, secret: plain.secret, created_at: plain.createdAt, retired_at: null }).execute();
+    const [one, two] = await Promise.all([new SqlKeyStore(store.db, box()).list(), new SqlKeyStore(store.db, box()).list()]);
+    expect(one.find((k) => k.kid === plain.kid)).toEqual(plain);
+    expect(two.find((k) => k.kid === plain.kid)).toEqual(plain);
+    const row = await store.db.selectFrom('signing_keys').select('secret').where('kid', '=', plain.kid).executeTakeFirstOrThrow();
+    expect(SecretBox.isSealed(row.secret)).toBe(true);
+    expect((await new SqlKeyStore(store.db, box()).list()).find((k) => k.kid === plain.kid)).toEqual(plain);
+    const again = await store.db.selectFrom('signing_keys').select('secret').where('kid', '=', plain.kid).executeTakeFirstOrThrow();
+    expect(again.secret).toBe(row.secret);
   });
 });

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { InMemoryKeyStore, KeyRing } from '../../server/auth/keyring.js';
-import { AUDIENCES, participantPrincipal, staffPrincipal, TokenService } from '../../server/auth/tokens.js';
+import { AUDIENCES, participantPrincipal, TokenService } from '../../server/auth/tokens.js';
 
 let t = 0;
 const now = () => new Date(t);
@@ -15,7 +15,7 @@ beforeEach(async () => {
   tokens = new TokenService(ring, { staffTtlSeconds: 3600, participantTtlSeconds: 1800, now });
 });
 
-const staffIn = { staffId: 'staff_1', role: 'mediator', orgId: 'org_1' } as const;
+const staffIn = { staffId: 'staff_1', role: 'mediator', orgId: 'org_1', sid: 'sess_0123456789abcdef' } as const;
 const linkIn = () => ({ linkId: 'link_1', caseId: 'case_1', hearingId: 'hear_1', role: 'respondent', participantId: 'party_2', expiresAt: new Date(t + 72 * 3600_000) }) as const;
 const partIn = { participantId: 'party_2', linkId: 'link_1', caseId: 'case_1', hearingId: 'hear_1', role: 'respondent' } as const;
 
@@ -41,11 +41,13 @@ const sec = () => Math.floor(t / 1000);
 describe('TokenService', () => {
   it('round-trips a staff session', () => {
     const tok = tokens.signStaff(staffIn);
-    expect(tokens.verifyStaff(tok)).toEqual({ typ: 'staff', sub: 'staff_1', role: 'mediator', org: 'org_1', iat: sec(), exp: sec() + 3600 });
+    expect(tokens.verifyStaff(tok)).toEqual({ typ: 'staff', sub: 'staff_1', role: 'mediator', org: 'org_1', sid: staffIn.sid, iat: sec(), exp: sec() + 3600 });
     const header = jwt.decode(tok, { complete: true })?.header;
     expect(header).toMatchObject({ alg: 'HS256', kid: ring.current().kid });
     expect(jwt.decode(tok)).toMatchObject({ iss: 'concord', aud: AUDIENCES.staff });
-    expect(staffPrincipal(tokens.verifyStaff(tok))).toEqual({ kind: 'staff', staffId: 'staff_1', role: 'mediator', orgId: 'org_1' });
+    // Without a session id a staff token is not one (a session is what logout ends).
+    const { sid: _sid, ...noSid } = jwt.decode(tok) as Record<string, unknown>;
+    expect(code(() => tokens.verifyStaff(forge(noSid)))).toBe('UNAUTHENTICATED');
   });
 
   it('round-trips a mediation link with its own expiry', () => {
@@ -90,7 +92,7 @@ describe('TokenService', () => {
   });
 
   it('checks typ and aud separately', () => {
-    const base = { iss: 'concord', sub: 'staff_1', role: 'mediator', org: 'org_1', iat: sec(), exp: sec() + 60 };
+    const base = { iss: 'concord', sub: 'staff_1', role: 'mediator', org: 'org_1', sid: staffIn.sid, iat: sec(), exp: sec() + 60 };
     expect(code(() => tokens.verifyStaff(forge({ ...base, typ: 'staff', aud: AUDIENCES.staff })))).toBe('no error');
     expect(code(() => tokens.verifyStaff(forge({ ...base, typ: 'staff', aud: AUDIENCES.link })))).toBe('UNAUTHENTICATED');
     expect(code(() => tokens.verifyStaff(forge({ ...base, typ: 'link', aud: AUDIENCES.staff })))).toBe('UNAUTHENTICATED');
@@ -98,7 +100,7 @@ describe('TokenService', () => {
   });
 
   it('validates claims after the signature: roles and id lengths', () => {
-    const base = { iss: 'concord', typ: 'staff', aud: AUDIENCES.staff, sub: 'staff_1', role: 'mediator', org: 'org_1', iat: sec(), exp: sec() + 60 };
+    const base = { iss: 'concord', typ: 'staff', aud: AUDIENCES.staff, sub: 'staff_1', role: 'mediator', org: 'org_1', sid: staffIn.sid, iat: sec(), exp: sec() + 60 };
     expect(code(() => tokens.verifyStaff(forge({ ...base, role: 'judge' })))).toBe('UNAUTHENTICATED');
     expect(code(() => tokens.verifyStaff(forge({ ...base, sub: 'x'.repeat(65) })))).toBe('UNAUTHENTICATED');
     expect(code(() => tokens.verifyStaff(forge({ ...base, org: '' })))).toBe('UNAUTHENTICATED');

@@ -109,7 +109,7 @@ describe('KeyRing', () => {
     const ring = await KeyRing.open(new InMemoryKeyStore(), { rotateAfterDays: 30, graceDays: 7, now: c.now });
     const tokens = new TokenService(ring, { staffTtlSeconds: 30 * 86400, participantTtlSeconds: 3600, now: c.now });
     const oldKid = ring.current().kid;
-    const t = tokens.signStaff({ staffId: 'staff_1', role: 'mediator', orgId: 'org_1' });
+    const t = tokens.signStaff({ staffId: 'staff_1', role: 'mediator', orgId: 'org_1', sid: 'sess_0123456789abcdef' });
     const next = await ring.rotate();
     expect(next.kid).not.toBe(oldKid);
     expect(ring.current().kid).toBe(next.kid);
@@ -120,7 +120,7 @@ describe('KeyRing', () => {
     expect(ring.find(oldKid)).toBeUndefined();
     expect(() => tokens.verifyStaff(t)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
     // New tokens use the new key and still verify.
-    expect(tokens.verifyStaff(tokens.signStaff({ staffId: 'staff_1', role: 'mediator', orgId: 'org_1' })).sub).toBe('staff_1');
+    expect(tokens.verifyStaff(tokens.signStaff({ staffId: 'staff_1', role: 'mediator', orgId: 'org_1', sid: 'sess_0123456789abcdef' })).sub).toBe('staff_1');
   });
 
   it('reload picks up a rotation made by another instance', async () => {
@@ -132,7 +132,7 @@ describe('KeyRing', () => {
     const ta = new TokenService(a, { staffTtlSeconds: 600, participantTtlSeconds: 600, now: c.now });
     c.advance(1000);
     const fresh = await a.rotate();
-    const token = ta.signStaff({ staffId: 's', role: 'clerk', orgId: 'o' });
+    const token = ta.signStaff({ staffId: 's', role: 'clerk', orgId: 'o', sid: 'sess_0123456789abcdef' });
     expect(b.find(fresh.kid)).toBeUndefined();
     expect(() => tb.verifyStaff(token)).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
     await b.reload();

@@ -7,9 +7,11 @@ import { LangSwitch } from './LangSwitch.js';
 interface Props {
   session?: StaffSession | null;
   onLogout?: () => void;
+  /** Sign out everywhere: every session of this account, on every device. */
+  onLogoutAll?: () => void;
 }
 
-export function AppHeader({ session, onLogout }: Props) {
+export function AppHeader({ session, onLogout, onLogoutAll }: Props) {
   const org = session?.organisation;
   const orgName = org ? (getLang().startsWith('zh') ? org.name : org.nameEn || org.name) : null;
   return (
@@ -31,6 +33,9 @@ export function AppHeader({ session, onLogout }: Props) {
               </span>
               <button type="button" class="btn btn-ghost btn-small" data-testid="logout" onClick={onLogout}>
                 {t('nav.logout')}
+              </button>
+              <button type="button" class="btn btn-ghost btn-small" data-testid="logout-all" title={t('nav.logoutAllHint')} onClick={onLogoutAll}>
+                {t('nav.logoutAll')}
               </button>
             </>
           ) : null}

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { LoginBody, type LoginResult } from '../../../signaling/protocol/api.js';
+import { LoginBody, LogoutAllBody, LogoutBody, type LoginResult, type LogoutAllResult } from '../../../signaling/protocol/api.js';
 import { UnauthenticatedError } from '../../lib/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.js';
 import { clientIp, route, staffFrom, type HttpDeps } from '../context.js';
@@ -35,8 +35,7 @@ export function authRouter(deps: HttpDeps): Router {
     }
     deps.metrics.logins.inc({ outcome: 'ok' });
     await deps.audit.record(`org:${staff.orgId}`, { actor: `staff:${staff.id}`, action: 'login.succeeded', data: { ip } });
-    const token = deps.tokens.signStaff({ staffId: staff.id, role: staff.role, orgId: staff.orgId });
-    const claims = deps.tokens.verifyStaff(token);
+    const { token, claims } = await deps.sessions.issue(staff);
     const { passwordHash: _h, active: _a, ...view } = staff;
     const result: LoginResult = { token, expiresAt: new Date(claims.exp * 1000).toISOString(), staff: view };
     res.json(result);
@@ -46,6 +45,22 @@ export function authRouter(deps: HttpDeps): Router {
     const { actor } = await staffFrom(req, deps);
     const { passwordHash: _h, active: _a, ...staff } = await deps.roster.getStaff(actor.id);
     res.json({ staff, organisation: await deps.roster.getOrganisation(actor.orgId) });
+  }));
+
+  // Sign out: this session ends at once on every instance (the token is refused from now on).
+  r.post('/logout', route(async (req, res) => {
+    parse(LogoutBody, req.body);
+    const { session } = await staffFrom(req, deps);
+    await deps.sessions.end(session, clientIp(req));
+    res.status(204).end();
+  }));
+
+  // Sign out everywhere: every session of this account ends, this one included.
+  r.post('/logout-all', route(async (req, res) => {
+    parse(LogoutAllBody, req.body);
+    const { session } = await staffFrom(req, deps);
+    const result: LogoutAllResult = { revoked: await deps.sessions.endAll(session, clientIp(req)) };
+    res.json(result);
   }));
   return r;
 }
