@@ -14,6 +14,7 @@ import { HearingService } from './cases/hearings.js';
 import { IdentityHasher } from './cases/identity.js';
 import { LinkService } from './cases/links.js';
 import { Roster } from './cases/roster.js';
+import { LoginGuard } from './cases/login-guard.js';
 import { KeyRing } from './auth/keyring.js';
 import { TokenService } from './auth/tokens.js';
 import { createApp } from './http/app.js';
@@ -33,7 +34,7 @@ import { createPadNamespace, type PadNamespace } from '../signaling/pad/index.js
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
-  links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
+  links: LinkService; loginGuard: LoginGuard; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
   /** Recordings, transcripts and the hearing record (issue 6). */
   recordings: Recordings;
   /** Documents (issue 5): organisation certificates and keys, PDF verification against our organisations' CAs. */
@@ -61,7 +62,8 @@ export function resolveSecret(config: Config): string {
   return secret;
 }
 
-export async function createServices(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Services> {
+/** `now`: the clock of the brute-force limits (login lockouts, identity checks); tests move it instead of sleeping. */
+export async function createServices(config: Config, log: Logger = createLogger(config.logLevel), now?: () => Date): Promise<Services> {
   const store = await openStore(config.database);
   // Read (or created) once: it is a file in the embedded mode.
   const secret = resolveSecret(config);
@@ -71,8 +73,11 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const cases = new CaseService(store.db, audit, identity);
   const hearings = new HearingService(store.db, audit, cases, roster, identity);
   const links = new LinkService(store.db, audit, hearings, identity, {
-    maxAttempts: config.identityMaxAttempts, windowMinutes: config.identityWindowMinutes,
-  });
+    maxAttempts: config.identityMaxAttempts, windowMinutes: config.identityWindowMinutes, linkMaxAttempts: config.identityLinkMaxAttempts,
+  }, now);
+  const loginGuard = new LoginGuard(store.db, audit, store.dialect, {
+    maxFailures: config.loginAccountMaxAttempts, lockMaxMinutes: config.loginLockMaxMinutes, windowMinutes: 15,
+  }, now);
   const keyring = await KeyRing.open(new SqlKeyStore(store.db), { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS });
   const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
   const hearingRoom = new HearingRoomStore(store.db, audit);
@@ -82,7 +87,7 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const signingDocs = documentPort(documentService.credentials);
   const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret, log });
   const court = new CourtService({ db: store.db, audit, cases, roster, signing, documents: signingDocs, log });
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, hearingRoom, agreements, signing, court, documents: documentService, recordings };
+  return { config, log, store, audit, roster, cases, hearings, links, loginGuard, keyring, tokens, hearingRoom, agreements, signing, court, documents: documentService, recordings };
 }
 
 export interface RunningServer {
@@ -107,6 +112,8 @@ export interface StartOptions {
   mediaEngine?: MediaEngine;
   /** Reconnection grace period of live hearings (default 30 s). */
   hearingGraceMs?: number;
+  /** Clock of the brute-force limits (tests). */
+  now?: () => Date;
 }
 
 /**
@@ -155,7 +162,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../client/dist');
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const services = await createServices(config, opts.log);
+  const services = await createServices(config, opts.log, opts.now);
   let baseUrl = config.publicUrl ?? '';
   const deps: HttpDeps = {
     ...services,

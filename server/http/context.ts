@@ -7,6 +7,7 @@ import type { CaseAccessInfo, CaseService, StaffActor } from '../cases/cases.js'
 import type { HearingService } from '../cases/hearings.js';
 import type { LinkService } from '../cases/links.js';
 import type { Roster } from '../cases/roster.js';
+import type { LoginGuard } from '../cases/login-guard.js';
 import { assertCan, can, type CaseAction, type Principal } from '../auth/permissions.js';
 import { participantPrincipal, type ParticipantClaims, type TokenService } from '../auth/tokens.js';
 import type { Metrics } from './metrics.js';
@@ -26,6 +27,8 @@ export interface HttpDeps {
   cases: CaseService;
   hearings: HearingService;
   links: LinkService;
+  /** Per-account sign-in limit and lockout notices (issue 11). */
+  loginGuard: LoginGuard;
   tokens: TokenService;
   metrics: Metrics;
   /** Where links point: the configured public URL or the address the server actually listens on. */

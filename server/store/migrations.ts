@@ -3,6 +3,7 @@ import { m003Pad } from './m003-pad.js';
 import { m005 } from './m005-signing.js';
 import { m004Documents } from './m004-documents.js';
 import { m006Recordings } from './m006-recordings.js';
+import { m008Lockouts } from './m008-lockouts.js';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types both understand (text, integer),
@@ -189,7 +190,9 @@ const m002: Migration = {
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_foundation': m001(dialect), '002_hearing_room': m002, '003_pad': m003Pad, '004_documents': m004Documents, '005_signing': m005, '006_recordings': m006Recordings };
+      return { '001_foundation': m001(dialect), '002_hearing_room': m002, '003_pad': m003Pad, '004_documents': m004Documents, '005_signing': m005, '006_recordings': m006Recordings,
+        '008_lockouts': m008Lockouts,
+      };
     },
   };
 }

@@ -96,7 +96,7 @@ describe.each<DbKind>(['sqlite', 'postgres'])('per-account login limit (%s)', (d
     expect(known).toEqual([401, 401, 401, 401, 401, 429, 429]);
     const a = await login('demo.arbitrator.hk', 'x', '192.0.2.9');
     const b = await login('nobody.at.all', 'x', '192.0.2.9');
-    expect((b.body as { error: unknown }).error).toEqual((a.body as { error: unknown }).error);
+    expect((b.body as unknown as { error: unknown }).error).toEqual((a.body as unknown as { error: unknown }).error);
     const sys = await s.services.audit.entries('system');
     expect(sys.filter((e) => e.action === 'account.locked').map((e) => (e.data as { username: string }).username)).toEqual(['nobody.at.all']);
   });
