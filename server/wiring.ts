@@ -15,6 +15,7 @@ import { HearingService } from './cases/hearings.js';
 import { IdentityHasher } from './cases/identity.js';
 import { LinkService } from './cases/links.js';
 import { Roster } from './cases/roster.js';
+import { LoginGuard } from './cases/login-guard.js';
 import { KeyRing } from './auth/keyring.js';
 import { TokenService } from './auth/tokens.js';
 import { StaffSessions } from './auth/sessions.js';
@@ -36,7 +37,7 @@ import { createPadNamespace, type PadNamespace } from '../signaling/pad/index.js
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
-  links: LinkService; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
+  links: LinkService; loginGuard: LoginGuard; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
   /** Staff sessions: issue at sign-in, resolve every staff token, sign out (issue 11). */
   sessions: StaffSessions;
   /** Recordings, transcripts and the hearing record (issue 6). */
@@ -66,7 +67,8 @@ export function resolveSecret(config: Config): string {
   return secret;
 }
 
-export async function createServices(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Services> {
+/** `now`: the clock of the brute-force limits (login lockouts, identity checks); tests move it instead of sleeping. */
+export async function createServices(config: Config, log: Logger = createLogger(config.logLevel), now?: () => Date): Promise<Services> {
   const store = await openStore(config.database);
   // Read (or created) once: it is a file in the embedded mode.
   const secret = resolveSecret(config);
@@ -76,8 +78,11 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const cases = new CaseService(store.db, audit, identity);
   const hearings = new HearingService(store.db, audit, cases, roster, identity);
   const links = new LinkService(store.db, audit, hearings, identity, {
-    maxAttempts: config.identityMaxAttempts, windowMinutes: config.identityWindowMinutes,
-  });
+    maxAttempts: config.identityMaxAttempts, windowMinutes: config.identityWindowMinutes, linkMaxAttempts: config.identityLinkMaxAttempts,
+  }, now);
+  const loginGuard = new LoginGuard(store.db, audit, store.dialect, {
+    maxFailures: config.loginAccountMaxAttempts, lockMaxMinutes: config.loginLockMaxMinutes, windowMinutes: 15,
+  }, now);
   // The signing keys are sealed with the service secret; a wrong secret stops the start here (the store is closed first).
   const keyStore = new SqlKeyStore(store.db, new SecretBox(secret, BOX_LABELS.signingKeys));
   const keyring = await KeyRing.open(keyStore, { rotateAfterDays: config.jwtRotateDays, graceDays: KEY_GRACE_DAYS }).catch(async (err: unknown) => {
@@ -93,7 +98,7 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const signingDocs = documentPort(documentService.credentials);
   const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret, log });
   const court = new CourtService({ db: store.db, audit, cases, roster, signing, documents: signingDocs, log });
-  return { config, log, store, audit, roster, cases, hearings, links, keyring, tokens, sessions, hearingRoom, agreements, signing, court, documents: documentService, recordings };
+  return { config, log, store, audit, roster, cases, hearings, links, loginGuard, keyring, tokens, sessions, hearingRoom, agreements, signing, court, documents: documentService, recordings };
 }
 
 export interface RunningServer {
@@ -118,6 +123,8 @@ export interface StartOptions {
   mediaEngine?: MediaEngine;
   /** Reconnection grace period of live hearings (default 30 s). */
   hearingGraceMs?: number;
+  /** Clock of the brute-force limits (tests). */
+  now?: () => Date;
 }
 
 /**
@@ -166,7 +173,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../client/dist');
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const services = await createServices(config, opts.log);
+  const services = await createServices(config, opts.log, opts.now);
   let baseUrl = config.publicUrl ?? '';
   const deps: HttpDeps = {
     ...services,

@@ -122,6 +122,8 @@ export const api = {
     request<LinkView>('POST', `/api/cases/${enc(caseId)}/hearings/${enc(hearingId)}/links`, { body }),
   revokeLink: (caseId: string, linkId: string, reason?: string) =>
     request<LinkView>('POST', `/api/cases/${enc(caseId)}/links/${enc(linkId)}/revoke`, { body: reason ? { reason } : {} }),
+  clearLinkLockout: (caseId: string, linkId: string) =>
+    request<LinkView>('POST', `/api/cases/${enc(caseId)}/links/${enc(linkId)}/lockout/clear`, { body: {} }),
   audit: (caseId: string) => request<AuditTrail>('GET', `/api/cases/${enc(caseId)}/audit`),
 
   inspectLink: (token: string) => request<LinkInspection>('POST', '/api/join/inspect', { body: { token }, auth: 'none' }),

@@ -3,7 +3,8 @@ import { api, ApiError, onStaffUnauthorized } from './api.js';
 import { AppHeader } from './components/AppHeader.js';
 import { t, useLang, type MessageKey } from './i18n/index.js';
 import { matchRoute, navigate, onLinkClick, usePathname } from './router.js';
-import { clearStaffSession, getStaffSession, updateStaffProfile, type StaffSession } from './session.js';
+import { clearStaffSession, dismissStaffNotice, getStaffSession, updateStaffProfile, type StaffSession } from './session.js';
+import { LockoutNotices } from './components/LockoutNotices.js';
 import { lazyView } from './components/Lazy.js';
 import { CaseListView } from './views/CaseList.js';
 import { JoinView } from './views/Join.js';
@@ -137,6 +138,9 @@ export function App() {
       </a>
       <AppHeader session={isPublic ? null : session} onLogout={() => void signOut(false)} onLogoutAll={() => void signOut(true)} />
       <main id="main" class="main" tabIndex={-1}>
+        {!isPublic && session && route.name !== 'login' ? (
+          <LockoutNotices notices={session.notices ?? []} onDismiss={(id) => setSession(dismissStaffNotice(id))} />
+        ) : null}
         {body}
       </main>
     </div>

@@ -1,4 +1,4 @@
-import type { LoginResult, OrganisationView, ParticipantSession, StaffView } from '../../signaling/protocol/api.js';
+import type { LoginResult, OrganisationView, ParticipantSession, StaffNoticeView, StaffView } from '../../signaling/protocol/api.js';
 
 /** Staff session: kept in localStorage so it survives a reload; participant session: sessionStorage (per tab). */
 const STAFF_KEY = 'concord.session';
@@ -9,6 +9,8 @@ export interface StaffSession {
   expiresAt: string;
   staff: StaffView;
   organisation?: OrganisationView;
+  /** Lockout notices handed over at this sign-in, until the holder dismisses them. */
+  notices?: StaffNoticeView[];
 }
 
 function read<T>(storage: Storage | undefined, key: string): T | null {
@@ -48,7 +50,7 @@ export function getStaffSession(): StaffSession | null {
 }
 
 export function setStaffSession(result: LoginResult, organisation?: OrganisationView): StaffSession {
-  const s: StaffSession = { token: result.token, expiresAt: result.expiresAt, staff: result.staff, organisation };
+  const s: StaffSession = { token: result.token, expiresAt: result.expiresAt, staff: result.staff, organisation, notices: result.notices };
   staffMemory = s;
   write(local(), STAFF_KEY, s);
   return s;
@@ -58,6 +60,16 @@ export function updateStaffProfile(staff: StaffView, organisation: OrganisationV
   const s = getStaffSession();
   if (!s) return null;
   const next = { ...s, staff, organisation };
+  staffMemory = next;
+  write(local(), STAFF_KEY, next);
+  return next;
+}
+
+/** The holder has read a lockout notice: it is not shown again. */
+export function dismissStaffNotice(id: string): StaffSession | null {
+  const s = getStaffSession();
+  if (!s) return null;
+  const next = { ...s, notices: (s.notices ?? []).filter((n) => n.id !== id) };
   staffMemory = next;
   write(local(), STAFF_KEY, next);
   return next;

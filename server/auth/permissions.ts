@@ -13,6 +13,8 @@ export const CASE_ACTIONS = [
   'case.schedule',
   'link.issue',
   'link.revoke',
+  // Clearing a link's identity-check lockout (issue 11): whoever may revoke links.
+  'link.unlock',
   'audit.read',
   'hearing.join',
 ] as const;
@@ -44,7 +46,7 @@ const grant = (scope: Scope, actions: readonly CaseAction[]): Grant => ({ scope,
 /** The whole policy. Anything not listed here is denied. */
 const STAFF_GRANTS: Readonly<Record<StaffRole, Grant>> = {
   org_admin: grant('own_org', CASE_ACTIONS),
-  mediator: grant('own_org', ['case.read', 'case.create', 'case.transition', 'case.schedule', 'link.issue', 'link.revoke', 'audit.read']),
+  mediator: grant('own_org', ['case.read', 'case.create', 'case.transition', 'case.schedule', 'link.issue', 'link.revoke', 'link.unlock', 'audit.read']),
   clerk: grant('own_org', ['case.read', 'audit.read']),
   arbitrator: grant('assigned', ['case.read', 'audit.read']),
   court: grant('assigned', ['case.read', 'audit.read']),

@@ -2,11 +2,13 @@ import type { Kysely } from 'kysely';
 import type { Database, LinksTable } from '../store/schema.js';
 import type { HearingRole } from '../../signaling/protocol/domain.js';
 import { newId } from '../lib/ids.js';
-import { IdentityCheckError, InvalidStateError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../lib/errors.js';
+import { IdentityCheckError, InvalidStateError, NotFoundError, RetryLaterError, UnauthenticatedError } from '../lib/errors.js';
+import type { LinkLockoutView } from '../../signaling/protocol/api.js';
 import type { AuditLog } from './audit.js';
 import { actorName, type StaffActor } from './cases.js';
 import type { HearingService, ParticipantRow } from './hearings.js';
 import { normaliseName, type IdentityHasher } from './identity.js';
+import { addressState, lockoutSummary, windowFailures, type IdentityLimits } from './link-lockouts.js';
 
 export interface LinkRecord {
   id: string; caseId: string; hearingId: string; participantId: string; role: HearingRole; expiresAt: string;
@@ -30,7 +32,7 @@ export class LinkService {
     private readonly audit: AuditLog,
     private readonly hearings: HearingService,
     private readonly identity: IdentityHasher,
-    private readonly limits: { maxAttempts: number; windowMinutes: number },
+    private readonly limits: IdentityLimits,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -130,30 +132,25 @@ export class LinkService {
   }
 
   /**
-   * The identity check at the join page. Failed attempts per link are counted over a sliding window in the store
-   * (so the limit holds across restarts and instances); every attempt, and every refusal for too many, is audited.
+   * The identity check at the join page. Failed attempts are counted per (link, address) and per link over a sliding
+   * window in the store (so the limits hold across restarts and instances; see link-lockouts.ts); every attempt, every
+   * lockout and every refusal is audited. A failure tells how many tries the address has left.
    */
   async checkIdentity(linkId: string, ip: string, answers: IdentityAnswers): Promise<{ link: LinkRecord; participant: ParticipantRow }> {
     const link = await this.requireActive(linkId);
     const participant = await this.hearings.participant(link.caseId, link.hearingId, link.participantId);
     // Compared before the transaction: on SQLite a query outside it would wait for the connection it holds.
     const ok = await this.matches(participant, answers);
-    const since = new Date(this.now().getTime() - this.limits.windowMinutes * 60_000).toISOString();
     const at = this.now().toISOString();
-    const limited = await this.db.transaction().execute(async (trx) => {
+    const outcome = await this.db.transaction().execute(async (trx) => {
       // Lock the link row first so concurrent attempts on one link count each other's failures: counting outside
       // the lock let a burst of parallel guesses all pass the limit on PostgreSQL.
       await trx.updateTable('links').set((eb) => ({ verified_at: eb.ref('verified_at') })).where('id', '=', linkId).execute();
-      const failures = await trx
-        .selectFrom('identity_checks')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('link_id', '=', linkId)
-        .where('ok', '=', 0)
-        .where('at', '>', since)
-        .executeTakeFirstOrThrow();
-      if (Number(failures.n) >= this.limits.maxAttempts) {
-        await this.audit.append(trx, link.caseId, { actor: `link:${linkId}`, action: 'identity.rate_limited', data: { ip } });
-        return true;
+      const failures = (await windowFailures(trx, [linkId], this.since())).get(linkId) ?? [];
+      const before = addressState(failures, ip, this.limits);
+      if (before.locked) {
+        await this.audit.append(trx, link.caseId, { actor: `link:${linkId}`, action: 'identity.rate_limited', data: { ip, until: before.until } });
+        return { limitedUntil: before.until!, attemptsLeft: 0 };
       }
       await trx.insertInto('identity_checks').values({ link_id: linkId, case_id: link.caseId, ok: ok ? 1 : 0, ip, at }).execute();
       if (ok) await trx.updateTable('links').set({ verified_at: at }).where('id', '=', linkId).execute();
@@ -161,11 +158,60 @@ export class LinkService {
         actor: `link:${linkId}`, action: ok ? 'identity.verified' : 'identity.failed',
         data: { role: link.role, participantId: participant.id, ip, method: answers.kind },
       });
-      return false;
+      if (ok) return { limitedUntil: null, attemptsLeft: 0 };
+      const all = [...failures, { ip, at }];
+      const after = addressState(all, ip, this.limits);
+      if (after.locked) {
+        await this.audit.append(trx, link.caseId, {
+          actor: `link:${linkId}`, action: 'identity.locked',
+          data: { ip, failures: after.failures, linkFailures: all.length, scope: all.length >= this.limits.linkMaxAttempts ? 'link' : 'address', until: after.until },
+        });
+      }
+      return { limitedUntil: null, attemptsLeft: after.attemptsLeft };
     });
-    if (limited) throw new RateLimitedError(`too many failed identity checks; try again in ${this.limits.windowMinutes} minutes`);
-    if (!ok) throw new IdentityCheckError('the identity data does not match what is registered for this link');
+    if (outcome.limitedUntil) {
+      const seconds = Math.ceil((Date.parse(outcome.limitedUntil) - this.now().getTime()) / 1000);
+      throw new RetryLaterError('RATE_LIMITED', 'too many failed identity checks from this address; try again later', seconds, { until: outcome.limitedUntil });
+    }
+    if (!ok) throw new IdentityCheckError('the identity data does not match what is registered for this link', { attemptsLeft: outcome.attemptsLeft });
     return { link: { ...link, verifiedAt: at }, participant };
+  }
+
+  /** Failed identity checks in the window, per link (links without any are absent). */
+  async lockouts(linkIds: string[]): Promise<Map<string, LinkLockoutView>> {
+    const out = new Map<string, LinkLockoutView>();
+    for (const [id, failures] of await windowFailures(this.db, linkIds, this.since())) {
+      const summary = lockoutSummary(failures, this.limits);
+      if (summary) out.set(id, summary);
+    }
+    return out;
+  }
+
+  /** The mediator clears a link's lockout: failures before now no longer count. Audited with what was cleared. */
+  async clearLockout(actor: StaffActor, caseId: string, linkId: string, reason?: string): Promise<LinkRecord> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('links').selectAll().where('id', '=', linkId).where('case_id', '=', caseId).executeTakeFirst();
+      if (!row) throw new NotFoundError('link');
+      const summary = lockoutSummary((await windowFailures(trx, [linkId], this.since())).get(linkId) ?? [], this.limits);
+      const at = this.now().toISOString();
+      await trx
+        .insertInto('link_lockout_clears')
+        .values({ link_id: linkId, case_id: caseId, cleared_at: at, cleared_by: actor.id })
+        .onConflict((oc) => oc.column('link_id').doUpdateSet({ cleared_at: at, cleared_by: actor.id }))
+        .execute();
+      await this.audit.append(trx, caseId, {
+        actor: actorName(actor), action: 'link.lockout_cleared',
+        data: {
+          linkId, role: row.role, failures: summary?.failures ?? 0, addresses: summary?.addresses ?? 0,
+          lockedAddresses: summary?.lockedAddresses ?? 0, ...(reason ? { reason } : {}),
+        },
+      });
+      return linkRecord(row);
+    });
+  }
+
+  private since(): string {
+    return new Date(this.now().getTime() - this.limits.windowMinutes * 60_000).toISOString();
   }
 
   private async matches(p: ParticipantRow, a: IdentityAnswers): Promise<boolean> {

@@ -49,9 +49,12 @@ const schema = z.object({
   CONCORD_LINK_TTL_HOURS: int(1, 24 * 90).default(72),
   CONCORD_JWT_ROTATE_DAYS: int(1, 365).default(30),
   CONCORD_BODY_LIMIT_KB: int(1, 10_240).default(100),
-  CONCORD_LOGIN_MAX_ATTEMPTS: int(1, 10_000).default(10),
+  CONCORD_LOGIN_MAX_ATTEMPTS: int(1, 10_000).default(100),
+  CONCORD_LOGIN_ACCOUNT_MAX_ATTEMPTS: int(1, 1_000).default(5),
+  CONCORD_LOGIN_LOCK_MAX_MINUTES: int(1, 24 * 60).default(15),
   CONCORD_IDENTITY_MAX_ATTEMPTS: int(1, 1_000).default(5),
   CONCORD_IDENTITY_WINDOW_MINUTES: int(1, 24 * 60).default(15),
+  CONCORD_IDENTITY_LINK_MAX_ATTEMPTS: int(1, 10_000).default(20),
   CONCORD_CORS_ORIGINS: z.string().default(''),
   CONCORD_TRUST_PROXY: bool.default(false),
   CONCORD_DEMO: bool.default(true),
@@ -77,9 +80,15 @@ export interface Config {
   readonly linkTtlHours: number;
   readonly jwtRotateDays: number;
   readonly bodyLimitKb: number;
+  /** Failed sign-ins per address per 15 minutes (all accounts together). */
   readonly loginMaxAttempts: number;
+  /** Per account: wrong passwords before the lock, and the longest lock of the backoff (1, 2, 4, ... minutes). */
+  readonly loginAccountMaxAttempts: number;
+  readonly loginLockMaxMinutes: number;
   readonly identityMaxAttempts: number;
   readonly identityWindowMinutes: number;
+  /** Failures on one link (all addresses) after which each address gets a single try. */
+  readonly identityLinkMaxAttempts: number;
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean;
   readonly demo: boolean;
@@ -132,8 +141,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtRotateDays: e.CONCORD_JWT_ROTATE_DAYS,
     bodyLimitKb: e.CONCORD_BODY_LIMIT_KB,
     loginMaxAttempts: e.CONCORD_LOGIN_MAX_ATTEMPTS,
+    loginAccountMaxAttempts: e.CONCORD_LOGIN_ACCOUNT_MAX_ATTEMPTS,
+    loginLockMaxMinutes: e.CONCORD_LOGIN_LOCK_MAX_MINUTES,
     identityMaxAttempts: e.CONCORD_IDENTITY_MAX_ATTEMPTS,
     identityWindowMinutes: e.CONCORD_IDENTITY_WINDOW_MINUTES,
+    identityLinkMaxAttempts: e.CONCORD_IDENTITY_LINK_MAX_ATTEMPTS,
     corsOrigins: Object.freeze(e.CONCORD_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean)),
     trustProxy: e.CONCORD_TRUST_PROXY,
     demo: e.CONCORD_DEMO,

@@ -7,6 +7,7 @@ import type { CaseAccessInfo, CaseService, StaffActor } from '../cases/cases.js'
 import type { HearingService } from '../cases/hearings.js';
 import type { LinkService } from '../cases/links.js';
 import type { Roster } from '../cases/roster.js';
+import type { LoginGuard } from '../cases/login-guard.js';
 import { assertCan, can, type CaseAction, type Principal } from '../auth/permissions.js';
 import { participantPrincipal, type ParticipantClaims, type TokenService } from '../auth/tokens.js';
 import type { StaffSession, StaffSessions } from '../auth/sessions.js';
@@ -27,6 +28,8 @@ export interface HttpDeps {
   cases: CaseService;
   hearings: HearingService;
   links: LinkService;
+  /** Per-account sign-in limit and lockout notices (issue 11). */
+  loginGuard: LoginGuard;
   tokens: TokenService;
   /** Staff sessions: the only way from a staff token to its account (sign-in, every staff request, sign-out). */
   sessions: StaffSessions;

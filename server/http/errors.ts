@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody, ErrorCode } from '../../signaling/protocol/errors.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, RetryLaterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 
 /** The one mapping from error code to HTTP status. */
@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  ACCOUNT_LOCKED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };
@@ -39,6 +40,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = err instanceof AppError ? err : fromParser(err);
     if (known) {
+      if (known instanceof RetryLaterError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
       res.status(HTTP_STATUS[known.code]).json(errorBody(known.code, known.message, known.details));
       return;
     }

@@ -53,6 +53,10 @@ export function openApiDocument(): unknown {
     method: 'post', path: '/api/cases/{caseId}/links/{linkId}/revoke', summary: 'Revoke a mediation link', security: secured,
     request: { params: z.object({ caseId: z.string(), linkId: z.string() }), body: json(api.RevokeLinkBody) }, responses: ok('link'),
   });
+  reg.registerPath({
+    method: 'post', path: '/api/cases/{caseId}/links/{linkId}/lockout/clear', summary: 'Clear a link\'s identity-check lockout', security: secured,
+    request: { params: z.object({ caseId: z.string(), linkId: z.string() }), body: json(api.ClearLinkLockoutBody) }, responses: ok('link'),
+  });
   reg.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit trail with its verification', security: secured, request: { params: caseId }, responses: ok('trail') });
   reg.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit/verify', summary: 'Verify the audit chain', security: secured, request: { params: caseId }, responses: ok('verification') });
   reg.registerPath({ method: 'post', path: '/api/join/inspect', summary: 'What a mediation link is for', request: { body: json(api.InspectLinkBody) }, responses: ok('link inspection') });

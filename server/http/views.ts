@@ -1,4 +1,4 @@
-import type { CaseView, HearingView, LinkView } from '../../signaling/protocol/api.js';
+import type { CaseView, HearingView, LinkLockoutView, LinkView } from '../../signaling/protocol/api.js';
 import type { CaseStatus } from '../../signaling/protocol/domain.js';
 import { can, type Principal } from '../auth/permissions.js';
 import { allowedTransitions } from '../cases/lifecycle.js';
@@ -8,7 +8,8 @@ import type { CaseAccessInfo } from '../cases/cases.js';
 import type { HttpDeps } from './context.js';
 
 /** The URL handed to a participant. The token sits in the fragment, which browsers never send to a server or a proxy log. */
-export function linkView(deps: HttpDeps, l: LinkRecord, displayName: string, showUrl: boolean): LinkView {
+/** `lockout`: the link's failed identity checks in the window (LinkService.lockouts), null when none. */
+export function linkView(deps: HttpDeps, l: LinkRecord, displayName: string, showUrl: boolean, lockout: LinkLockoutView | null): LinkView {
   const status = deps.links.status(l);
   const url =
     showUrl && status === 'active'
@@ -18,20 +19,21 @@ export function linkView(deps: HttpDeps, l: LinkRecord, displayName: string, sho
       : '';
   return {
     id: l.id, participantId: l.participantId, role: l.role, displayName, url, expiresAt: l.expiresAt, revokedAt: l.revokedAt,
-    verifiedAt: l.verifiedAt, createdAt: l.createdAt, status,
+    verifiedAt: l.verifiedAt, createdAt: l.createdAt, status, lockout,
   };
 }
 
 export async function hearingViews(deps: HttpDeps, p: Principal, access: CaseAccessInfo, hearings: HearingRecord[]): Promise<HearingView[]> {
   const ids = hearings.map((h) => h.id);
   const [participants, links] = await Promise.all([deps.hearings.participants(ids), deps.links.forHearings(ids)]);
+  const lockouts = await deps.links.lockouts(links.map((l) => l.id));
   // Link URLs are bearer secrets: only those who may issue links see them again.
   const showUrl = can(p, 'link.issue', access);
   const names = new Map(participants.map((x) => [x.id, x.display_name]));
   return hearings.map((h) => ({
     ...h,
     participants: participants.filter((x) => x.hearing_id === h.id).map(participantView),
-    links: links.filter((l) => l.hearingId === h.id).map((l) => linkView(deps, l, names.get(l.participantId) ?? '', showUrl)),
+    links: links.filter((l) => l.hearingId === h.id).map((l) => linkView(deps, l, names.get(l.participantId) ?? '', showUrl, lockouts.get(l.id) ?? null)),
   }));
 }
 

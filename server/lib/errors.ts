@@ -52,3 +52,10 @@ export class RateLimitedError extends AppError {
     super('RATE_LIMITED', message, details);
   }
 }
+
+/** Too many wrong answers: `retryAfterSeconds` goes into the details and the Retry-After header. */
+export class RetryLaterError extends AppError {
+  constructor(code: 'RATE_LIMITED' | 'ACCOUNT_LOCKED', message: string, readonly retryAfterSeconds: number, details: Record<string, unknown> = {}) {
+    super(code, message, { ...details, retryAfterSeconds });
+  }
+}

@@ -96,6 +96,8 @@ export const IssueLinkBody = z.strictObject({
 export type IssueLinkBody = z.infer<typeof IssueLinkBody>;
 
 export const RevokeLinkBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
+/** Clearing a link's identity-check lockout (the mediator, from the case page). */
+export const ClearLinkLockoutBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
 
 /** The link token travels in the body, never in a query string that proxies log. */
 export const InspectLinkBody = z.strictObject({ token: z.string().min(10).max(4096) });
@@ -114,7 +116,16 @@ export interface StaffView {
   id: string; username: string; displayName: string; role: StaffRole; orgId: string; panel: Panel | null;
 }
 export interface OrganisationView { id: string; name: string; nameEn: string; site: Site; kind: OrgKind }
-export interface LoginResult { token: string; expiresAt: string; staff: StaffView }
+/**
+ * What the account holder is told at sign-in: the account was locked after repeated wrong passwords. `attempts` counts
+ * every failed attempt of that streak (wrong passwords and attempts refused while locked), `addresses` the distinct
+ * network addresses they came from.
+ */
+export interface StaffNoticeView {
+  id: string; kind: 'login.lockout'; createdAt: string; firstAt: string; lastAt: string; attempts: number; addresses: number; lockedUntil: string;
+}
+/** `notices`: lockout notices not shown before; each is handed over once. */
+export interface LoginResult { token: string; expiresAt: string; staff: StaffView; notices: StaffNoticeView[] }
 
 export interface PartyView {
   id: string; side: PartySide; kind: PartyKind; name: string; idType: IdType;
@@ -133,7 +144,11 @@ export interface LinkView {
   id: string; participantId: string; role: HearingRole; displayName: string; url: string;
   expiresAt: string; revokedAt: string | null; verifiedAt: string | null; createdAt: string;
   status: 'active' | 'expired' | 'revoked';
+  /** Failed identity checks in the current window (null when none): how many, from how many addresses, how many of
+   * those addresses are refused now and until when. */
+  lockout: LinkLockoutView | null;
 }
+export interface LinkLockoutView { failures: number; addresses: number; lockedAddresses: number; lockedUntil: string | null }
 export interface HearingView {
   id: string; caseId: string; startsAt: string; durationMinutes: number; site: Site; mode: HearingMode; status: HearingStatus;
   participants: HearingParticipantView[]; links: LinkView[];

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'IDENTITY_CHECK_FAILED',
   'RATE_LIMITED',
+  // A staff account locked after repeated wrong passwords (details.retryAfterSeconds); even the right password waits.
+  'ACCOUNT_LOCKED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'UNAVAILABLE',

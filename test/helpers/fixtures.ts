@@ -16,6 +16,8 @@ export const TABLES = [
   // issue 6, recordings, transcripts and the hearing record (server/store/m006-recordings.ts)
   'recordings', 'recording_tracks', 'recording_files', 'recording_consents', 'transcripts', 'transcript_segments',
   'hearing_records', 'hearing_record_signoffs',
+  // issue 11, brute-force limits: login throttle, lockout notices, cleared link lockouts (server/store/m008-lockouts.ts)
+  'login_throttle', 'staff_notices', 'link_lockout_clears',
   'agreements', 'agreement_changes', 'agreement_snapshots', 'agreement_clients', 'agreement_versions',
   // issue 11, staff sessions (server/store/m007-staff-sessions.ts)
   'staff_sessions',

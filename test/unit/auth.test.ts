@@ -154,7 +154,7 @@ describe('permissions', () => {
   // Written out independently of the implementation's table on purpose.
   const OWN_ORG: Record<StaffRole, readonly CaseAction[]> = {
     org_admin: [...CASE_ACTIONS],
-    mediator: ['case.read', 'case.create', 'case.transition', 'case.schedule', 'link.issue', 'link.revoke', 'audit.read'],
+    mediator: ['case.read', 'case.create', 'case.transition', 'case.schedule', 'link.issue', 'link.revoke', 'link.unlock', 'audit.read'],
     clerk: ['case.read', 'audit.read'],
     arbitrator: [],
     court: [],

@@ -7,6 +7,7 @@ import { modeLabel, roleLabel, siteLabel } from '../labels.js';
 import { ErrorBanner } from './ErrorBanner.js';
 import { val } from './Field.js';
 import { HearingStatusBadge } from './StatusBadge.js';
+import { LinkLockout } from './LinkLockout.js';
 
 interface Props {
   caseId: string;
@@ -158,6 +159,7 @@ function ParticipantRow({ caseId, hearingId, p, link, issuedUrls, validity, onLi
           {state}
           {link ? <span class="muted"> · {link.verifiedAt ? t('link.verified', { date: formatDateTime(link.verifiedAt) }) : t('link.notVerified')}</span> : null}
         </div>
+        {link ? <LinkLockout caseId={caseId} link={link} onLinkChange={onLinkChange} /> : null}
       </div>
       {active && url ? (
         <div class="link-url">

@@ -73,6 +73,7 @@ export const pt: PartialCatalogue = {
   'join.revoked': 'Esta ligação de mediação foi anulada. Peça uma nova à organização de mediação.',
   'join.invalid': 'Esta ligação de mediação não é válida. Verifique se abriu a ligação completa que recebeu.',
   'join.mismatch': 'O nome ou o número do documento não correspondem aos dados do processo. Verifique-os e tente de novo.',
+  'join.attemptsLeft': 'Tentativas restantes a partir desta ligação: {n}',
 
   'waiting.title': 'Sala de espera',
   'waiting.opens': 'A sala da sessão abre quando o mediador iniciar a sessão. Mantenha esta página aberta.',
@@ -101,6 +102,7 @@ export const pt: PartialCatalogue = {
   'error.INVALID_STATE': 'Isto não é possível na fase atual do processo.',
   'error.IDENTITY_CHECK_FAILED': 'Os dados de identificação não correspondem aos registos.',
   'error.RATE_LIMITED': 'Demasiadas tentativas. Aguarde um pouco e tente de novo.',
+  'error.ACCOUNT_LOCKED': 'Esta conta está bloqueada por algum tempo após demasiadas tentativas de entrada falhadas. Até lá, mesmo a palavra-passe certa é recusada.',
   'error.UNAVAILABLE': 'O serviço está temporariamente indisponível. Tente de novo daqui a pouco.',
   'error.INTERNAL': 'Ocorreu um erro do nosso lado. Tente de novo.',
   'error.NETWORK': 'Não é possível contactar o servidor. Verifique a ligação à rede.',
@@ -151,4 +153,11 @@ export const pt: PartialCatalogue = {
   'hearingStatus.cancelled': 'Cancelada',
   ...ptRoom,
   ...ptDocuments,
+  'link.lockout.locked': '{failures} verificações de identidade falhadas de {addresses} endereços; {locked} deles bloqueados até {until}',
+  'link.lockout.failures': '{failures} verificações de identidade falhadas de {addresses} endereços',
+  'link.lockout.clear': 'Desbloquear',
+  'link.lockout.clearing': 'A desbloquear…',
+  'notice.lockout.title': 'A sua conta foi bloqueada após tentativas de entrada falhadas',
+  'notice.lockout.body': 'Entre {from} e {to} houve {attempts} tentativas de entrada falhadas de {addresses} endereços de rede; a conta esteve bloqueada até {until}.',
+  'notice.lockout.advice': 'Se não foi você, informe o administrador e mude a sua palavra-passe.',
 };

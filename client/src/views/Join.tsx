@@ -172,6 +172,9 @@ function JoinFlow() {
               </>
             )}
             <ErrorBanner error={error} overrides={{ IDENTITY_CHECK_FAILED: 'join.mismatch', UNAUTHENTICATED: 'join.mismatch' }} />
+            {attemptsLeft(error) !== null ? (
+              <p class="hint" role="status" data-testid="join-attempts-left" data-n={attemptsLeft(error)}>{t('join.attemptsLeft', { n: attemptsLeft(error) ?? 0 })}</p>
+            ) : null}
             <button type="submit" class="btn btn-primary btn-block" data-testid="join-submit" disabled={busy}>
               {busy ? t('join.submitting') : t('join.submit')}
             </button>
@@ -180,4 +183,11 @@ function JoinFlow() {
       ) : null}
     </section>
   );
+}
+
+/** Tries this address has left on the link, from a failed identity check (the server counts per link and address). */
+function attemptsLeft(e: unknown): number | null {
+  if (!(e instanceof ApiError) || e.code !== 'IDENTITY_CHECK_FAILED') return null;
+  const n = (e.details as { attemptsLeft?: unknown } | undefined)?.attemptsLeft;
+  return typeof n === 'number' ? n : null;
 }

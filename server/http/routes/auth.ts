@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { LoginBody, LogoutAllBody, LogoutBody, type LoginResult, type LogoutAllResult } from '../../../signaling/protocol/api.js';
-import { UnauthenticatedError } from '../../lib/errors.js';
+import { RetryLaterError, UnauthenticatedError } from '../../lib/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.js';
 import { clientIp, route, staffFrom, type HttpDeps } from '../context.js';
 import { errorBody } from '../errors.js';
@@ -9,35 +9,51 @@ import { parse } from '../validate.js';
 
 export function authRouter(deps: HttpDeps): Router {
   const r = Router();
+  // Per address, all accounts together: it stops one address spraying many accounts. Only checked wrong passwords
+  // count (401), not attempts refused by an account's lock, so one locked account behind a proxy (whose address all
+  // users share when CONCORD_TRUST_PROXY is off) does not use up everyone's allowance. The per-account limit is LoginGuard.
   const limiter = rateLimit({
     windowMs: 15 * 60_000,
     limit: deps.config.loginMaxAttempts,
     skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) => {
-      res.status(429).json(errorBody('RATE_LIMITED', 'too many failed sign-in attempts; wait 15 minutes'));
+      res.status(429).json(errorBody('RATE_LIMITED', 'too many failed sign-in attempts from this address; wait 15 minutes'));
     },
   });
+  let proxyWarned = false;
 
   r.post('/login', limiter, route(async (req, res) => {
     const body = parse(LoginBody, req.body);
+    const ip = clientIp(req);
+    if (!deps.config.trustProxy && req.headers['x-forwarded-for'] !== undefined && !proxyWarned) {
+      proxyWarned = true;
+      deps.log.warn({ ip }, 'sign-in through a proxy while CONCORD_TRUST_PROXY is off: every user counts as the proxy\'s address');
+    }
     const staff = await deps.roster.findByUsername(body.username);
+    const account = staff && { id: staff.id, orgId: staff.orgId };
+    // A locked account (known or not) is refused before any password check: the same cost either way, and none for the server.
+    const locked = await deps.loginGuard.refuseIfLocked(body.username, ip, account);
+    if (locked) {
+      deps.metrics.logins.inc({ outcome: 'locked' });
+      throw new RetryLaterError('ACCOUNT_LOCKED', 'this account is locked after too many failed sign-in attempts; try again later', locked.retryAfterSeconds, {
+        lockedUntil: locked.until,
+      });
+    }
     // Same work whether or not the user exists, so timing does not reveal valid usernames.
     const ok = staff ? await verifyPassword(body.password, staff.passwordHash) : await verifyAgainstDummy(body.password);
-    const ip = clientIp(req);
     if (!staff || !ok || !staff.active) {
       deps.metrics.logins.inc({ outcome: 'failed' });
-      await deps.audit.record(staff ? `org:${staff.orgId}` : 'system', {
-        actor: staff ? `staff:${staff.id}` : 'anonymous', action: 'login.failed', data: { username: body.username, ip },
-      });
+      await deps.loginGuard.failed(body.username, ip, account);
       throw new UnauthenticatedError('wrong username or password');
     }
     deps.metrics.logins.inc({ outcome: 'ok' });
-    await deps.audit.record(`org:${staff.orgId}`, { actor: `staff:${staff.id}`, action: 'login.succeeded', data: { ip } });
+    const notices = await deps.loginGuard.succeeded(body.username, { id: staff.id, orgId: staff.orgId }, ip);
     const { token, claims } = await deps.sessions.issue(staff);
     const { passwordHash: _h, active: _a, ...view } = staff;
-    const result: LoginResult = { token, expiresAt: new Date(claims.exp * 1000).toISOString(), staff: view };
+    const result: LoginResult = { token, expiresAt: new Date(claims.exp * 1000).toISOString(), staff: view, notices };
     res.json(result);
   }));
 

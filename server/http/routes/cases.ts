@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import {
-  CaseListQuery, CreateCaseBody, IssueLinkBody, RevokeLinkBody, ScheduleHearingBody, TransitionBody, type AuditTrail,
+  CaseListQuery, ClearLinkLockoutBody, CreateCaseBody, IssueLinkBody, RevokeLinkBody, ScheduleHearingBody, TransitionBody, type AuditTrail,
 } from '../../../signaling/protocol/api.js';
 import { PermissionDeniedError } from '../../lib/errors.js';
 import { canCreateCase, type CaseAction, type Principal } from '../../auth/permissions.js';
@@ -60,7 +60,7 @@ export function casesRouter(deps: HttpDeps): Router {
     const body = parse(IssueLinkBody, req.body);
     const link = await deps.links.issue(actor, caseId, idParam(req, 'hearingId'), body.participantId, body.expiresInHours ?? deps.config.linkTtlHours);
     const p = await deps.hearings.participant(caseId, link.hearingId, link.participantId);
-    res.status(201).json(linkView(deps, link, p.display_name, true));
+    res.status(201).json(linkView(deps, link, p.display_name, true, null));
   }));
 
   r.post('/:caseId/links/:linkId/revoke', route(async (req, res) => {
@@ -70,7 +70,17 @@ export function casesRouter(deps: HttpDeps): Router {
     const body = parse(RevokeLinkBody, req.body);
     const link = await deps.links.revoke(actor, caseId, idParam(req, 'linkId'), body.reason);
     const p = await deps.hearings.participant(caseId, link.hearingId, link.participantId);
-    res.json(linkView(deps, link, p.display_name, false));
+    res.json(linkView(deps, link, p.display_name, false, (await deps.links.lockouts([link.id])).get(link.id) ?? null));
+  }));
+
+  r.post('/:caseId/links/:linkId/lockout/clear', route(async (req, res) => {
+    const { principal, actor } = await staffFrom(req, deps);
+    const caseId = idParam(req, 'caseId');
+    await caseFor(deps, principal, caseId, 'link.unlock');
+    const body = parse(ClearLinkLockoutBody, req.body);
+    const link = await deps.links.clearLockout(actor, caseId, idParam(req, 'linkId'), body.reason);
+    const p = await deps.hearings.participant(caseId, link.hearingId, link.participantId);
+    res.json(linkView(deps, link, p.display_name, false, null));
   }));
 
   r.get('/:caseId/audit', route(async (req, res) => {
