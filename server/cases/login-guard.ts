@@ -3,6 +3,7 @@ import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/migrations.js';
 import type { LoginThrottleTable } from '../store/m008-lockouts.js';
 import type { StaffNoticeView } from '../../signaling/protocol/api.js';
+import { RetryLaterError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { AuditLog } from './audit.js';
 
@@ -42,6 +43,19 @@ export class LoginGuard {
     const row = await this.db.selectFrom('login_throttle').select('locked_until').where('account', '=', accountKey(username)).executeTakeFirst();
     const until = row?.locked_until ?? null;
     return until && Date.parse(until) > this.now().getTime() ? until : null;
+  }
+
+  /**
+   * Throws ACCOUNT_LOCKED (429, with the wait) for an attempt on a locked account; the one refusal of sign-in and of a
+   * staff link's password check alike.
+   */
+  async assertUnlocked(username: string, ip: string, account?: LoginAccount): Promise<void> {
+    const locked = await this.refuseIfLocked(username, ip, account);
+    if (locked) {
+      throw new RetryLaterError('ACCOUNT_LOCKED', 'this account is locked after too many failed sign-in attempts; try again later', locked.retryAfterSeconds, {
+        lockedUntil: locked.until,
+      });
+    }
   }
 
   /** Refuses an attempt on a locked account (counted for the holder's notice, audited); null when not locked. */

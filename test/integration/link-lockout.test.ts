@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, HearingView, LinkView } from '../../signaling/protocol/api.js';
 import { hashPassword } from '../../server/auth/passwords.js';
-import { startTestServer, type DbKind, type TestServer } from '../helpers/server.js';
+import { DEMO_PASSWORD, startTestServer, type DbKind, type TestServer } from '../helpers/server.js';
 import {
   createCase, expectError, issueLink, participantByRole, partyIdentity, scheduleHearing, standardParticipants, tokenOf,
 } from '../helpers/fixtures.js';
@@ -106,5 +106,17 @@ describe.each<DbKind>(['sqlite', 'postgres'])('identity check lockout per link a
     expect((await s.services.audit.entries(c.id)).filter((e) => e.action === 'link.lockout_cleared' && (e.data as { linkId: string }).linkId === l.id)).toEqual([]);
     // The organisation's admin may (the permission table grants org_admin every case action).
     expect((await clear(l, await s.login('demo.admin'))).status).toBe(200);
+  });
+
+  it('a staff link\'s password check is under the account\'s sign-in lock: guesses there count, and a locked account is refused there', async () => {
+    const l = await issueLink(s, mediator, c.id, h.id, participantByRole(h, 'mediator').id);
+    // Five wrong passwords through the link, each from a fresh address (so no per-link-and-address lock applies).
+    for (let i = 0; i < 5; i++) expectError(await verify(l, `192.0.2.${i + 1}`, { username: 'demo.mediator', password: `guess-${i}` }), 401, 'IDENTITY_CHECK_FAILED');
+    // The account is now locked: at sign-in, and on the link with the right password from yet another address.
+    expectError(await s.api('POST', '/api/auth/login', { body: { username: 'demo.mediator', password: DEMO_PASSWORD }, headers: { 'x-forwarded-for': '192.0.2.50' } }), 429, 'ACCOUNT_LOCKED');
+    expectError(await verify(l, '192.0.2.51', { username: 'demo.mediator', password: DEMO_PASSWORD }), 429, 'ACCOUNT_LOCKED');
+    // After the lock, the link admits its holder again.
+    t += 2 * 60_000;
+    expect((await verify(l, '192.0.2.52', { username: 'demo.mediator', password: DEMO_PASSWORD })).status).toBe(200);
   });
 });

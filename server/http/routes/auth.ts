@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { LoginBody, LogoutAllBody, LogoutBody, type LoginResult, type LogoutAllResult } from '../../../signaling/protocol/api.js';
-import { RetryLaterError, UnauthenticatedError } from '../../lib/errors.js';
+import { UnauthenticatedError } from '../../lib/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.js';
 import { clientIp, route, staffFrom, type HttpDeps } from '../context.js';
 import { errorBody } from '../errors.js';
@@ -35,13 +35,10 @@ export function authRouter(deps: HttpDeps): Router {
     const staff = await deps.roster.findByUsername(body.username);
     const account = staff && { id: staff.id, orgId: staff.orgId };
     // A locked account (known or not) is refused before any password check: the same cost either way, and none for the server.
-    const locked = await deps.loginGuard.refuseIfLocked(body.username, ip, account);
-    if (locked) {
+    await deps.loginGuard.assertUnlocked(body.username, ip, account).catch((err: unknown) => {
       deps.metrics.logins.inc({ outcome: 'locked' });
-      throw new RetryLaterError('ACCOUNT_LOCKED', 'this account is locked after too many failed sign-in attempts; try again later', locked.retryAfterSeconds, {
-        lockedUntil: locked.until,
-      });
-    }
+      throw err;
+    });
     // Same work whether or not the user exists, so timing does not reveal valid usernames.
     const ok = staff ? await verifyPassword(body.password, staff.passwordHash) : await verifyAgainstDummy(body.password);
     if (!staff || !ok || !staff.active) {

@@ -54,8 +54,13 @@ export function joinRouter(deps: HttpDeps): Router {
     } else if ('username' in body) {
       const participant = await deps.hearings.participant(link.caseId, link.hearingId, link.participantId);
       const staff = participant.staff_id ? await deps.roster.getStaff(participant.staff_id) : undefined;
+      const account = staff && { id: staff.id, orgId: staff.orgId };
+      // A staff link asks for the account's password, so it is one more way to guess it: the account's sign-in lock
+      // covers it too (a locked account is refused here as at /api/auth/login, and a wrong password here counts there).
+      if (staff) await deps.loginGuard.assertUnlocked(staff.username, clientIp(req), account);
       const usernameOk = !!staff && staff.username === body.username && staff.active;
       const passwordOk = staff ? await verifyPassword(body.password, staff.passwordHash) : await verifyAgainstDummy(body.password);
+      if (staff && !passwordOk) await deps.loginGuard.failed(staff.username, clientIp(req), account);
       answers = { kind: 'staff', usernameOk, passwordOk };
     } else {
       answers = { kind: 'party', name: body.name, idNumber: body.idNumber };
