@@ -30,6 +30,7 @@ import { SigningService } from './signing/service.js';
 import { documentPort } from './signing/documents-adapter.js';
 import { CourtService } from './court/service.js';
 import { createPadNamespace, type PadNamespace } from '../signaling/pad/index.js';
+import { PAD_NAMESPACE } from '../signaling/protocol/pad.js';
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
@@ -178,11 +179,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Read at each handshake: the listen address (and so the default origin) is known only after listen.
     allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
     iceServers: () => config.iceServers,
+    socketLimits: config.sockets, trustProxy: config.trustProxy,
+    onRefused: (namespace, reason) => deps.metrics.socketRefusals.inc({ namespace, reason }),
   });
+  deps.metrics.observeSockets(() => gateway.limits.counts());
   // The drafting pad: namespace /pad on the same socket.io server, same origins and tokens.
   const pad = createPadNamespace({
     io: gateway.io as unknown as import('socket.io').Server, agreements: services.agreements, deps: services, log: services.log,
     allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
+    caps: gateway.limits.namespace(PAD_NAMESPACE),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'IDENTITY_CHECK_FAILED',
   'RATE_LIMITED',
+  /** A socket handshake beyond the caps per session or per address (try again once a socket closes). */
+  'TOO_MANY_CONNECTIONS',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'UNAVAILABLE',

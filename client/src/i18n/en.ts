@@ -225,6 +225,7 @@ export const en = {
   'error.CONFLICT': 'This was changed at the same time by someone else. Reload and try again.',
   'error.IDENTITY_CHECK_FAILED': 'The identity details do not match our records.',
   'error.RATE_LIMITED': 'Too many attempts. Please wait a while and try again.',
+  'error.TOO_MANY_CONNECTIONS': 'Too many connections are open for this session or network. Close other windows or tabs; we will try again.',
   'error.PAYLOAD_TOO_LARGE': 'The request is too large.',
   'error.UNSUPPORTED_MEDIA_TYPE': 'The request format is not supported.',
   'error.UNAVAILABLE': 'The service is temporarily unavailable. Please try again shortly.',

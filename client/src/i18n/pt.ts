@@ -97,6 +97,7 @@ export const pt: PartialCatalogue = {
   'error.INVALID_STATE': 'Isto não é possível na fase atual do processo.',
   'error.IDENTITY_CHECK_FAILED': 'Os dados de identificação não correspondem aos registos.',
   'error.RATE_LIMITED': 'Demasiadas tentativas. Aguarde um pouco e tente de novo.',
+  'error.TOO_MANY_CONNECTIONS': 'Há demasiadas ligações abertas nesta sessão ou rede. Feche outras janelas ou separadores; vamos tentar de novo.',
   'error.UNAVAILABLE': 'O serviço está temporariamente indisponível. Tente de novo daqui a pouco.',
   'error.INTERNAL': 'Ocorreu um erro do nosso lado. Tente de novo.',
   'error.NETWORK': 'Não é possível contactar o servidor. Verifique a ligação à rede.',
