@@ -16,6 +16,7 @@ import { LinkService } from './cases/links.js';
 import { Roster } from './cases/roster.js';
 import { KeyRing } from './auth/keyring.js';
 import { TokenService } from './auth/tokens.js';
+import type { Express } from 'express';
 import { createApp } from './http/app.js';
 import { DocumentService } from './documents/index.js';
 import { Metrics } from './http/metrics.js';
@@ -91,6 +92,8 @@ export interface RunningServer {
   port: number;
   services: Services;
   server: http.Server;
+  /** The express app (its router stack lists every mounted route; the OpenAPI coverage test walks it). */
+  app: Express;
   /** The live hearings of this process and the socket.io gateway (namespace /hearing) that drives them. */
   liveHearings: HearingRegistry;
   gateway: HearingGateway;
@@ -203,7 +206,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   rotation.unref();
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl, port, services, server, liveHearings, gateway, pad, mediaEngine,
+    url: baseUrl, port, services, server, app, liveHearings, gateway, pad, mediaEngine,
     close() {
       closing ??= (async () => {
         clearInterval(rotation);
