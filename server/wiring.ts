@@ -20,6 +20,7 @@ import { KeyRing } from './auth/keyring.js';
 import { TokenService } from './auth/tokens.js';
 import { StaffSessions } from './auth/sessions.js';
 import { StaffSessionStore } from './cases/sessions.js';
+import type { Express } from 'express';
 import { createApp } from './http/app.js';
 import { DocumentService } from './documents/index.js';
 import { Metrics } from './http/metrics.js';
@@ -34,6 +35,7 @@ import { SigningService } from './signing/service.js';
 import { documentPort } from './signing/documents-adapter.js';
 import { CourtService } from './court/service.js';
 import { createPadNamespace, type PadNamespace } from '../signaling/pad/index.js';
+import { PAD_NAMESPACE } from '../signaling/protocol/pad.js';
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
@@ -106,6 +108,8 @@ export interface RunningServer {
   port: number;
   services: Services;
   server: http.Server;
+  /** The express app (its router stack lists every mounted route; the OpenAPI coverage test walks it). */
+  app: Express;
   /** The live hearings of this process and the socket.io gateway (namespace /hearing) that drives them. */
   liveHearings: HearingRegistry;
   gateway: HearingGateway;
@@ -196,11 +200,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // Read at each handshake: the listen address (and so the default origin) is known only after listen.
     allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
     iceServers: () => config.iceServers,
+    socketLimits: config.sockets, trustProxy: config.trustProxy,
+    onRefused: (namespace, reason) => deps.metrics.socketRefusals.inc({ namespace, reason }),
   });
+  deps.metrics.observeSockets(() => gateway.limits.counts());
   // The drafting pad: namespace /pad on the same socket.io server, same origins and tokens.
   const pad = createPadNamespace({
     io: gateway.io as unknown as import('socket.io').Server, agreements: services.agreements, deps: services, log: services.log,
     allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
+    caps: gateway.limits.namespace(PAD_NAMESPACE),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -216,7 +224,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   rotation.unref();
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl, port, services, server, liveHearings, gateway, pad, mediaEngine,
+    url: baseUrl, port, services, server, app, liveHearings, gateway, pad, mediaEngine,
     close() {
       closing ??= (async () => {
         clearInterval(rotation);

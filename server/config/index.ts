@@ -64,6 +64,11 @@ const schema = z.object({
   CONCORD_MEDIA_PORT_MIN: int(1024, 65535).optional(),
   CONCORD_MEDIA_PORT_MAX: int(1024, 65535).optional(),
   CONCORD_ICE_SERVERS: iceServers.optional(),
+  CONCORD_SOCKETS_PER_SESSION: int(1, 100).default(4),
+  CONCORD_SOCKETS_PER_ADDRESS: int(1, 100_000).default(50),
+  CONCORD_CONNECTIONS_PER_ADDRESS: int(1, 100_000).default(100),
+  CONCORD_SOCKET_REPLACE_AFTER_MS: int(0, 3_600_000).default(10_000),
+  CONCORD_SOCKET_CONNECT_TIMEOUT_MS: int(100, 120_000).default(10_000),
 });
 
 export interface Config {
@@ -103,6 +108,21 @@ export interface Config {
   readonly iceServers: readonly { readonly urls: string | readonly string[]; readonly username?: string; readonly credential?: string }[];
   /** Recordings and transcripts: storage root per site, segment length, engines (server/config/recordings.ts). */
   readonly recordings: RecordingsConfig;
+  /** Caps on socket.io sockets (per namespace) and engine.io connections (signaling/gateway/limits.ts). */
+  readonly sockets: SocketLimitsConfig;
+}
+
+export interface SocketLimitsConfig {
+  /** Sockets one session (a participant's link, a staff account) may hold open per namespace. */
+  readonly perSession: number;
+  /** Sockets one client address may hold open per namespace. */
+  readonly perAddress: number;
+  /** engine.io connections one client address may hold open (each socket rides on one; a browser may share one). */
+  readonly connectionsPerAddress: number;
+  /** A session at its cap may replace its oldest socket once that socket is this old; younger: refused. */
+  readonly replaceAfterMs: number;
+  /** An engine.io connection that has not joined a namespace by then is closed. */
+  readonly connectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -160,5 +180,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     recordings,
     iceServers: Object.freeze((e.CONCORD_ICE_SERVERS ?? []).map((s) => Object.freeze({ ...s }))),
+    sockets: Object.freeze({
+      perSession: e.CONCORD_SOCKETS_PER_SESSION,
+      perAddress: e.CONCORD_SOCKETS_PER_ADDRESS,
+      connectionsPerAddress: e.CONCORD_CONNECTIONS_PER_ADDRESS,
+      replaceAfterMs: e.CONCORD_SOCKET_REPLACE_AFTER_MS,
+      connectTimeoutMs: e.CONCORD_SOCKET_CONNECT_TIMEOUT_MS,
+    }),
   });
 }

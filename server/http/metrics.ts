@@ -1,5 +1,11 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler } from 'express';
+
+/** The shape of the gateway's connection counts that the metrics read (signaling/gateway/connections.ts). */
+export interface SocketCounts {
+  engine: { connections: number };
+  namespaces: Record<string, { sockets: number }>;
+}
 
 /** A registry per server instance (not prom-client's global), so tests can run several servers in one process. */
 export class Metrics {
@@ -16,8 +22,31 @@ export class Metrics {
     name: 'concord_identity_checks_total', help: 'Identity checks at the join page', labelNames: ['outcome'] as const, registers: [this.registry],
   });
 
+  /** socket.io sockets per namespace and engine.io connections ('engine'), read from the gateway at each scrape. */
+  readonly socketConnections: Gauge<'namespace'>;
+  readonly socketRefusals = new Counter({
+    name: 'concord_socket_refusals_total', help: 'Socket handshakes refused by the caps per session or per address',
+    labelNames: ['namespace', 'reason'] as const, registers: [this.registry],
+  });
+  private readSockets: () => SocketCounts = () => ({ engine: { connections: 0 }, namespaces: {} });
+
   constructor() {
+    const read = () => this.readSockets();
+    this.socketConnections = new Gauge({
+      name: 'concord_socket_connections', help: 'Open socket.io sockets per namespace, and engine.io connections (namespace "engine")',
+      labelNames: ['namespace'] as const, registers: [this.registry],
+      collect() {
+        const c = read();
+        this.set({ namespace: 'engine' }, c.engine.connections);
+        for (const [namespace, n] of Object.entries(c.namespaces)) this.set({ namespace }, n.sockets);
+      },
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'concord_' });
+  }
+
+  /** Wiring hands in the gateway's counts once it exists. */
+  observeSockets(read: () => SocketCounts): void {
+    this.readSockets = read;
   }
 
   middleware(): RequestHandler {

@@ -2,9 +2,16 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from 'zod';
 import * as api from '../../signaling/protocol/api.js';
 import { ERROR_CODES } from '../../signaling/protocol/errors.js';
+import { pathAdder } from './openapi-paths.js';
+import { registerAgreementPaths } from './routes/agreements-openapi.js';
+import { registerRecordingPaths } from './routes/recordings-openapi.js';
 import { registerSigningPaths } from './routes/signing-openapi.js';
 
-/** The OpenAPI document, generated from the same zod schemas that validate requests, so the two cannot drift. */
+/**
+ * The OpenAPI document, generated from the same zod schemas that validate requests. Every mounted route has an entry:
+ * here, or in the `*-openapi.ts` file beside its router; test/integration/openapi-coverage.test.ts walks express's
+ * router stack and fails on a route without one (or an entry without a route).
+ */
 export function openApiDocument(): unknown {
   const reg = new OpenAPIRegistry();
   const ErrorBody = z
@@ -63,6 +70,11 @@ export function openApiDocument(): unknown {
   reg.registerPath({ method: 'post', path: '/api/join/verify', summary: 'Identity check for a mediation link', request: { body: json(api.VerifyIdentityBody) }, responses: ok('participant session') });
   reg.registerPath({ method: 'get', path: '/api/participant/me', summary: 'The participant session', security: secured, responses: ok('participant') });
   registerSigningPaths(reg, secured);
+  const add = pathAdder(reg, secured);
+  add('get', '/metrics', 'Prometheus metrics (HTTP, sign-ins, identity checks, sockets)', { public: true, produces: 'text/plain' });
+  add('get', '/api/openapi.json', 'This document', { public: true });
+  registerAgreementPaths(add);
+  registerRecordingPaths(add);
 
   return new OpenApiGeneratorV31(reg.definitions).generateDocument({
     openapi: '3.1.0',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { InvalidStateError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { toWebVtt } from '../../recordings/transcribe/webvtt.js';
 import type { RecordingService } from './service.js';
+import { RecordLines, SignoffBody } from '../../signaling/protocol/recordings.js';
 
 /** Who reads the case file: staff (everything, incl. private caucus recordings) or a party of this case (not private). */
 export interface Reader {
@@ -14,10 +14,6 @@ export interface Reader {
   role?: string;
 }
 
-export const RecordLines = z.strictObject({
-  lines: z.array(z.strictObject({ text: z.string().max(4000), atMs: z.number().int().min(0).max(86_400_000).optional() })).max(2000),
-});
-export const SignoffBody = z.strictObject({ decision: z.enum(['confirmed', 'objected']), comment: z.string().trim().max(2000).optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 const TIMELINE_ACTIONS = new Set([
   'hearing.entered', 'hearing.left', 'hearing.admitted', 'hearing.denied', 'hearing.sent_back', 'hearing.caucus_started', 'hearing.caucus_ended',

@@ -3,13 +3,16 @@ import { Server } from 'socket.io';
 import {
   HEARING_NAMESPACE, MAX_MESSAGE_BYTES, Requests, type ClientToServerEvents, type IceServer, type RequestName, type ServerToClientEvents,
 } from '../protocol/hearing.js';
+import type { SocketLimitsConfig } from '../../server/config/index.js';
 import { NotFoundError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
 import type { HearingRegistry } from '../../server/hearings/index.js';
 import { dispatch, type Handler } from './dispatch.js';
 import { packetGate } from './gate.js';
 import { DEFAULT_RATE_LIMIT, SocketGuard, type RateLimitOptions } from './guard.js';
+import { SocketLimiter } from './connections.js';
 import { authenticate, handshakeError, type HandshakeDeps } from './handshake.js';
+import type { OnRefused } from './limits.js';
 import { caucusHandlers } from './handlers/caucus.js';
 import { chatHandlers } from './handlers/chat.js';
 import { controlHandlers } from './handlers/controls.js';
@@ -29,10 +32,17 @@ export interface HearingGatewayOptions extends HandshakeDeps {
   iceServers?: () => readonly IceServer[];
   /** socket.io's connection-state recovery window; default 30 s, like the hearing's reconnection grace. */
   recoveryMs?: number;
+  /** Caps per session and per address on both namespaces and on engine.io connections (CONCORD_SOCKETS_*). */
+  socketLimits: SocketLimitsConfig;
+  /** Take the client address from X-Forwarded-For (CONCORD_TRUST_PROXY), as the HTTP API does. */
+  trustProxy: boolean;
+  onRefused?: OnRefused;
 }
 
 export interface HearingGateway {
   readonly io: HearingServer;
+  /** The connection caps of this server; `/pad` takes its namespace's from here too. */
+  readonly limits: SocketLimiter;
   /** Disconnects every socket and stops the engine.io server (and with it the HTTP server it is attached to). */
   close(): Promise<void>;
 }
@@ -56,27 +66,33 @@ const REQUEST_NAMES = Object.keys(Requests) as RequestName[];
 export function createHearingGateway(opts: HearingGatewayOptions): HearingGateway {
   const { registry, log } = opts;
   const limits = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const connections = new SocketLimiter(opts.socketLimits, opts.trustProxy, opts.onRefused);
   const io: HearingServer = new Server(opts.httpServer, {
     serveClient: false,
+    // Per-address cap on engine.io connections; one that joins no namespace in time is closed.
+    allowRequest: connections.allowRequest,
+    connectTimeout: opts.socketLimits.connectTimeoutMs,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     connectionStateRecovery: { maxDisconnectionDuration: opts.recoveryMs ?? 30_000 },
     // Cross-origin polling needs CORS headers; the origin check that refuses connections is in the handshake below.
     cors: { origin: (origin, cb) => cb(null, origin !== undefined && opts.allowedOrigins().includes(origin)) },
   });
 
+  io.engine.on('connection', connections.onConnection);
+
   // Nothing lives on the main namespace: refuse it rather than keep idle sockets around.
   io.of('/').use((_socket, next) => next(handshakeError(new NotFoundError(`namespace (use ${HEARING_NAMESPACE})`))));
 
   const nsp = io.of(HEARING_NAMESPACE);
+  const caps = connections.namespace(HEARING_NAMESPACE);
   nsp.use((socket, next) => {
-    authenticate(socket.handshake, opts).then(
-      (identity) => {
-        socket.data.identity = identity;
-        socket.data.joined ??= false;
-        next();
-      },
-      (err) => next(handshakeError(err)),
-    );
+    // Counted per participant: the reload, the second tab and the reconnect of one person share the cap.
+    caps.admit(socket, async () => {
+      const identity = await authenticate(socket.handshake, opts);
+      socket.data.identity = identity;
+      socket.data.joined ??= false;
+      return `participant:${identity.participantId}`;
+    }).then(() => next(), (err) => next(handshakeError(err)));
   });
 
   nsp.on('connection', (socket: HearingSocket) => {
@@ -110,6 +126,7 @@ export function createHearingGateway(opts: HearingGatewayOptions): HearingGatewa
   let closing: Promise<void> | undefined;
   return {
     io,
+    limits: connections,
     close() {
       closing ??= io.close();
       return closing;

@@ -18,6 +18,7 @@ import { failure, safeAck } from '../gateway/dispatch.js';
 import { packetGate } from '../gateway/gate.js';
 import { SocketGuard, payloadBytes, type RateLimitOptions } from '../gateway/guard.js';
 import { handshakeError, originAllowed } from '../gateway/handshake.js';
+import type { NamespaceLimiter } from '../gateway/limits.js';
 
 interface PadSocketData {
   principal: ResolvedPrincipal;
@@ -34,6 +35,8 @@ export interface PadNamespaceOptions {
   allowedOrigins: () => readonly string[];
   log: Logger;
   rateLimit?: RateLimitOptions;
+  /** Caps per session and per address (the gateway's `limits.namespace(PAD_NAMESPACE)`). */
+  caps: NamespaceLimiter;
   /** How often open pad sockets are checked for revoked links (like the live hearing's check); 0 turns the timer off. */
   linkCheckMs?: number;
 }
@@ -65,7 +68,8 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
   const nsp = opts.io.of(PAD_NAMESPACE) as unknown as Namespace<PadClientToServerEvents, PadServerToClientEvents, Record<string, never>, PadSocketData>;
 
   nsp.use((socket, next) => {
-    (async () => {
+    // Counted per author (a participant, or a staff account): its tabs and reconnects share the cap.
+    opts.caps.admit(socket, async () => {
       if (!originAllowed(socket.handshake.headers, opts.allowedOrigins())) throw new PermissionDeniedError('connections from this origin are not allowed');
       const auth = Auth.safeParse(socket.handshake.auth);
       if (!auth.success) throw new ValidationError('auth must be { token, protocol, agreementId }');
@@ -76,7 +80,8 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
       socket.data.principal = principal;
       socket.data.agreementId = row.id;
       socket.data.token = auth.data.token;
-    })().then(() => next(), (err) => next(handshakeError(err)));
+      return principal.author;
+    }).then(() => next(), (err) => next(handshakeError(err)));
   });
 
   nsp.on('connection', (socket: PadSocket) => {

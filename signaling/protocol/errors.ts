@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   // A staff account locked after repeated wrong passwords (details.retryAfterSeconds); even the right password waits.
   'ACCOUNT_LOCKED',
+  /** A socket handshake beyond the caps per session or per address (try again once a socket closes). */
+  'TOO_MANY_CONNECTIONS',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'UNAVAILABLE',

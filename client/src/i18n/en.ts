@@ -238,6 +238,7 @@ export const en = {
   'error.IDENTITY_CHECK_FAILED': 'The identity details do not match our records.',
   'error.RATE_LIMITED': 'Too many attempts. Please wait a while and try again.',
   'error.ACCOUNT_LOCKED': 'This account is locked for a while after too many failed sign-in attempts. Even the right password is refused until then.',
+  'error.TOO_MANY_CONNECTIONS': 'Too many connections are open for this session or network. Close other windows or tabs; we will try again.',
   'error.PAYLOAD_TOO_LARGE': 'The request is too large.',
   'error.UNSUPPORTED_MEDIA_TYPE': 'The request format is not supported.',
   'error.UNAVAILABLE': 'The service is temporarily unavailable. Please try again shortly.',

@@ -103,6 +103,7 @@ export const pt: PartialCatalogue = {
   'error.IDENTITY_CHECK_FAILED': 'Os dados de identificação não correspondem aos registos.',
   'error.RATE_LIMITED': 'Demasiadas tentativas. Aguarde um pouco e tente de novo.',
   'error.ACCOUNT_LOCKED': 'Esta conta está bloqueada por algum tempo após demasiadas tentativas de entrada falhadas. Até lá, mesmo a palavra-passe certa é recusada.',
+  'error.TOO_MANY_CONNECTIONS': 'Há demasiadas ligações abertas nesta sessão ou rede. Feche outras janelas ou separadores; vamos tentar de novo.',
   'error.UNAVAILABLE': 'O serviço está temporariamente indisponível. Tente de novo daqui a pouco.',
   'error.INTERNAL': 'Ocorreu um erro do nosso lado. Tente de novo.',
   'error.NETWORK': 'Não é possível contactar o servidor. Verifique a ligação à rede.',

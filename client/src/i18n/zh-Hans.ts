@@ -239,6 +239,7 @@ export const zhHans: Catalogue = {
   'error.IDENTITY_CHECK_FAILED': '身份信息与记录不符。',
   'error.RATE_LIMITED': '尝试次数过多，请稍后再试。',
   'error.ACCOUNT_LOCKED': '登录失败次数过多，该账户已暂时锁定。锁定期间即使密码正确也无法登录。',
+  'error.TOO_MANY_CONNECTIONS': '此会话或网络打开的连接过多。请关闭其他窗口或标签页，我们会自动重试。',
   'error.PAYLOAD_TOO_LARGE': '提交的内容过大。',
   'error.UNSUPPORTED_MEDIA_TYPE': '不支持该请求格式。',
   'error.UNAVAILABLE': '服务暂时不可用，请稍后再试。',

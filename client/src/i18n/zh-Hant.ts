@@ -239,6 +239,7 @@ export const zhHant: PartialCatalogue = {
   'error.IDENTITY_CHECK_FAILED': '身份資料與紀錄不符。',
   'error.RATE_LIMITED': '嘗試次數過多，請稍後再試。',
   'error.ACCOUNT_LOCKED': '登入失敗次數過多，此帳戶已暫時鎖定。鎖定期間即使密碼正確也無法登入。',
+  'error.TOO_MANY_CONNECTIONS': '此工作階段或網絡開啟的連線過多。請關閉其他視窗或分頁，我們會自動重試。',
   'error.PAYLOAD_TOO_LARGE': '提交的內容過大。',
   'error.UNSUPPORTED_MEDIA_TYPE': '不支援該請求格式。',
   'error.UNAVAILABLE': '服務暫時無法使用，請稍後再試。',

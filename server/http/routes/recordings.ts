@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
 import { can } from '../../auth/permissions.js';
-import { RecordLines, type RecordingCaseFile, type Reader } from '../../recordings/casefile.js';
+import { SaveRecordBody } from '../../../signaling/protocol/recordings.js';
+import type { RecordingCaseFile, Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
 import type { RecordingService } from '../../recordings/service.js';
 import { idParam, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
@@ -13,8 +13,6 @@ export interface RecordingsApi {
   casefile: RecordingCaseFile;
   jobs: RecordingJobs;
 }
-
-const SaveRecordBody = RecordLines.extend({ submit: z.boolean().optional() });
 
 /** Staff who may write the hearing record: the clerk keeps it; the mediator and the organisation admin may too. */
 const RECORD_WRITERS = new Set(['clerk', 'mediator', 'org_admin']);
