@@ -53,3 +53,13 @@ export function unblockAll(): void {
     }
   }
 }
+
+/**
+ * Aborts the TCP connection with local port `port` (the kernel's SOCK_DESTROY, `ss -K`). `local`: only the end bound to
+ * that port sees it fail, the other does not know until it writes again; `both`: the peer's end too. With
+ * `blockTcpPorts` first, whatever either side wrote meanwhile is lost, as when a phone's network goes away.
+ */
+export function abortTcp(port: number, ends: 'local' | 'both'): void {
+  const filter = ends === 'local' ? `sport = :${port}` : `sport = :${port} or dport = :${port}`;
+  execFileSync('ss', ['-K', '-t', filter]);
+}
