@@ -29,7 +29,7 @@ export class HearingChat {
   /** Sends `chat.history` to the participant (after a move into another room); a failed read is logged, not fatal. */
   sendHistory(p: LiveParticipant): void {
     this.visibleTo(p).then(
-      (messages) => p.connection?.send('chat.history', { messages }),
+      (messages) => p.send('chat.history', { messages }),
       (err) => this.h.log.warn({ err, hearingId: this.h.id }, 'reading the chat history failed'),
     );
   }
@@ -45,7 +45,7 @@ export class HearingChat {
         ...msg, caseId: this.h.caseId, hearingId: this.h.id, roomId: room.id, inCaucus: room.kind === 'caucus',
       });
       const recipients = to === 'all' ? [...room.members] : [...this.h.participants.values()].filter((x) => x.role === 'mediator' || x === p);
-      for (const r of recipients) r.connection?.send('chat.message', msg);
+      for (const r of recipients) r.send('chat.message', msg);
       return msg;
     });
   }

@@ -94,7 +94,7 @@ export class HearingControls {
       });
       p.setMuted(kind, true);
       p.forced[kind] = true;
-      p.connection?.send('control.muted', { kind });
+      p.send('control.muted', { kind });
       this.h.changed();
     });
   }
@@ -107,7 +107,7 @@ export class HearingControls {
       await this.h.record(actor, 'hearing.unmute_asked', { participantId: p.id });
       p.forced.audio = false;
       p.forced.video = false;
-      p.connection?.send('control.askUnmute');
+      p.send('control.askUnmute');
       this.h.changed();
     });
   }

@@ -16,7 +16,7 @@ import { HearingRecording, type RecordingBackend } from './recording.js';
 import { assertControl, entersDirectly, type HearingControl } from './permissions.js';
 import { JOINT_ROOM, LOBBY_ROOM, Room } from './room.js';
 import { snapshotFor } from './snapshot.js';
-import type { ClosedNotice, ParticipantConnection, ParticipantIdentity, RosterEntry } from './types.js';
+import type { ClosedNotice, ParticipantConnection, ParticipantIdentity, ResumePoint, RosterEntry } from './types.js';
 
 /** The domain services a live hearing writes through. */
 export interface HearingServices {
@@ -89,14 +89,14 @@ export class LiveHearing {
     this.lobby = new Room(LOBBY_ROOM, 'lobby', at);
     this.joint = new Room(JOINT_ROOM, 'joint', at);
     this.media = new HearingMedia(opts.engine, opts.hearingId, {
-      offer: (pid, sdp) => this.participants.get(pid)?.connection?.send('media.offer', { sdp }),
+      offer: (pid, sdp) => this.participants.get(pid)?.send('media.offer', { sdp }),
       levels: (levels) => this.sendLevels(levels),
       producers: (list) => {
         this.producers = list.map((x) => ({ id: x.id, participantId: x.participantId, kind: x.kind, source: x.source }));
         this.changed();
       },
       restarted: () => {
-        for (const p of this.participants.values()) if (p.inMedia) p.connection?.send('media.restart');
+        for (const p of this.participants.values()) if (p.inMedia) p.send('media.restart');
       },
       desired: () =>
         [...this.participants.values()]
@@ -134,9 +134,10 @@ export class LiveHearing {
   /**
    * A connection speaks for a participant: a newcomer goes to the joint session (mediator, clerk) or the lobby; someone
    * already here (reconnect within the grace period, or a second tab) resumes in the same room, and a previous
-   * connection is closed: one connection per participant.
+   * connection is closed: one connection per participant. What their outbox holds after `since` is sent again on the
+   * new connection at once, before anything newer can be (`replayed`: how many; null when it could not, see Outbox).
    */
-  attach(identity: ParticipantIdentity, conn: ParticipantConnection): Promise<LiveParticipant> {
+  attach(identity: ParticipantIdentity, conn: ParticipantConnection, since?: ResumePoint): Promise<{ participant: LiveParticipant; replayed: number | null }> {
     return this.run(async () => {
       const entry = this.roster.get(identity.participantId);
       if (!entry || entry.role !== identity.role) throw new PermissionDeniedError('not a participant of this hearing');
@@ -148,8 +149,9 @@ export class LiveHearing {
         existing.connection = conn;
         existing.linkId = identity.linkId;
         if (old && old !== conn) old.close();
+        const replayed = existing.outbox.replay(conn, since);
         this.changed();
-        return existing;
+        return { participant: existing, replayed };
       }
       const p = new LiveParticipant(entry, identity.linkId);
       const room = entersDirectly(entry.role, this.locked) ? this.joint : this.lobby;
@@ -160,7 +162,8 @@ export class LiveHearing {
       // Attendance is worth recording, but a failed write must not leave the person half-arrived.
       await this.record(p, 'hearing.entered', { participantId: p.id, role: p.role, room: room.kind }).catch(() => {});
       this.changed();
-      return p;
+      // A new incarnation: nothing of theirs to replay; the join answer is the full state.
+      return { participant: p, replayed: null };
     });
   }
 
@@ -259,7 +262,7 @@ export class LiveHearing {
     }
   }
 
-  /** State changed: every connected participant gets their own snapshot, once per burst of changes. */
+  /** State changed: every participant gets their own snapshot (through their outbox), once per burst of changes. */
   changed(): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
@@ -269,7 +272,7 @@ export class LiveHearing {
       const src = this.snapshotSource();
       for (const p of this.participants.values()) {
         try {
-          p.connection?.send('hearing.state', snapshotFor(src, p));
+          p.send('hearing.state', snapshotFor(src, p));
         } catch (err) {
           this.log.warn({ err, hearingId: this.id }, 'sending a snapshot failed');
         }
@@ -310,7 +313,7 @@ export class LiveHearing {
       m[pid] = level;
       byRoom.set(room, m);
     }
-    for (const [room, m] of byRoom) for (const p of room.members) p.connection?.send('media.levels', m);
+    for (const [room, m] of byRoom) for (const p of room.members) p.sendLevels(m);
   }
 
   private snapshotSource() {

@@ -6,4 +6,4 @@ export { Room, JOINT_ROOM, type RoomKind } from './room.js';
 export { mayControl, entersDirectly, type HearingControl } from './permissions.js';
 export type { SelfUpdate } from './controls.js';
 export { HearingRecording, type RecordingBackend, type TrackHandle, type TrackSpec } from './recording.js';
-export type { ClosedNotice, ParticipantConnection, ParticipantIdentity, RosterEntry } from './types.js';
+export type { ClosedNotice, ParticipantConnection, ParticipantIdentity, ResumePoint, RosterEntry } from './types.js';

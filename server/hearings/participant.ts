@@ -1,5 +1,6 @@
 import type { HearingRole } from '../../signaling/protocol/domain.js';
-import type { ParticipantPresence, ParticipantState, RecordingConsent } from '../../signaling/protocol/hearing.js';
+import type { ParticipantPresence, ParticipantState, RecordingConsent, SequencedEvent, ServerEventArgs } from '../../signaling/protocol/hearing.js';
+import { Outbox, sendTagged } from './outbox.js';
 import type { Room } from './room.js';
 import type { ClosedNotice, ParticipantConnection, RosterEntry } from './types.js';
 
@@ -29,6 +30,8 @@ export class LiveParticipant {
   /** The answer to the pre-join recording notice (`hearing.join` or `consent.set`); null until given. */
   consent: RecordingConsent | null = null;
   graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the hearing sent them and they have not acknowledged: replayed after a reconnect (lives through the grace). */
+  readonly outbox = new Outbox();
   private isClosed = false;
 
   constructor(entry: RosterEntry, linkId: string) {
@@ -72,6 +75,21 @@ export class LiveParticipant {
       forcedMuted: { audio: this.forced.audio, video: this.forced.video },
       consent: this.consent ? { recording: this.consent.recording } : null,
     };
+  }
+
+  /**
+   * Tells the participant of a change: numbered and kept in the outbox, then sent if they are connected (a dead
+   * connection loses nothing: the client's `since` or acknowledgement shows what to send again).
+   */
+  send<E extends SequencedEvent>(event: E, ...args: ServerEventArgs[E]): void {
+    if (this.isClosed) return;
+    const d = this.outbox.push(event, args);
+    if (this.connection) sendTagged(this.connection, event, args, d);
+  }
+
+  /** Audio levels: superseded ten times a second, so neither numbered nor kept. */
+  sendLevels(levels: Record<string, number>): void {
+    this.connection?.send('media.levels', levels);
   }
 
   /**

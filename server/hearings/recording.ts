@@ -329,14 +329,14 @@ export class HearingRecording {
   /** Sends each connected participant their state when it changed. */
   broadcast(): void {
     for (const p of this.h.participants.values()) {
-      if (!p.connection) continue;
       const s = this.stateFor(p);
-      // Resent every 5 s while recording runs: a page that mounted its indicator late still shows it.
-      const key = `${p.connection.id}:${Math.floor(Date.now() / 5000)}:${JSON.stringify(s)}`;
+      // Resent every 5 s while recording runs: a page that mounted its indicator late still shows it. Sent (into the
+      // outbox) while they are away too: the consent prompt reaches them when they are back.
+      const key = `${p.connection?.id ?? ''}:${Math.floor(Date.now() / 5000)}:${JSON.stringify(s)}`;
       if (this.lastSent.get(p.id) === key) continue;
       this.lastSent.set(p.id, key);
       try {
-        p.connection.send('recording.state', s);
+        p.send('recording.state', s);
       } catch {
         /* a vanished connection */
       }

@@ -6,7 +6,7 @@ import type { MediaEngine } from '../media/engine.js';
 import type { HearingRole } from '../../signaling/protocol/domain.js';
 import { LiveHearing, type HearingServices } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
-import type { ParticipantConnection, ParticipantIdentity } from './types.js';
+import type { ParticipantConnection, ParticipantIdentity, ResumePoint } from './types.js';
 import type { RecordingBackend } from './recording.js';
 
 export interface HearingRegistryOptions {
@@ -65,13 +65,18 @@ export class HearingRegistry {
     return [...this.live.values()].filter((h) => !h.closed);
   }
 
-  /** Joins (or resumes) a participant, opening the live hearing if nobody is in it yet. */
-  async join(identity: ParticipantIdentity, conn: ParticipantConnection): Promise<{ hearing: LiveHearing; participant: LiveParticipant }> {
+  /**
+   * Joins (or resumes) a participant, opening the live hearing if nobody is in it yet. `since`: what the connection
+   * already has (see `LiveHearing.attach`); `replayed` is how many outbox events were sent again, null for none.
+   */
+  async join(
+    identity: ParticipantIdentity, conn: ParticipantConnection, since?: ResumePoint,
+  ): Promise<{ hearing: LiveHearing; participant: LiveParticipant; replayed: number | null }> {
     // A hearing whose last participant just left closes under our feet; the next attempt opens a fresh one.
     for (let attempt = 0; attempt < 3; attempt++) {
       const hearing = await this.open(identity.caseId, identity.hearingId);
       try {
-        return { hearing, participant: await hearing.attach(identity, conn) };
+        return { hearing, ...(await hearing.attach(identity, conn, since)) };
       } catch (err) {
         if (hearing.closed && hearing.status !== 'closed') continue;
         throw err;

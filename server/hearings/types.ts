@@ -1,5 +1,5 @@
 import type { HearingRole } from '../../signaling/protocol/domain.js';
-import type { ServerToClientEvents } from '../../signaling/protocol/hearing.js';
+import type { Delivery, ServerToClientEvents } from '../../signaling/protocol/hearing.js';
 
 /** Who a connection speaks for: what a verified participant session token says, checked against its link. */
 export interface ParticipantIdentity {
@@ -11,6 +11,12 @@ export interface ParticipantIdentity {
 }
 
 export type ServerEvent = keyof ServerToClientEvents;
+/**
+ * What a (re)connecting client already has: the last outbox event it applied (`since` of `hearing.join`), 'acked' for
+ * a connection socket.io recovered (it sends no since: everything it has not acknowledged is sent again; the client
+ * drops what it already applied), or nothing (a new page: the join answer is the full state).
+ */
+export type ResumePoint = Delivery | 'acked' | undefined;
 export type ClosedNotice = Parameters<ServerToClientEvents['hearing.closed']>[0];
 
 /**

@@ -18,6 +18,7 @@ import { chatHandlers } from './handlers/chat.js';
 import { controlHandlers } from './handlers/controls.js';
 import { lobbyHandlers } from './handlers/lobby.js';
 import { mediaHandlers } from './handlers/media.js';
+import { outboxHandlers } from './handlers/outbox.js';
 import { recordingHandlers } from './handlers/recording.js';
 import { SocketSession, type HearingSocket, type SocketData } from './session.js';
 
@@ -55,6 +56,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   ...caucusHandlers,
   ...mediaHandlers,
   ...recordingHandlers,
+  ...outboxHandlers,
 };
 const REQUEST_NAMES = Object.keys(Requests) as RequestName[];
 
@@ -114,9 +116,10 @@ export function createHearingGateway(opts: HearingGatewayOptions): HearingGatewa
     }
     socket.on('disconnect', () => session.onDisconnect());
 
-    // A recovered connection (socket.io kept its state) resumes the participant without a second hearing.join.
+    // A recovered connection (socket.io kept its state) resumes the participant without a second hearing.join; socket.io
+    // replays nothing the hearing sent (only room broadcasts), so the outbox sends again all the client did not acknowledge.
     if (socket.recovered && socket.data.joined) {
-      session.join().catch((err) => {
+      session.join(undefined, 'acked').catch((err) => {
         log.info({ err, participantId: socket.data.identity.participantId }, 'could not resume a recovered connection');
         socket.data.joined = false;
       });

@@ -1,8 +1,10 @@
 import type { Socket } from 'socket.io';
-import type { ClientToServerEvents, IceServer, JoinResult, RecordingConsent, ServerToClientEvents } from '../protocol/hearing.js';
+import type { ClientToServerEvents, Delivery, IceServer, JoinResult, RecordingConsent, ServerToClientEvents } from '../protocol/hearing.js';
 import { InvalidStateError } from '../../server/lib/errors.js';
 import type { Logger } from '../../server/lib/logger.js';
-import type { HearingRegistry, LiveHearing, LiveParticipant, ParticipantConnection, ParticipantIdentity } from '../../server/hearings/index.js';
+import type {
+  HearingRegistry, LiveHearing, LiveParticipant, ParticipantConnection, ParticipantIdentity, ResumePoint,
+} from '../../server/hearings/index.js';
 
 /** Kept by socket.io across a recovered connection: who this is, and whether they had joined. */
 export interface SocketData {
@@ -55,19 +57,27 @@ export class SocketSession {
   /**
    * Joins (or, already joined, answers the current state again). The answer carries the snapshot, the chat this
    * participant may read and the ICE servers; a recording-notice answer given on the pre-join page is stored first.
+   * `since` (the last outbox event the client applied): what followed it is sent again before the answer, if the
+   * outbox still holds it; the answer says how many (`outbox.replayed`), or null when it is the full state instead.
    */
-  async join(consent?: RecordingConsent): Promise<JoinResult> {
+  async join(consent?: RecordingConsent, since?: Delivery | 'acked'): Promise<JoinResult> {
+    let replayed: number | null;
     if (!(this.hearing && this.participant && !this.participant.closed && !this.hearing.closed)) {
-      const { hearing, participant } = await this.registry.join(this.identity, this.connection);
-      this.hearing = hearing;
-      this.participant = participant;
+      const joined = await this.registry.join(this.identity, this.connection, since);
+      this.hearing = joined.hearing;
+      this.participant = joined.participant;
+      replayed = joined.replayed;
       this.socket.data.joined = true;
       // The socket may have dropped while the join waited in the hearing's queue: then it is a disconnect like any other.
-      if (this.socket.disconnected) hearing.detach(participant.id, this.connection);
+      if (this.socket.disconnected) joined.hearing.detach(joined.participant.id, this.connection);
+    } else {
+      replayed = this.participant.outbox.replay(this.connection, since);
     }
     const { hearing, participant } = this;
     const [, chat] = await Promise.all([consent ? hearing.controls.setConsent(participant.id, consent) : null, hearing.chat.visibleTo(participant)]);
-    return { ...hearing.snapshotFor(participant.id), chat, iceServers: this.iceServers().map((s) => ({ ...s })) };
+    // The snapshot and the seq it is as of, taken together: events after it carry a higher seq.
+    const outbox = { epoch: participant.outbox.epoch, seq: participant.outbox.head, replayed };
+    return { ...hearing.snapshotFor(participant.id), chat, iceServers: this.iceServers().map((s) => ({ ...s })), outbox };
   }
 
   async leave(): Promise<void> {

@@ -18,9 +18,23 @@ const sdp = z.string().min(10).max(MAX_MESSAGE_BYTES);
 const trackSource = z.enum(['microphone', 'camera', 'screen']);
 /** The pre-join page's recording notice: accepted or refused, per participant (issue 6 builds recording consent on it). */
 const consent = z.strictObject({ recording: z.enum(['accepted', 'refused']) });
+/**
+ * The sequence envelope of the participant's outbox: `epoch` names one incarnation of the participant in the live
+ * hearing (a new one after the reconnection grace ran out, or in a new live hearing), `seq` counts its state events
+ * from 1. The last argument of every sequenced server event; the client acknowledges with `outbox.ack` and sends the
+ * last one it applied as `since` with `hearing.join` after a reconnect.
+ */
+export const Delivery = z.strictObject({
+  epoch: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type Delivery = z.infer<typeof Delivery>;
 
 export const Requests = {
-  'hearing.join': z.strictObject({ consent: consent.optional() }),
+  /** `since`: the last sequenced event the client applied; what followed it is replayed before the answer, if still held. */
+  'hearing.join': z.strictObject({ consent: consent.optional(), since: Delivery.optional() }),
+  /** The last sequenced event the client applied: the server forgets everything up to it. */
+  'outbox.ack': Delivery,
   /** The participant's answer to the recording notice (also allowed from the lobby); audited as `hearing.consent`. */
   'consent.set': consent,
   'hearing.leave': z.strictObject({}),
@@ -118,6 +132,12 @@ export interface HearingSnapshot {
 export interface JoinResult extends HearingSnapshot {
   chat: ChatMessage[];
   iceServers: IceServer[];
+  /**
+   * Where the participant's outbox stands: the snapshot is as of `seq` (events up to it are in it). `replayed` is how
+   * many events after `since` were sent again just before this answer; null when `since` was missing or could not be
+   * served (another epoch, trimmed, ahead of the server), and this answer is the full state instead.
+   */
+  outbox: Delivery & { replayed: number | null };
 }
 /**
  * Recording as one participant sees it. `status` is for their own room: a caucus shows `off` unless the mediator asked
@@ -145,6 +165,7 @@ export interface ChatMessage {
 
 export interface Responses {
   'hearing.join': JoinResult;
+  'outbox.ack': null;
   'consent.set': null;
   'hearing.leave': null;
   'hearing.lock': null;
@@ -177,21 +198,34 @@ export type ClientToServerEvents = {
   [N in RequestName]: (payload: RequestPayload<N>, ack: (res: Ack<Responses[N]>) => void) => void;
 };
 
-export interface ServerToClientEvents {
-  'hearing.state': (s: HearingSnapshot) => void;
-  'chat.message': (m: ChatMessage) => void;
+/**
+ * What the server sends, by event: the arguments before the envelope. Every event changes what the participant sees
+ * and goes through their outbox (sequenced, kept until acknowledged, replayed after a reconnect), except the
+ * `TransientEvent`s: audio levels (superseded ten times a second) and the closing notice (the participant is gone).
+ */
+export interface ServerEventArgs {
+  'hearing.state': [s: HearingSnapshot];
+  'chat.message': [m: ChatMessage];
   /** The chat this participant may read now, sent when they enter another room (admitted, caucus and back). */
-  'chat.history': (h: { messages: ChatMessage[] }) => void;
+  'chat.history': [h: { messages: ChatMessage[] }];
   /** A new offer for the participant's receiving transport; answer with `media.answer`. */
-  'media.offer': (o: { sdp: string }) => void;
-  'media.levels': (levels: Record<string, number>) => void;
+  'media.offer': [o: { sdp: string }];
+  'media.levels': [levels: Record<string, number>];
   /** The mediator muted this participant (audio or video). */
-  'control.muted': (m: { kind: 'audio' | 'video' }) => void;
-  'control.askUnmute': () => void;
+  'control.muted': [m: { kind: 'audio' | 'video' }];
+  'control.askUnmute': [];
   /** Removed, denied, hearing ended: the socket is closed after this. */
-  'hearing.closed': (r: { reason: 'removed' | 'denied' | 'ended' | 'link_revoked'; message?: string }) => void;
+  'hearing.closed': [r: { reason: 'removed' | 'denied' | 'ended' | 'link_revoked'; message?: string }];
   /** The media worker failed: tear down peer connections and publish/subscribe again. */
-  'media.restart': () => void;
+  'media.restart': [];
   /** Recording state as this participant sees it (their room); sent when it changes. */
-  'recording.state': (s: RecordingState) => void;
+  'recording.state': [s: RecordingState];
 }
+export type ServerEventName = keyof ServerEventArgs;
+export type TransientEvent = 'media.levels' | 'hearing.closed';
+export type SequencedEvent = Exclude<ServerEventName, TransientEvent>;
+
+/** On the wire: a sequenced event carries its `Delivery` as the last argument. */
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (...args: E extends TransientEvent ? ServerEventArgs[E] : [...ServerEventArgs[E], Delivery]) => void;
+};

@@ -92,6 +92,8 @@ export interface ConnectOptions {
   hearingId?: string;
   /** socket.io-client reconnection (off by default, so a refused or dropped test client stays down). */
   reconnection?: boolean;
+  /** First (and every) reconnection attempt after this many ms; default 50. */
+  reconnectionDelay?: number;
 }
 
 /** The newest snapshot each client received, so a test can wait for a state that may already have arrived. */
@@ -105,8 +107,9 @@ export function hearingClient(s: TestServer, token: string, opts: ConnectOptions
     transports: ['websocket'],
     extraHeaders: origin === null ? {} : { origin },
     reconnection: opts.reconnection ?? false,
-    reconnectionDelay: 50,
-    reconnectionDelayMax: 200,
+    reconnectionDelay: opts.reconnectionDelay ?? 50,
+    reconnectionDelayMax: Math.max(200, opts.reconnectionDelay ?? 0),
+    randomizationFactor: opts.reconnectionDelay ? 0 : 0.5,
     forceNew: true,
   });
   c.on('hearing.state', (snap) => latest.set(c, snap));

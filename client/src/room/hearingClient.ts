@@ -2,11 +2,12 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { ERROR_CODES, PROTOCOL_VERSION, type ErrorCode } from '../../../signaling/protocol/errors.js';
 // Type-only: a value import of hearing.ts would bundle its zod schemas into the browser client.
 import type {
-  Ack, ChatMessage, ClientToServerEvents, HEARING_NAMESPACE, HearingSnapshot, IceServer, JoinResult, RecordingConsent, RequestName,
+  Ack, ChatMessage, ClientToServerEvents, Delivery, HEARING_NAMESPACE, HearingSnapshot, IceServer, JoinResult, RecordingConsent, RequestName,
   RequestPayload, Responses, ServerToClientEvents, RecordingState,
 } from '../../../signaling/protocol/hearing.js';
 import { ApiError, type ClientErrorCode } from '../api.js';
 import { Emitter } from './emitter.js';
+import { Inbox } from './inbox.js';
 
 const NAMESPACE: typeof HEARING_NAMESPACE = '/hearing';
 const CHAT_LIMIT = 500;
@@ -96,6 +97,8 @@ export class HearingClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private refusals = 0;
   private readonly timeoutMs: number;
+  /** Which of the server's numbered events we applied: replays after a reconnect apply once; acknowledged in batches. */
+  private readonly inbox = new Inbox((d) => this.acknowledge(d));
 
   constructor(private readonly opts: HearingClientOptions) {
     this.timeoutMs = opts.requestTimeoutMs ?? 20_000;
@@ -173,6 +176,7 @@ export class HearingClient {
   /** Closes the connection for good; `reason` is what the views show. */
   close(reason: ClosedReason = 'left', message?: string, code?: ClientErrorCode): void {
     clearTimeout(this.retryTimer);
+    this.inbox.close();
     if (this.current.connection.kind !== 'closed') {
       this.set({ joined: false, connection: { kind: 'closed', reason, ...(message ? { message } : {}), ...(code ? { code } : {}) } });
     }
@@ -201,14 +205,19 @@ export class HearingClient {
   }
 
   private wire(socket: HearingSocket): void {
-    socket.on('recording.state', (s) => this.events.emit('recording.state', s));
+    socket.on('recording.state', (s, d) => {
+      if (this.inbox.accept([d])) this.events.emit('recording.state', s);
+    });
     socket.on('connect', () => {
       this.refusals = 0;
       this.set({ connection: { kind: 'connected' } });
       if (!this.current.joined) return;
-      // The server resumes a recovered socket by itself and replays what we missed; otherwise join again.
-      if (socket.recovered) this.events.emit('recovered', null);
-      else this.rejoin();
+      // The server resumes a recovered socket by itself and replays what we did not acknowledge (we drop what we
+      // already applied); otherwise join again with the last event we applied, and it replays what followed.
+      if (socket.recovered) {
+        this.events.emit('recovered', null);
+        this.inbox.flush();
+      } else this.rejoin();
     });
     socket.on('disconnect', (reason) => {
       if (this.current.connection.kind === 'closed') return;
@@ -237,18 +246,32 @@ export class HearingClient {
       if (this.current.connection.kind !== 'closed') this.set({ connection: { kind: 'reconnecting', attempt: n } });
     });
 
-    socket.on('hearing.state', (snapshot) => this.set({ snapshot }));
-    socket.on('chat.history', (h) => this.mergeChat(h.messages));
-    socket.on('chat.message', (m) => {
-      if (this.current.chat.some((c) => c.id === m.id)) return;
+    // Numbered events (their envelope is the last argument): each applied once, whatever a replay sends again.
+    socket.on('hearing.state', (snapshot, d) => {
+      if (this.inbox.accept([d], true)) this.set({ snapshot });
+    });
+    socket.on('chat.history', (h, d) => {
+      if (this.inbox.accept([d])) this.mergeChat(h.messages);
+    });
+    socket.on('chat.message', (m, d) => {
+      if (!this.inbox.accept([d]) || this.current.chat.some((c) => c.id === m.id)) return;
       this.set({ chat: [...this.current.chat, m].slice(-CHAT_LIMIT) });
       this.events.emit('chat', m);
     });
+    socket.on('media.offer', (o, d) => {
+      if (this.inbox.accept([d])) this.events.emit('media.offer', o);
+    });
+    socket.on('media.restart', (d) => {
+      if (this.inbox.accept([d])) this.events.emit('media.restart', null);
+    });
+    socket.on('control.muted', (m, d) => {
+      if (this.inbox.accept([d])) this.events.emit('control.muted', m);
+    });
+    socket.on('control.askUnmute', (d) => {
+      if (this.inbox.accept([d])) this.events.emit('control.askUnmute', null);
+    });
+    // Not numbered: levels are superseded ten times a second, and the closing notice ends the connection.
     socket.on('media.levels', (levels) => this.set({ levels }));
-    socket.on('media.offer', (o) => this.events.emit('media.offer', o));
-    socket.on('media.restart', () => this.events.emit('media.restart', null));
-    socket.on('control.muted', (m) => this.events.emit('control.muted', m));
-    socket.on('control.askUnmute', () => this.events.emit('control.askUnmute', null));
     socket.on('hearing.closed', (r) => {
       // The server closes the socket right after; `disconnect` then turns this into the closed state.
       this.closedNotice = { reason: r.reason, ...(r.message ? { message: r.message } : {}) };
@@ -256,17 +279,27 @@ export class HearingClient {
     });
   }
 
-  private joinPayload(): RequestPayload<'hearing.join'> {
+  private joinPayload(since?: Delivery): RequestPayload<'hearing.join'> {
     const consent = this.opts.consent?.() ?? null;
-    return consent ? { consent } : {};
+    return { ...(consent ? { consent } : {}), ...(since ? { since } : {}) };
   }
 
-  /** The join answer: the snapshot (without the extras), the chat we may read, the ICE servers. */
+  /**
+   * The join answer: the snapshot (without the extras), the chat we may read, the ICE servers. A snapshot older than
+   * one that overtook the answer (a `hearing.state` numbered after it) is not applied.
+   */
   private applyJoin(res: JoinResult): HearingSnapshot {
-    const { chat, iceServers, ...snapshot } = res;
-    this.set({ snapshot, iceServers: Array.isArray(iceServers) ? iceServers : [] });
+    const { chat, iceServers, outbox, ...snapshot } = res;
+    const current = this.inbox.joined(outbox);
+    this.set({ ...(current || !this.current.snapshot ? { snapshot } : {}), iceServers: Array.isArray(iceServers) ? iceServers : [] });
     if (Array.isArray(chat)) this.mergeChat(chat);
-    return snapshot;
+    return this.current.snapshot ?? snapshot;
+  }
+
+  /** Tells the server what we applied, so it can forget it; a lost acknowledgement goes again with the next one. */
+  private acknowledge(d: Delivery): void {
+    if (!this.socket?.connected) return this.inbox.unacked(d);
+    this.request('outbox.ack', d).catch(() => this.inbox.unacked(d));
   }
 
   /** History and live messages in one list: by id once, in time order. */
@@ -283,7 +316,7 @@ export class HearingClient {
   }
 
   private rejoin(): void {
-    this.request('hearing.join', this.joinPayload()).then(
+    this.request('hearing.join', this.joinPayload(this.inbox.since())).then(
       (res) => {
         const snapshot = this.applyJoin(res);
         this.events.emit('joined', { snapshot, resumed: true });

@@ -2,7 +2,7 @@ import type { HandlerGroup } from '../dispatch.js';
 
 /** Arriving, leaving and the door: join, leave, lock, end, admit, deny, send back. */
 export const lobbyHandlers: HandlerGroup<'hearing.join' | 'hearing.leave' | 'hearing.lock' | 'hearing.end' | 'lobby.admit' | 'lobby.deny' | 'lobby.sendBack'> = {
-  'hearing.join': (s, p) => s.join(p.consent),
+  'hearing.join': (s, p) => s.join(p.consent, p.since),
   'hearing.leave': async (s) => {
     await s.leave();
     return null;
