@@ -104,12 +104,11 @@ async function openPad(page: Page, agreementId: string): Promise<void> {
  * the editor's state through the view CodeMirror keeps on its content element (internal: fails loudly if that moves).
  */
 const docText = (page: Page) =>
-  page.evaluate(() => {
-    type Tiled = Element & { cmTile?: { root?: { view?: { state: { doc: { toString(): string } } } } } };
-    const view = (document.querySelector('[data-testid="pad-editor"] .cm-content') as Tiled | null)?.cmTile?.root?.view;
+  page.evaluate<string>(`(() => {
+    const view = document.querySelector('[data-testid="pad-editor"] .cm-content')?.cmTile?.root?.view;
     if (!view) throw new Error('no CodeMirror view on .cm-content');
     return view.state.doc.toString();
-  });
+  })()`);
 
 const focused = (page: Page) => expect.poll(() => page.evaluate<boolean>("document.activeElement?.classList.contains('cm-content') ?? false"), { timeout: 10_000 }).toBe(true);
 
@@ -117,22 +116,27 @@ const focused = (page: Page) => expect.poll(() => page.evaluate<boolean>("docume
  * Puts the caret at the start of the first line holding `marker` (scrolling until CodeMirror has drawn it). The start,
  * not the end: on a phone a long line wraps and End goes to the end of the visual line.
  */
-async function caretAtLine(page: Page, marker: string): Promise<void> {
+async function caretAtLine(page: Page, marker: string | RegExp): Promise<void> {
   const line = page.locator('[data-testid="pad-editor"] .cm-line', { hasText: marker }).first();
   for (let y = 0; (await line.count()) === 0; y += 300) {
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    if (y > height) throw new Error(`line "${marker}" never drawn`);
-    await page.evaluate((top) => window.scrollTo(0, top), y);
+    if (y > (await page.evaluate<number>('document.documentElement.scrollHeight'))) throw new Error(`line "${marker}" never drawn`);
+    await page.evaluate(`window.scrollTo(0, ${y})`);
   }
   await line.click({ position: { x: 4, y: 4 } });
   await focused(page);
 }
 
-/** Another editor's edit on its own line: types, then takes back its last three characters. */
+/** Another editor's edit at the start of its own line: types, then takes back its last three characters. */
 async function otherEdit(page: Page, marker: string, text: string): Promise<void> {
   await caretAtLine(page, marker);
   await page.keyboard.type(`${text}xyz`, { delay: 30 });
   for (let i = 0; i < 3; i++) await page.keyboard.press('Backspace', { delay: 30 });
+}
+
+/** Another editor deletes `text` at the start of its line. */
+async function otherDelete(page: Page, marker: string | RegExp, text: string): Promise<void> {
+  await caretAtLine(page, marker);
+  for (let i = 0; i < text.length; i++) await page.keyboard.press('Delete', { delay: 30 });
 }
 
 for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
@@ -148,13 +152,24 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const
     const START = `${tag}-start-typed-0001!`;
     const MID = `${tag}-middle-typed-002!`;
     const END = `${tag}-end-typed-0000003!`;
+    const END2 = `${tag}-and-more-at-end-4!`;
     const others: string[] = [];
+    const gone: string[] = [];
     const othersEdit = async (round: number) => {
-      const r = `R${round}${tag}-respondent-edit`;
-      const m = `M${round}${tag}-mediator-edit`;
+      const r = `${tag}-respondent-edit-R${round}`;
+      const m = `${tag}-mediator-edit-M${round}`;
       others.push(r, m);
       await Promise.all([otherEdit(respondent, RESPONDENT_LINE, r), otherEdit(mediator, MEDIATOR_LINE, m)]);
     };
+    // The respondent deletes a label on a short line far above the typer's view (the line's height stays the same, so
+    // the typer's view does not move): fewer characters than a chip's length, so the old plugin's unmapped chip at the
+    // end then straddled the typer's line break.
+    const respondentDeletesLabel = async (label: string, field: string) => {
+      others.push(`\n{{${field}}}\n`);
+      gone.push(`${label}{{${field}}}`);
+      await otherDelete(respondent, new RegExp(`^${label}`), label);
+    };
+    const holds = (t: string) => others.every((o) => t.includes(o)) && gone.every((g) => !t.includes(g));
 
     // The very start (Ctrl+Home), while the other two type at once.
     await typer.click('[data-testid="pad-editor"] .cm-content');
@@ -164,20 +179,19 @@ for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const
     // The middle (the start of a line half way down), likewise.
     await caretAtLine(typer, MIDDLE);
     await Promise.all([typer.keyboard.type(MID, { delay: 40 }), othersEdit(2)]);
-    // The very end (Ctrl+End): half typed, then the others edit far above the view, and once the typer's editor holds
-    // their edits (the case that threw), the rest; and once more with all three at once.
+    // The very end (Ctrl+End): half typed; the respondent deletes a little far above the view; once the typer's editor
+    // holds that, the rest (the case that threw and scrambled the text on a phone), while the other two type again.
     await typer.keyboard.press('Control+End');
     await typer.keyboard.type(END.slice(0, 9), { delay: 40 });
-    await othersEdit(3);
-    await expect.poll(async () => { const t = await docText(typer); return others.every((o) => t.includes(o)); }, { timeout: 20_000 }).toBe(true)
-      .catch(async (e) => {
-        console.log('OTHERS', others, 'TYPER', JSON.stringify(await docText(typer)), 'SERVER', JSON.stringify(await serverText(s, f.staffToken, id)));
-        throw e;
-      });
-    await Promise.all([typer.keyboard.type(END.slice(9), { delay: 40 }), othersEdit(4)]);
+    await respondentDeletesLabel('申请人：', 'applicantName');
+    await expect.poll(async () => holds(await docText(typer)), { timeout: 20_000 }).toBe(true);
+    await typer.keyboard.type(END.slice(9), { delay: 40 });
+    // And once more with the deletion and the typing at once, then all three typing.
+    await Promise.all([typer.keyboard.type(END2.slice(0, 10), { delay: 40 }), respondentDeletesLabel('被申请人：', 'respondentName')]);
+    await Promise.all([typer.keyboard.type(END2.slice(10), { delay: 40 }), othersEdit(3)]);
 
     // Every character at the server, in place.
-    await expect.poll(async () => { const t = await serverText(s, f.staffToken, id); return t.startsWith(START) && t.includes(`\n${MID}${MIDDLE}\n`) && t.endsWith(`\n${END}`) && others.every((o) => t.includes(o)); }, { timeout: 30_000 }).toBe(true)
+    await expect.poll(async () => { const t = await serverText(s, f.staffToken, id); return t.startsWith(START) && t.includes(`\n${MID}${MIDDLE}\n`) && t.endsWith(`\n${END}${END2}`) && holds(t); }, { timeout: 30_000 }).toBe(true)
       .catch(async (e) => {
         console.log('SERVER', JSON.stringify(await serverText(s, f.staffToken, id)));
         throw e;
@@ -200,12 +214,12 @@ it('an editor extension that throws: the page says so and the typed text is kept
   await focused(typer);
   await typer.keyboard.press('Control+End');
   // The test hook: the headings plugin hands CodeMirror one decoration it refuses, on the next keystroke.
-  await typer.evaluate(() => { (window as { __concordPadFault?: string }).__concordPadFault = 'decorations'; });
+  await typer.evaluate("window.__concordPadFault = 'decorations'");
   const FIRST = 'typed-through-a-fault';
   await typer.keyboard.type(FIRST, { delay: 40 });
   await typer.waitForSelector('[data-testid="pad-editor-error"]', { timeout: 10_000 });
   // The fault was taken (it happens once).
-  expect(await typer.evaluate(() => (window as { __concordPadFault?: string }).__concordPadFault ?? null)).toBeNull();
+  expect(await typer.evaluate<string | null>('window.__concordPadFault ?? null')).toBeNull();
   // The editor goes on: more typing after the message.
   await focused(typer);
   const SECOND = '+and-after-it';
