@@ -49,6 +49,7 @@ export function PadView({ agreementId, compact = false }: { agreementId: string;
   const [access, setAccess] = useState<PadAccess | null>(null);
   const [template, setTemplate] = useState<TemplateView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [editorFault, setEditorFault] = useState(false);
   const [showAuthors, setShowAuthors] = useState(false);
   const [tab, setTab] = useState<'terms' | 'history'>('terms');
   const people = usePeople(provider);
@@ -85,7 +86,9 @@ export function PadView({ agreementId, compact = false }: { agreementId: string;
   // The editor appears once the first sync has filled the document.
   useEffect(() => {
     if (!provider || status !== 'synced' || editor.current || !host.current) return;
-    editor.current = createPadEditor(host.current, provider, { editable: !!provider.access?.canEdit, label: tp('pad.title') });
+    editor.current = createPadEditor(host.current, provider, {
+      editable: !!provider.access?.canEdit, label: tp('pad.title'), onError: () => setEditorFault(true),
+    });
     return undefined;
   }, [provider, status]);
   useEffect(
@@ -151,6 +154,11 @@ export function PadView({ agreementId, compact = false }: { agreementId: string;
       {problem ? (
         <div class="banner banner-error" role="alert" data-testid="pad-problem">
           <div class="banner-body">{problem}</div>
+        </div>
+      ) : null}
+      {editorFault ? (
+        <div class="banner banner-error" role="alert" data-testid="pad-editor-error">
+          <div class="banner-body">{tp('pad.editorError')}</div>
         </div>
       ) : null}
       {agreement?.status === 'locked' ? (

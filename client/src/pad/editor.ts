@@ -1,91 +1,23 @@
 import * as Y from 'yjs';
-import { Compartment, EditorState, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
-import { Decoration, EditorView, MatchDecorator, ViewPlugin, WidgetType, keymap, type DecorationSet, type ViewUpdate } from '@codemirror/view';
+import { Compartment, EditorState, RangeSetBuilder, StateEffect, StateField, type Extension, type Transaction } from '@codemirror/state';
+import { Decoration, EditorView, keymap, type DecorationSet } from '@codemirror/view';
 import { minimalSetup } from 'codemirror';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
+import { chipsField, fieldsState, setFields, type FieldInfo } from './chips.js';
+import { keepTyped } from './guard.js';
+import { headings } from './headings.js';
 import type { PadProvider } from './provider.js';
 
 /**
  * The collaborative editor: CodeMirror 6 bound to the pad's Y.Text with y-codemirror.next (remote cursors and
  * selections carry the name and role colour the server put into each awareness state). `{{key}}` placeholders show as
  * chips with the field's label and value; "# " / "## " lines are headings; authorship can be shown as colours.
+ *
+ * An extension that throws never costs the person their text: the error is reported (`onError`, the page says so) and
+ * the editor is rebuilt from the Y.Text, which holds everything typed (see guard.ts). If rebuilding fails too, the
+ * editor comes back without chips and headings ("safe" mode) rather than not at all.
  */
-export interface FieldInfo { label: string; value: string | null }
-
-const setFields = StateEffect.define<Record<string, FieldInfo>>();
-const fieldsState = StateField.define<Record<string, FieldInfo>>({
-  create: () => ({}),
-  update: (v, tr) => tr.effects.reduce((acc, e) => (e.is(setFields) ? e.value : acc), v),
-});
-
-class FieldChip extends WidgetType {
-  constructor(readonly key: string, readonly info: FieldInfo | undefined) {
-    super();
-  }
-  override eq(other: FieldChip): boolean {
-    return other.key === this.key && other.info?.value === this.info?.value && other.info?.label === this.info?.label;
-  }
-  toDOM(): HTMLElement {
-    const el = document.createElement('span');
-    el.className = `pad-chip ${this.info?.value ? 'pad-chip-filled' : 'pad-chip-missing'}`;
-    el.dataset.testid = 'pad-chip';
-    el.dataset.field = this.key;
-    el.title = this.info?.label ?? this.key;
-    el.textContent = this.info?.value ? this.info.value : `⟨${this.info?.label ?? this.key}⟩`;
-    return el;
-  }
-  override ignoreEvent(): boolean {
-    return false;
-  }
-}
-
-const chipMatcher = new MatchDecorator({
-  regexp: /\{\{([A-Za-z][A-Za-z0-9]{0,39})\}\}/g,
-  decoration: (m, view) => Decoration.replace({ widget: new FieldChip(m[1]!, view.state.field(fieldsState)[m[1]!]) }),
-});
-
-const chips = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = chipMatcher.createDeco(view);
-    }
-    update(u: ViewUpdate) {
-      const fieldsChanged = u.transactions.some((t) => t.effects.some((e) => e.is(setFields)));
-      this.decorations = fieldsChanged ? chipMatcher.createDeco(u.view) : chipMatcher.updateDeco(u, this.decorations);
-    }
-  },
-  {
-    decorations: (v) => v.decorations,
-    provide: (p) => EditorView.atomicRanges.of((view) => view.plugin(p)?.decorations ?? Decoration.none),
-  },
-);
-
-const headingLine = (level: number) => Decoration.line({ attributes: { class: `pad-h${level}` } });
-const headings = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = this.build(view);
-    }
-    update(u: ViewUpdate) {
-      if (u.docChanged || u.viewportChanged) this.decorations = this.build(u.view);
-    }
-    build(view: EditorView): DecorationSet {
-      const b = new RangeSetBuilder<Decoration>();
-      for (const { from, to } of view.visibleRanges) {
-        for (let pos = from; pos <= to; ) {
-          const line = view.state.doc.lineAt(pos);
-          if (line.text.startsWith('# ')) b.add(line.from, line.from, headingLine(1));
-          else if (line.text.startsWith('## ')) b.add(line.from, line.from, headingLine(2));
-          pos = line.to + 1;
-        }
-      }
-      return b.finish();
-    }
-  },
-  { decorations: (v) => v.decorations },
-);
+export type { FieldInfo };
 
 /** Author colours over the text: each run of characters with the colour of the role of whoever typed it. */
 const setAuthorship = StateEffect.define<DecorationSet>();
@@ -118,37 +50,104 @@ export interface PadEditor {
   destroy(): void;
 }
 
-export function createPadEditor(parent: HTMLElement, provider: PadProvider, opts: { editable: boolean; label: string }): PadEditor {
+export interface PadEditorOptions {
+  editable: boolean;
+  label: string;
+  /** An extension threw; the editor has recovered (or is recovering) with the text intact. */
+  onError?: (e: unknown) => void;
+}
+
+const editableExt = (on: boolean): Extension => [EditorView.editable.of(on), EditorState.readOnly.of(!on)];
+
+export function createPadEditor(parent: HTMLElement, provider: PadProvider, opts: PadEditorOptions): PadEditor {
   const editable = new Compartment();
   const undoManager = new Y.UndoManager(provider.text);
-  const view = new EditorView({
-    parent,
-    state: EditorState.create({
-      doc: provider.text.toString(),
-      extensions: [
-        keymap.of(yUndoManagerKeymap),
-        minimalSetup,
-        EditorView.lineWrapping,
-        EditorView.contentAttributes.of({ 'aria-label': opts.label, 'data-testid': 'pad-text' }),
-        editable.of([EditorView.editable.of(opts.editable), EditorState.readOnly.of(!opts.editable)]),
-        fieldsState,
-        chips,
-        headings,
-        authorship,
-        yCollab(provider.text, provider.awareness, { undoManager }),
-      ],
+  const collab = yCollab(provider.text, provider.awareness, { undoManager });
+  // What a rebuild carries over from the state it replaces.
+  let canEdit = opts.editable;
+  let fields: Record<string, FieldInfo> = {};
+  let authors: DecorationSet = Decoration.none;
+  let safe = false;
+  let pluginCrashes = 0;
+  let restartQueued = false;
+  let destroyed = false;
+
+  const report = (e: unknown) => {
+    console.error('pad editor:', e);
+    opts.onError?.(e);
+  };
+  const extensions = (): Extension[] => [
+    keymap.of(yUndoManagerKeymap),
+    minimalSetup,
+    EditorView.lineWrapping,
+    EditorView.contentAttributes.of({ 'aria-label': opts.label, 'data-testid': 'pad-text' }),
+    editable.of(editableExt(canEdit)),
+    // Plugin crashes (CodeMirror catches them and switches the plugin off): say so, then bring the plugins back; a
+    // second crash brings them back without chips and headings, a crash after that is only reported.
+    EditorView.exceptionSink.of((e) => {
+      report(e);
+      if (safe) return;
+      if (++pluginCrashes > 1) safe = true;
+      queueRestart();
     }),
-  });
+    fieldsState.init(() => fields),
+    safe ? [] : [chipsField, headings],
+    authorship.init(() => authors),
+    collab,
+  ];
+
+  /** A fresh state from the Y.Text (everything typed is there), the caret kept; plugins and DOM built anew. */
+  const restart = (head: number) => {
+    for (;;) {
+      const doc = provider.text.toString();
+      // Author colours are positions: carried over only onto the same text (the page repaints them on the next change).
+      authors = view.state.doc.toString() === doc ? view.state.field(authorship) : Decoration.none;
+      try {
+        view.setState(EditorState.create({ doc, selection: { anchor: Math.min(head, doc.length) }, extensions: extensions() }));
+        return;
+      } catch (e) {
+        report(e);
+        if (safe) return;
+        safe = true;
+      }
+    }
+  };
+  function queueRestart() {
+    if (restartQueued) return;
+    restartQueued = true;
+    // After the update in progress; only when the sync plugin has kept the Y.Text level with the editor (else the
+    // editor's copy, still on screen, is the one to keep, and the message tells the person).
+    queueMicrotask(() => {
+      restartQueued = false;
+      if (destroyed) return;
+      if (view.state.doc.toString() === provider.text.toString()) restart(view.state.selection.main.head);
+    });
+  }
+  const dispatchTransactions = (trs: readonly Transaction[], v: EditorView) => {
+    try {
+      v.update(trs);
+      return;
+    } catch (e) {
+      report(e);
+    }
+    keepTyped(provider.text, trs);
+    restart(trs[trs.length - 1]?.state.selection.main.head ?? v.state.selection.main.head);
+  };
+
+  const view = new EditorView({ parent, dispatchTransactions, state: EditorState.create({ doc: provider.text.toString(), extensions: extensions() }) });
   return {
     view,
     setEditable(on) {
-      view.dispatch({ effects: editable.reconfigure([EditorView.editable.of(on), EditorState.readOnly.of(!on)]) });
+      canEdit = on;
+      view.dispatch({ effects: editable.reconfigure(editableExt(on)) });
     },
-    setFieldInfo(fields) {
-      view.dispatch({ effects: setFields.of(fields) });
+    setFieldInfo(f) {
+      fields = f;
+      view.dispatch({ effects: setFields.of(f) });
     },
     showAuthors(deco) {
-      view.dispatch({ effects: setAuthorship.of(deco ?? Decoration.none) });
+      authors = deco ?? Decoration.none;
+      view.dispatch({ effects: setAuthorship.of(authors) });
     },
     insert(text) {
       const at = view.hasFocus ? view.state.selection.main.head : view.state.doc.length;
@@ -156,6 +155,7 @@ export function createPadEditor(parent: HTMLElement, provider: PadProvider, opts
       view.focus();
     },
     destroy() {
+      destroyed = true;
       view.destroy();
       undoManager.destroy();
     },

@@ -14,6 +14,7 @@ export const enPad = {
   'pad.readonly.role': 'You can read this agreement; only the mediator and the parties edit it.',
   'pad.readonly.locked': 'Locked for signature. Nobody can change the text until the mediator unlocks it.',
   'pad.rejected': 'The server did not accept your last change ({code}). The page shows the saved text again.',
+  'pad.editorError': 'The editor ran into a problem and was restarted. Your text is kept and is being saved; you can go on typing. If this happens again, reload the page.',
   'pad.lockedBanner': 'Locked for signature (#{seq}) · SHA-256 {sha}',
   'pad.kind.draft': 'Draft',
   'pad.kind.final': 'Final',

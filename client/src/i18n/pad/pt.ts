@@ -15,6 +15,7 @@ export const ptPad: Partial<Record<PadKey, string>> = {
   'pad.readonly.role': 'Pode ler este acordo; só o mediador e as partes o editam.',
   'pad.readonly.locked': 'Bloqueado para assinatura. Ninguém pode alterar o texto até o mediador o desbloquear.',
   'pad.rejected': 'O servidor não aceitou a sua última alteração ({code}). A página mostra de novo o texto guardado.',
+  'pad.editorError': 'O editor teve um problema e foi reiniciado. O seu texto foi mantido e está a ser guardado; pode continuar a escrever. Se voltar a acontecer, recarregue a página.',
   'pad.lockedBanner': 'Bloqueado para assinatura (n.º {seq}) · SHA-256 {sha}',
   'pad.kind.draft': 'Rascunho',
   'pad.kind.final': 'Final',

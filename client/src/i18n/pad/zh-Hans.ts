@@ -15,6 +15,7 @@ export const zhHansPad: Partial<Record<PadKey, string>> = {
   'pad.readonly.role': '您可以阅读本协议书；只有调解员和双方当事人可以编辑。',
   'pad.readonly.locked': '已锁定待签署。调解员解锁前，任何人都不能修改文本。',
   'pad.rejected': '服务器未接受您最近的修改（{code}），页面已恢复为已保存的文本。',
+  'pad.editorError': '编辑器出现问题，已重新启动。您输入的文字已保留并正在保存，可以继续输入。如再次出现，请刷新页面。',
   'pad.lockedBanner': '已锁定待签署（第{seq}次）· SHA-256 {sha}',
   'pad.kind.draft': '草稿',
   'pad.kind.final': '定稿',

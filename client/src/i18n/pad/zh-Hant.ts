@@ -15,6 +15,7 @@ export const zhHantPad: Partial<Record<PadKey, string>> = {
   'pad.readonly.role': '您可以閱讀本協議書；只有調解員和雙方當事人可以編輯。',
   'pad.readonly.locked': '已鎖定待簽署。調解員解鎖前，任何人都不能修改文本。',
   'pad.rejected': '伺服器未接受您最近的修改（{code}），頁面已恢復為已儲存的文本。',
+  'pad.editorError': '編輯器出現問題，已重新啟動。您輸入的文字已保留並正在儲存，可以繼續輸入。如再次出現，請重新整理頁面。',
   'pad.lockedBanner': '已鎖定待簽署（第{seq}次）· SHA-256 {sha}',
   'pad.kind.draft': '草稿',
   'pad.kind.final': '定稿',
