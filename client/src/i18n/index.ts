@@ -7,15 +7,14 @@ import { pt } from './pt.js';
 export type MessageKey = keyof typeof en;
 /** A complete catalogue: a missing key is a compile error. */
 export type Catalogue = Record<MessageKey, string>;
-/** A partial catalogue: missing keys fall back to English. */
-export type PartialCatalogue = Partial<Catalogue>;
 
 export const LANGS = ['zh-Hans', 'en', 'zh-Hant', 'pt'] as const;
 export type Lang = (typeof LANGS)[number];
 /** Each language named in itself (not translated). */
 export const LANG_NAMES: Record<Lang, string> = { 'zh-Hans': '简体中文', en: 'English', 'zh-Hant': '繁體中文', pt: 'Português' };
 
-const catalogues: Record<Lang, PartialCatalogue> = { 'zh-Hans': zhHans, en, 'zh-Hant': zhHant, pt };
+/** Every language complete (typed as Catalogue), so English never stands in for a missing translation. */
+const catalogues: Record<Lang, Catalogue> = { 'zh-Hans': zhHans, en, 'zh-Hant': zhHant, pt };
 const STORAGE_KEY = 'concord.lang';
 
 function isLang(v: unknown): v is Lang {
@@ -93,6 +92,6 @@ export function intlLocale(): string {
 }
 
 /** Test hook: the catalogue for a language, for completeness checks. */
-export function catalogueFor(l: Lang): PartialCatalogue {
+export function catalogueFor(l: Lang): Catalogue {
   return catalogues[l];
 }

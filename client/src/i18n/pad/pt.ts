@@ -1,6 +1,6 @@
-import type { PadKey } from './en.js';
+import type { PadCatalogue } from './en.js';
 
-export const ptPad: Partial<Record<PadKey, string>> = {
+export const ptPad: PadCatalogue = {
   'pad.title': 'Acordo',
   'pad.list.title': 'Acordos deste processo',
   'pad.list.empty': 'Ainda não há acordo. O mediador abre um a partir de um modelo.',
@@ -17,7 +17,7 @@ export const ptPad: Partial<Record<PadKey, string>> = {
   'pad.rejected': 'O servidor não aceitou a sua última alteração ({code}). A página mostra de novo o texto guardado.',
   'pad.lockedBanner': 'Bloqueado para assinatura (n.º {seq}) · SHA-256 {sha}',
   'pad.kind.draft': 'Rascunho',
-  'pad.kind.final': 'Final',
+  'pad.kind.final': 'Versão final',
   'pad.lang.zh-Hans': 'Chinês simplificado',
   'pad.lang.zh-Hant': 'Chinês tradicional',
   'pad.lang.en': 'Inglês',

@@ -47,7 +47,8 @@ const en = {
   'rec.object': 'I object',
   'rec.hash': 'SHA-256',
 };
-type Key = keyof typeof en;
+export type RecKey = keyof typeof en;
+type Key = RecKey;
 
 const zhHans: Record<Key, string> = {
   'rec.indicator': '录制中',
@@ -95,20 +96,108 @@ const zhHans: Record<Key, string> = {
   'rec.object': '我有异议',
   'rec.hash': 'SHA-256',
 };
-const zhHant: Partial<Record<Key, string>> = {
-  'rec.indicator': '錄製中', 'rec.start': '開始錄製', 'rec.stop': '停止錄製', 'rec.accept': '同意', 'rec.refuse': '不同意',
-  'rec.prompt': '本次調解即將錄音錄影（分別錄製每位參與人的音訊和視訊），錄製檔案保存在案件所屬站點的案卷中。您是否同意被錄製？',
-  'rec.title': '錄音錄影與筆錄', 'rec.record': '筆錄', 'rec.transcript': '轉寫文本',
+const zhHant: Record<Key, string> = {
+  'rec.indicator': '錄影中',
+  'rec.indicatorPrivate': '正在錄影此背對背調解',
+  'rec.awaiting': '所有人答覆後開始錄影',
+  'rec.notMe': '您沒有被錄影',
+  'rec.start': '開始錄影',
+  'rec.stop': '停止錄影',
+  'rec.askCaucus': '請求錄影此背對背調解',
+  'rec.prompt': '本次調解即將錄音錄影（分別錄製每位參與人的音訊和視像），錄製檔案保存在案件所屬站點的案卷中。您是否同意被錄影？',
+  'rec.promptCaucus': '調解員請求錄影本次背對背調解。只有在場所有人同意才會錄影，並在案卷中標記為不公開。您是否同意？',
+  'rec.accept': '同意',
+  'rec.refuse': '不同意',
+  'rec.refused': '您已拒絕：不會錄製您的聲音和影像',
+  'rec.title': '錄音錄影與筆錄',
+  'rec.none': '暫無錄影。',
+  'rec.partial': '不完整：某個錄製程序中斷，已完成的部分完好無損',
+  'rec.private': '不公開',
+  'rec.compose': '合成檔案',
+  'rec.composeProgress': '正在合成… {n}%',
+  'rec.composeFailed': '合成失敗',
+  'rec.transcript': '文字轉錄',
+  'rec.transcriptProgress': '正在轉錄… {n}%',
+  'rec.transcriptNone': '暫無文字轉錄。',
+  'rec.vtt': '下載 WebVTT',
+  'rec.download': '下載',
+  'rec.play': '播放',
+  'rec.timeline': '事件',
+  'rec.tracks': '分軌檔案（每人每種媒體一個）',
+  'rec.consents': '錄影同意',
+  'rec.accepted': '同意',
+  'rec.refusedShort': '拒絕',
+  'rec.record': '筆錄',
+  'rec.recordHelp': '每行一段陳述。「插入時間」會把播放器的目前時間加到該行。',
+  'rec.addLine': '新增一行',
+  'rec.fromTranscript': '以文字轉錄為起點',
+  'rec.insertTime': '插入時間',
+  'rec.save': '儲存草稿',
+  'rec.submit': '發送當事人確認',
+  'rec.status.draft': '草稿',
+  'rec.status.review': '等待當事人確認',
+  'rec.status.confirmed': '當事人已確認',
+  'rec.signoffs': '確認記錄',
+  'rec.confirm': '我確認本筆錄',
+  'rec.object': '我有異議',
+  'rec.hash': 'SHA-256',
 };
-const pt: Partial<Record<Key, string>> = {
-  'rec.indicator': 'A gravar', 'rec.start': 'Iniciar gravação', 'rec.stop': 'Parar gravação', 'rec.accept': 'Concordo', 'rec.refuse': 'Não concordo',
-  'rec.prompt': 'Esta audiência vai ser gravada (áudio e vídeo de cada participante). A gravação fica no processo, no local do caso. Concorda em ser gravado?',
-  'rec.title': 'Gravações e auto da audiência', 'rec.record': 'Auto da audiência', 'rec.transcript': 'Transcrição',
+const pt: Record<Key, string> = {
+  'rec.indicator': 'A gravar',
+  'rec.indicatorPrivate': 'A gravar esta reunião privada',
+  'rec.awaiting': 'A gravação começa quando todos tiverem respondido',
+  'rec.notMe': 'Não está a ser gravado',
+  'rec.start': 'Iniciar gravação',
+  'rec.stop': 'Parar gravação',
+  'rec.askCaucus': 'Pedir para gravar esta reunião privada',
+  'rec.prompt': 'Esta audiência vai ser gravada (áudio e vídeo de cada participante). A gravação fica no processo, no local de origem do caso. Concorda em ser gravado?',
+  'rec.promptCaucus': 'O mediador pede para gravar esta reunião privada. Só é gravada se todos os presentes concordarem, e fica marcada como reservada no processo. Concorda?',
+  'rec.accept': 'Concordo',
+  'rec.refuse': 'Não concordo',
+  'rec.refused': 'Recusou: nada seu é gravado',
+  'rec.title': 'Gravações e auto da audiência',
+  'rec.none': 'Ainda não há gravações.',
+  'rec.partial': 'Incompleta: um gravador parou; o que ficou concluído está intacto',
+  'rec.private': 'reservada',
+  'rec.compose': 'Ficheiro composto',
+  'rec.composeProgress': 'A compor… {n}%',
+  'rec.composeFailed': 'A composição falhou',
+  'rec.transcript': 'Transcrição',
+  'rec.transcriptProgress': 'A transcrever… {n}%',
+  'rec.transcriptNone': 'Ainda não há transcrição.',
+  'rec.vtt': 'Descarregar WebVTT',
+  'rec.download': 'Descarregar',
+  'rec.play': 'Reproduzir',
+  'rec.timeline': 'Eventos',
+  'rec.tracks': 'Pistas (um ficheiro por participante e tipo)',
+  'rec.consents': 'Consentimento',
+  'rec.accepted': 'concordou',
+  'rec.refusedShort': 'recusou',
+  'rec.record': 'Auto da audiência (笔录)',
+  'rec.recordHelp': 'Uma linha por declaração. «Inserir hora» acrescenta à linha o tempo atual do leitor.',
+  'rec.addLine': 'Adicionar linha',
+  'rec.fromTranscript': 'Partir da transcrição',
+  'rec.insertTime': 'Inserir hora',
+  'rec.save': 'Guardar rascunho',
+  'rec.submit': 'Enviar às partes para confirmação',
+  'rec.status.draft': 'Rascunho',
+  'rec.status.review': 'A aguardar as partes',
+  'rec.status.confirmed': 'Confirmado pelas partes',
+  'rec.signoffs': 'Confirmações',
+  'rec.confirm': 'Confirmo este auto',
+  'rec.object': 'Oponho-me',
+  'rec.hash': 'SHA-256',
 };
-const catalogues: Record<Lang, Partial<Record<Key, string>>> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant, pt };
+/** Every language complete (Record<Key, string>): a missing key is a compile error. */
+const catalogues: Record<Lang, Record<Key, string>> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant, pt };
 
 export function tr(key: Key, params?: Record<string, string | number>): string {
-  let s = catalogues[getLang()]?.[key] ?? en[key];
+  let s = catalogues[getLang()][key] ?? en[key];
   if (params) for (const [k, v] of Object.entries(params)) s = s.replace(`{${k}}`, String(v));
   return s;
+}
+
+/** Test hook: the English reference and a language's catalogue, for completeness checks. */
+export function recordingsCatalogue(l: Lang): Record<Key, string> {
+  return catalogues[l];
 }
