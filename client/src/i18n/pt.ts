@@ -1,6 +1,6 @@
 import { ptRoom } from './room/pt.js';
 import { ptDocuments } from './documents/pt.js';
-import type { Catalogue } from './index.js';
+import type { Catalogue } from './en.js';
 
 /** Português (Macau). Complete: a missing key is a compile error (checked again, with placeholders, by test/unit/catalogues.test.ts). */
 export const pt: Catalogue = {
