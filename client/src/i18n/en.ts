@@ -311,3 +311,7 @@ export const en = {
   ...enRoom,
   ...enDocuments,
 } satisfies Record<string, string>;
+
+export type MessageKey = keyof typeof en;
+/** A complete catalogue: a missing key is a compile error. */
+export type Catalogue = Record<MessageKey, string>;

@@ -1,42 +1,41 @@
 import { useEffect, useState } from 'preact/hooks';
-import { en } from './en.js';
+import { en, type Catalogue, type MessageKey } from './en.js';
 import { zhHans } from './zh-Hans.js';
 import { zhHant } from './zh-Hant.js';
 import { pt } from './pt.js';
+import { detectLang as detectFrom, isLang, pickLang, type Lang } from './detect.js';
 
-export type MessageKey = keyof typeof en;
-/** A complete catalogue: a missing key is a compile error. */
-export type Catalogue = Record<MessageKey, string>;
-/** A partial catalogue: missing keys fall back to English. */
-export type PartialCatalogue = Partial<Catalogue>;
-
-export const LANGS = ['zh-Hans', 'en', 'zh-Hant', 'pt'] as const;
-export type Lang = (typeof LANGS)[number];
+export type { Catalogue, MessageKey } from './en.js';
+export { LANGS, langOfTag, type Lang } from './detect.js';
 /** Each language named in itself (not translated). */
 export const LANG_NAMES: Record<Lang, string> = { 'zh-Hans': '简体中文', en: 'English', 'zh-Hant': '繁體中文', pt: 'Português' };
 
-const catalogues: Record<Lang, PartialCatalogue> = { 'zh-Hans': zhHans, en, 'zh-Hant': zhHant, pt };
+/** Every language complete (typed as Catalogue), so English never stands in for a missing translation. */
+const catalogues: Record<Lang, Catalogue> = { 'zh-Hans': zhHans, en, 'zh-Hant': zhHant, pt };
 const STORAGE_KEY = 'concord.lang';
 
-function isLang(v: unknown): v is Lang {
-  return typeof v === 'string' && (LANGS as readonly string[]).includes(v);
+/** The browser's preferred languages, most preferred first (navigator.languages is empty in some webviews). */
+function browserLanguages(): readonly string[] {
+  if (typeof navigator === 'undefined') return [];
+  return navigator.languages?.length ? navigator.languages : navigator.language ? [navigator.language] : [];
 }
 
-/** Default: Chinese when the browser language starts with zh (Traditional for HK / Macau / Taiwan), else English. */
-export function detectLang(languages: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language]): Lang {
-  const first = (languages[0] ?? 'en').toLowerCase();
-  if (first.startsWith('zh')) return /^zh-(hant|hk|mo|tw)/.test(first) ? 'zh-Hant' : 'zh-Hans';
-  return 'en';
+/**
+ * Default from the browser: the first of its languages we have (zh-HK / zh-MO / zh-TW / zh-Hant* Traditional,
+ * other zh Simplified, pt-*, en-*), else English. See detect.ts.
+ */
+export function detectLang(languages: readonly string[] = browserLanguages()): Lang {
+  return detectFrom(languages);
 }
 
 function initialLang(): Lang {
+  let stored: string | null = null;
   try {
-    const stored = localStorage.getItem(STORAGE_KEY);
-    if (isLang(stored)) return stored;
+    stored = localStorage.getItem(STORAGE_KEY);
   } catch {
     // storage unavailable
   }
-  return detectLang();
+  return pickLang(stored, browserLanguages());
 }
 
 let current: Lang = initialLang();
@@ -84,7 +83,7 @@ export function t(key: MessageKey, params?: Params): string {
 
 /** A BCP 47 locale for Intl formatting: the browser's own regional variant when it matches the chosen language. */
 export function intlLocale(): string {
-  const nav = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
+  const nav = browserLanguages();
   const base = current.split('-')[0] ?? 'en';
   const regional = nav.find((l) => l.toLowerCase().startsWith(base));
   if (current === 'zh-Hans') return regional && /^zh-(cn|sg|hans)/i.test(regional) ? regional : 'zh-CN';
@@ -93,6 +92,6 @@ export function intlLocale(): string {
 }
 
 /** Test hook: the catalogue for a language, for completeness checks. */
-export function catalogueFor(l: Lang): PartialCatalogue {
+export function catalogueFor(l: Lang): Catalogue {
   return catalogues[l];
 }

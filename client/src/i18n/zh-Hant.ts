@@ -1,9 +1,9 @@
 import { zhHantRoom } from './room/zh-Hant.js';
 import { zhHantDocuments } from './documents/zh-Hant.js';
-import type { PartialCatalogue } from './index.js';
+import type { Catalogue } from './en.js';
 
-/** 繁體中文（香港／澳門用語）。缺少的鍵以英文顯示。 */
-export const zhHant: PartialCatalogue = {
+/** 繁體中文（香港／澳門用語）：完整目錄（缺少任何鍵都會導致編譯錯誤）。 */
+export const zhHant: Catalogue = {
   'app.tagline': '勞動人事爭議網上調解',
   'app.skip': '跳至正文',
 

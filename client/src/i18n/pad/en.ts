@@ -83,3 +83,5 @@ export const enPad = {
   'pad.error': 'Something went wrong ({code}).',
 };
 export type PadKey = keyof typeof enPad;
+/** A complete pad catalogue: a missing key is a compile error. */
+export type PadCatalogue = Record<PadKey, string>;

@@ -1,6 +1,6 @@
-import type { PadKey } from './en.js';
+import type { PadCatalogue } from './en.js';
 
-export const ptPad: Partial<Record<PadKey, string>> = {
+export const ptPad: PadCatalogue = {
   'pad.title': 'Acordo',
   'pad.list.title': 'Acordos deste processo',
   'pad.list.empty': 'Ainda não há acordo. O mediador abre um a partir de um modelo.',
@@ -18,7 +18,7 @@ export const ptPad: Partial<Record<PadKey, string>> = {
   'pad.editorError': 'O editor teve um problema e foi reiniciado. O seu texto foi mantido e está a ser guardado; pode continuar a escrever. Se voltar a acontecer, recarregue a página.',
   'pad.lockedBanner': 'Bloqueado para assinatura (n.º {seq}) · SHA-256 {sha}',
   'pad.kind.draft': 'Rascunho',
-  'pad.kind.final': 'Final',
+  'pad.kind.final': 'Versão final',
   'pad.lang.zh-Hans': 'Chinês simplificado',
   'pad.lang.zh-Hant': 'Chinês tradicional',
   'pad.lang.en': 'Inglês',

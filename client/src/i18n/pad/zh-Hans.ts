@@ -1,6 +1,6 @@
-import type { PadKey } from './en.js';
+import type { PadCatalogue } from './en.js';
 
-export const zhHansPad: Partial<Record<PadKey, string>> = {
+export const zhHansPad: PadCatalogue = {
   'pad.title': '调解协议书',
   'pad.list.title': '本案的调解协议书',
   'pad.list.empty': '尚未创建协议书。调解员可以从模板创建。',

@@ -1,6 +1,6 @@
-import type { PadKey } from './en.js';
+import type { PadCatalogue } from './en.js';
 
-export const zhHantPad: Partial<Record<PadKey, string>> = {
+export const zhHantPad: PadCatalogue = {
   'pad.title': '調解協議書',
   'pad.list.title': '本案的調解協議書',
   'pad.list.empty': '尚未建立協議書。調解員可以從範本建立。',
