@@ -5,7 +5,7 @@ import { HEARING_NAMESPACE } from '../../signaling/protocol/hearing.js';
 import { PAD_NAMESPACE } from '../../signaling/protocol/pad.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { ClientPool, connected, disconnected, must, refused, setupHearing, sleep, type HearingFixture } from '../helpers/hearing.js';
-import { padFixture, type PadFixture } from '../pad/helpers.js';
+import { padClient, padFixture, synced, type PadFixture } from '../pad/helpers.js';
 import { FakeMediaEngine } from './fake-media.js';
 
 /** What became of a socket: 'connected', or the code it was refused with. */
@@ -184,6 +184,31 @@ describe('socket limits: per address (low caps from 127.0.0.1), and the legit re
     expect((await must(replacement, 'hearing.join', {})).hearingId).toBe(a.hearingId);
     pool.closeAll();
     await settled(s);
+  });
+
+  it('the pad client refused for too many connections tries again by itself and gets in once a socket closes', async () => {
+    // The address cap (5) is full of young sockets, so the pad client's handshake is refused with TOO_MANY_CONNECTIONS.
+    const fillers = tokens().map((t) => padSocket(s, t, a.agreementId));
+    opened.push(...fillers);
+    expect((await Promise.all(fillers.map((c) => outcome(c)))).every((r) => r === 'connected')).toBe(true);
+    const pad = padClient(s, a.staffToken, a.agreementId);
+    const finalRefusals: string[] = [];
+    pad.on('refused', (e) => finalRefusals.push(e.code));
+    const handshakeRefused = new Promise<string | undefined>((resolve) => {
+      pad.socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code));
+    });
+    try {
+      expect(await handshakeRefused).toBe('TOO_MANY_CONNECTIONS');
+      expect(pad.status).toBe('offline');
+      // One socket closes: the client's next try (after its back-off) gets in and syncs.
+      fillers[0]!.close();
+      await synced(pad, 30_000);
+      expect(finalRefusals).toEqual([]);
+    } finally {
+      pad.destroy();
+      for (const c of opened.splice(0)) c.close();
+      await settled(s);
+    }
   });
 
   it('engine.io connections that never join a namespace are capped per address and closed after the connect timeout', async () => {

@@ -60,6 +60,8 @@ export class PadProvider extends Emitter<PadEvents> {
   private generation = 0;
   private awarenessTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Handshakes refused for too many connections in a row; reset once connected. */
+  private refusals = 0;
   private destroyed = false;
   private manual = false;
   /** Counters for tests and the benchmark. */
@@ -79,7 +81,10 @@ export class PadProvider extends Emitter<PadEvents> {
     });
     this.doc.on('update', this.onLocalUpdate);
     this.awareness.on('update', this.onAwareness);
-    this.socket.on('connect', () => void this.sync());
+    this.socket.on('connect', () => {
+      this.refusals = 0;
+      void this.sync();
+    });
     this.socket.on('disconnect', (reason) => {
       this.generation++;
       // The server closed us (restart, or a document reload): come back on our own; socket.io retries only lost transports.
@@ -96,7 +101,15 @@ export class PadProvider extends Emitter<PadEvents> {
     });
     this.socket.on('connect_error', (err) => {
       const data = (err as Error & { data?: { code?: ErrorCode; message?: string } }).data;
-      if (data?.code) {
+      if (data?.code === 'TOO_MANY_CONNECTIONS') {
+        // Too many sockets for this session or address just now (a reload beside a closing tab): not final, so
+        // try again with a growing wait, as the hearing client does.
+        this.setStatus('offline');
+        this.refusals++;
+        setTimeout(() => {
+          if (!this.manual && !this.destroyed && !this.socket.connected) this.socket.connect();
+        }, Math.min(30_000, 1000 * 2 ** Math.min(this.refusals, 5)));
+      } else if (data?.code) {
         // Refused by the server's handshake: socket.io does not retry these.
         this.setStatus('refused');
         this.emit('refused', { code: data.code, message: data.message ?? err.message });
