@@ -24,7 +24,9 @@ export interface AppOptions {
 export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.trustProxy);
+  // One hop: the address our own reverse proxy saw (the last X-Forwarded-For entry). `true` would take the first entry,
+  // which the client writes itself when the proxy appends, and so let anyone choose their address for the limits.
+  app.set('trust proxy', deps.config.trustProxy ? 1 : false);
   app.use(
     helmet({
       contentSecurityPolicy: {

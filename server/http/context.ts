@@ -102,3 +102,9 @@ export async function caseFor(deps: HttpDeps, p: Principal, caseId: string, acti
 export function clientIp(req: Request): string {
   return (req.ip ?? req.socket.remoteAddress ?? 'unknown').slice(0, 64);
 }
+
+/**
+ * express-rate-limit's start-up checks, as every limiter here uses them: its X-Forwarded-For warning is off, since the
+ * proxy setting is ours (CONCORD_TRUST_PROXY, one hop) and the sign-in route logs its own, clearer warning.
+ */
+export const LIMITER_CHECKS = { xForwardedForHeader: false } as const;

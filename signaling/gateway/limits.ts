@@ -13,13 +13,14 @@ export class TooManyConnectionsError extends AppError {
 }
 
 /**
- * The client's address: the socket's peer, or behind a trusted proxy the first `X-Forwarded-For` entry (as express
- * takes `req.ip` with `trust proxy` on; CONCORD_TRUST_PROXY).
+ * The client's address: the socket's peer, or behind a trusted proxy (CONCORD_TRUST_PROXY) the last `X-Forwarded-For`
+ * entry, the address our proxy saw, as express takes `req.ip` with `trust proxy` 1. Earlier entries are whatever the
+ * client wrote, so they never count.
  */
 export function clientAddress(headers: IncomingHttpHeaders, peer: string | undefined, trustProxy: boolean): string {
   const xff = headers['x-forwarded-for'];
-  const first = trustProxy && typeof xff === 'string' ? xff.split(',')[0]?.trim() : undefined;
-  return (first || peer || 'unknown').slice(0, 64);
+  const nearest = trustProxy && typeof xff === 'string' ? xff.split(',').at(-1)?.trim() : undefined;
+  return (nearest || peer || 'unknown').slice(0, 64);
 }
 
 /** Counts per key. A key is in the map only while its count is above 0, so the map never outgrows what is open. */

@@ -60,6 +60,13 @@ describe.each<DbKind>(['sqlite', 'postgres'])('identity check lockout per link a
     expect((await verify(l, '203.0.113.10', id.applicant)).status).toBe(200);
   });
 
+  it('behind the proxy only the address it saw counts: a client-written first X-Forwarded-For entry does not buy new tries', async () => {
+    const l = await newLink();
+    for (let i = 0; i < 5; i++) expectError(await verify(l, `10.9.9.${i}, 203.0.113.77`, wrong), 401, 'IDENTITY_CHECK_FAILED');
+    expectError(await verify(l, '10.9.9.99, 203.0.113.77', id.applicant), 429, 'RATE_LIMITED');
+    expect((await verify(l, '203.0.113.10, 198.51.100.77', id.applicant)).status).toBe(200);
+  });
+
   it('many addresses failing on one link leave each further address one try, and still admit the right answer', async () => {
     const l = await newLink();
     for (let a = 0; a < 4; a++) for (let i = 0; i < 5; i++) await verify(l, `203.0.113.${40 + a}`, wrong);

@@ -3,7 +3,7 @@ import { rateLimit } from 'express-rate-limit';
 import { LoginBody, LogoutAllBody, LogoutBody, type LoginResult, type LogoutAllResult } from '../../../signaling/protocol/api.js';
 import { UnauthenticatedError } from '../../lib/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.js';
-import { clientIp, route, staffFrom, type HttpDeps } from '../context.js';
+import { LIMITER_CHECKS, clientIp, route, staffFrom, type HttpDeps } from '../context.js';
 import { errorBody } from '../errors.js';
 import { parse } from '../validate.js';
 
@@ -13,6 +13,7 @@ export function authRouter(deps: HttpDeps): Router {
   // count (401), not attempts refused by an account's lock, so one locked account behind a proxy (whose address all
   // users share when CONCORD_TRUST_PROXY is off) does not use up everyone's allowance. The per-account limit is LoginGuard.
   const limiter = rateLimit({
+    validate: LIMITER_CHECKS,
     windowMs: 15 * 60_000,
     limit: deps.config.loginMaxAttempts,
     skipSuccessfulRequests: true,

@@ -5,7 +5,7 @@ import type { HearingRole } from '../../../signaling/protocol/domain.js';
 import { UnauthenticatedError } from '../../lib/errors.js';
 import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.js';
 import type { IdentityAnswers } from '../../cases/links.js';
-import { clientIp, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
+import { LIMITER_CHECKS, clientIp, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
 import { errorBody } from '../errors.js';
 import { parse } from '../validate.js';
 
@@ -16,6 +16,7 @@ export function joinRouter(deps: HttpDeps): Router {
   const r = Router();
   // Per-IP ceiling on top of the per-link limit kept in the store: one address cannot walk many links.
   const verifyLimiter = rateLimit({
+    validate: LIMITER_CHECKS,
     windowMs: deps.config.identityWindowMinutes * 60_000,
     limit: deps.config.identityMaxAttempts * 6,
     skipSuccessfulRequests: true,

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { AppError, ValidationError } from '../../lib/errors.js';
 import { MAX_VERIFY_BYTES, type DocumentService } from '../../documents/index.js';
-import { route, type HttpDeps } from '../context.js';
+import { LIMITER_CHECKS, route, type HttpDeps } from '../context.js';
 import { errorBody } from '../errors.js';
 
 export type VerifyDeps = HttpDeps & { documents: DocumentService };
@@ -16,6 +16,7 @@ export type VerifyDeps = HttpDeps & { documents: DocumentService };
 export function verifyRouter(deps: VerifyDeps): Router {
   const r = Router();
   const limiter = rateLimit({
+    validate: LIMITER_CHECKS,
     windowMs: 60_000,
     limit: 30,
     standardHeaders: 'draft-7',
