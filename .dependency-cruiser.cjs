@@ -122,6 +122,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: ['node_modules'] },
+    // A work tree whose node_modules is a symlink (git worktrees sharing one install) keeps `node_modules/...` paths,
+    // so the package rules read the same there as in a plain checkout.
+    preserveSymlinks: true,
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
