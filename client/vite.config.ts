@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './build/precompress.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -9,6 +10,8 @@ export default defineConfig({
   root,
   // Preact through the built-in Oxc JSX transform: no extra plugin.
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // .br and .gz beside each built text file: the server picks one by Accept-Encoding (server/http/static.ts).
+  plugins: [precompress()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -123,6 +123,8 @@ export interface RunningServer {
 export interface StartOptions {
   log?: Logger;
   clientDir?: string;
+  /** Serve the client's precompressed .br/.gz files (default true); false: plain files, one-hour cache (bench's "before"). */
+  precompressedClient?: boolean;
   /** The SFU for live hearings. Tests pass an in-process fake; the server closes it on close(). */
   mediaEngine?: MediaEngine;
   /** Reconnection grace period of live hearings (default 30 s). */
@@ -185,7 +187,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     metrics: new Metrics(),
     baseUrl: () => baseUrl,
   };
-  const app = createApp(deps, { clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR });
+  const app = createApp(deps, {
+    clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR,
+    ...(opts.precompressedClient !== undefined ? { precompressedClient: opts.precompressedClient } : {}),
+  });
   const server = http.createServer(app);
   const mediaEngine = opts.mediaEngine ?? lazyWeriftEngine(services.log, config.media);
   const liveHearings = new HearingRegistry({

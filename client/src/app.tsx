@@ -6,11 +6,14 @@ import { matchRoute, navigate, onLinkClick, usePathname } from './router.js';
 import { clearStaffSession, dismissStaffNotice, getStaffSession, updateStaffProfile, type StaffSession } from './session.js';
 import { LockoutNotices } from './components/LockoutNotices.js';
 import { lazyView } from './components/Lazy.js';
-import { CaseListView } from './views/CaseList.js';
 import { JoinView } from './views/Join.js';
 import { LoginView } from './views/Login.js';
-import { WaitingView } from './views/Waiting.js';
 
+// The join page is the whole first load of a party on a phone: the waiting page (with the pad's entry and the recording
+// review) and the staff case list come after it, each in its own chunk; the join page fetches the next one while the
+// person types (views/Join.tsx).
+const WaitingView = lazyView(() => import('./views/Waiting.js').then((m) => m.WaitingView));
+const CaseListView = lazyView(() => import('./views/CaseList.js').then((m) => m.CaseListView));
 const CaseNewView = lazyView(() => import('./views/CaseNew.js').then((m) => m.CaseNewView));
 const CaseDetailView = lazyView(() => import('./views/CaseDetail.js').then((m) => m.CaseDetailView));
 // The hearing room brings socket.io-client and the media code: loaded only when someone enters it.

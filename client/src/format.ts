@@ -1,6 +1,22 @@
 import type { Currency } from '../../signaling/protocol/domain.js';
 import { intlLocale } from './i18n/index.js';
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One Intl.DateTimeFormat per locale and options, made once: making one is slow (locale and time-zone data), and the
+ * join page's two dates, six formatters a render, cost about 150 ms on a phone-speed CPU (bench/client.ts).
+ */
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** Date and time in the user's locale, with the time zone shown (hearings are often cross-border). */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
@@ -8,9 +24,9 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   try {
     const loc = intlLocale();
-    const date = new Intl.DateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' }).format(d);
-    const time = new Intl.DateTimeFormat(loc, { hour: '2-digit', minute: '2-digit' }).format(d);
-    const tz = new Intl.DateTimeFormat(loc, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
+    const date = dateTimeFormat(loc, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' }).format(d);
+    const time = dateTimeFormat(loc, { hour: '2-digit', minute: '2-digit' }).format(d);
+    const tz = dateTimeFormat(loc, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value;
     return tz ? `${date} ${time} (${tz})` : `${date} ${time}`;
   } catch {
     return d.toString();
@@ -21,11 +37,11 @@ export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(intlLocale(), { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
+  return dateTimeFormat(intlLocale(), { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
 }
 
 export function formatTime(d: Date): string {
-  return new Intl.DateTimeFormat(intlLocale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
+  return dateTimeFormat(intlLocale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
 }
 
 /** The amount is an exact decimal string; Intl only decorates it (12 digits + 2 decimals stay exact in a double). */

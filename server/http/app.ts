@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { HttpDeps } from './context.js';
 import { errorBody, errorHandler, notFoundHandler, requireJson } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { clientFiles } from './static.js';
 import { authRouter } from './routes/auth.js';
 import { casesRouter } from './routes/cases.js';
 import { joinRouter } from './routes/join.js';
@@ -19,6 +20,8 @@ import { courtRouter } from './routes/court.js';
 export interface AppOptions {
   /** Built browser client (vite output); served with an SPA fallback when it exists. */
   clientDir?: string;
+  /** Serve the client's precompressed .br/.gz files (default true); false is the plain serving of before issue 16 (bench). */
+  precompressedClient?: boolean;
 }
 
 export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
@@ -93,13 +96,12 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
   app.use('/api', api);
 
   if (opts.clientDir && fs.existsSync(path.join(opts.clientDir, 'index.html'))) {
-    const index = path.join(opts.clientDir, 'index.html');
-    app.use(express.static(opts.clientDir, { index: false, maxAge: '1h' }));
-    // SPA fallback: every other GET is a client route (/, /cases/..., /join, /waiting).
-    app.get(/^(?!\/api\/|\/socket\.io\/).*/, (_req, res) => {
-      res.setHeader('Cache-Control', 'no-store');
-      res.sendFile(index);
-    });
+    // Negotiated .br/.gz/plain files; hashed assets immutable for a year, the rest revalidated (server/http/static.ts).
+    const client = clientFiles(opts.clientDir, { precompressed: opts.precompressedClient ?? true });
+    app.use(client.files);
+    // SPA fallback: every other GET is a client route (/, /cases/..., /join, /waiting); index.html is revalidated each time.
+    // A missing asset is a 404, not the page: a stale tab asking for an old chunk gets an error it can report.
+    app.get(/^(?!\/api\/|\/socket\.io\/|\/assets\/).*/, client.sendIndex);
   }
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log));

@@ -55,8 +55,10 @@ function JoinFlow() {
         if (!live) return;
         setInfo(r);
         setLoading(false);
-        // While the person types, fetch the hearing room's code if the hearing is running: one wait less after the check.
+        // While the person types, fetch the next page's code (the hearing room if the hearing is running, else the waiting
+        // page): one wait less after the check, and none of it on the way to this form.
         if (r.hearing.status === 'in_progress') void import('../room/RoomView.js').catch(() => undefined);
+        else void import('./Waiting.js').catch(() => undefined);
       },
       (e) => {
         if (!live) return;
