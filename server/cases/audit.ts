@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Dialect } from '../store/migrations.js';
 import type { AuditEntryView, AuditVerification } from '../../signaling/protocol/api.js';
+import type { AuditAction } from '../../signaling/protocol/audit.js';
 
 /**
  * Append-only, hash-chained audit log: one chain per case (chain id = case id) and one per organisation for
@@ -13,7 +14,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export interface AuditEvent {
   actor: string;
-  action: string;
+  /** Only listed actions (signaling/protocol/audit.ts), so each has a label in every language. */
+  action: AuditAction;
   data?: Record<string, unknown>;
 }
 

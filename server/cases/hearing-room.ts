@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { HearingStatus } from '../../signaling/protocol/domain.js';
+import type { AuditAction } from '../../signaling/protocol/audit.js';
 import { InvalidStateError, NotFoundError } from '../lib/errors.js';
 import type { AuditLog } from './audit.js';
 
@@ -28,7 +29,7 @@ export class HearingRoomStore {
   ) {}
 
   /** Moves the hearing to `to` with its audit entry in one transaction; a hearing already closed or cancelled stays so. */
-  async setStatus(caseId: string, hearingId: string, to: 'in_progress' | 'closed', event: { actor: string; action: string; data?: Record<string, unknown> }): Promise<void> {
+  async setStatus(caseId: string, hearingId: string, to: 'in_progress' | 'closed', event: { actor: string; action: AuditAction; data?: Record<string, unknown> }): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('hearings').select('status').where('id', '=', hearingId).where('case_id', '=', caseId).executeTakeFirst();
       if (!row) throw new NotFoundError('hearing');

@@ -1,5 +1,6 @@
 import { InvalidStateError, PermissionDeniedError } from '../lib/errors.js';
 import type { RecordingConsent } from '../../signaling/protocol/hearing.js';
+import type { AuditAction } from '../../signaling/protocol/audit.js';
 import type { LiveHearing } from './hearing.js';
 import type { LiveParticipant, MediaKind, Quality } from './participant.js';
 import { isChair } from './permissions.js';
@@ -184,7 +185,7 @@ export class HearingControls {
     });
   }
 
-  private async audited(actor: LiveParticipant, action: string, data: Record<string, unknown>, undo: () => Promise<void>): Promise<void> {
+  private async audited(actor: LiveParticipant, action: AuditAction, data: Record<string, unknown>, undo: () => Promise<void>): Promise<void> {
     try {
       await this.h.record(actor, action, data);
     } catch (err) {

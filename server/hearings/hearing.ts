@@ -1,5 +1,6 @@
 import type { HearingStatus } from '../../signaling/protocol/domain.js';
 import type { HearingSnapshot, ParticipantState, ProducerSummary } from '../../signaling/protocol/hearing.js';
+import type { AuditAction } from '../../signaling/protocol/audit.js';
 import { InvalidStateError, NotFoundError, PermissionDeniedError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { AuditLog } from '../cases/audit.js';
@@ -253,7 +254,7 @@ export class LiveHearing {
   }
 
   /** Appends to the case's audit chain, with the acting participant as actor. */
-  async record(actor: LiveParticipant, action: string, data: Record<string, unknown>): Promise<void> {
+  async record(actor: LiveParticipant, action: AuditAction, data: Record<string, unknown>): Promise<void> {
     try {
       await this.services.audit.record(this.caseId, { actor: `participant:${actor.id}`, action, data: { hearingId: this.id, ...data } });
     } catch (err) {

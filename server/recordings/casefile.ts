@@ -4,6 +4,7 @@ import { newId } from '../lib/ids.js';
 import { toWebVtt } from '../../recordings/transcribe/webvtt.js';
 import type { RecordingService } from './service.js';
 import { RecordLines, SignoffBody } from '../../signaling/protocol/recordings.js';
+import type { AuditAction } from '../../signaling/protocol/audit.js';
 
 /** Who reads the case file: staff (everything, incl. private caucus recordings) or a party of this case (not private). */
 export interface Reader {
@@ -15,9 +16,9 @@ export interface Reader {
 }
 
 
-const TIMELINE_ACTIONS = new Set([
+const TIMELINE_ACTIONS: ReadonlySet<string> = new Set<AuditAction>([
   'hearing.entered', 'hearing.left', 'hearing.admitted', 'hearing.denied', 'hearing.sent_back', 'hearing.caucus_started', 'hearing.caucus_ended',
-  'hearing.muted', 'hearing.participant_muted', 'hearing.removed', 'hearing.locked', 'hearing.unlocked', 'hearing.ended', 'hearing.started',
+  'hearing.muted', 'hearing.removed', 'hearing.locked', 'hearing.unlocked', 'hearing.ended', 'hearing.started',
   'recording.started', 'recording.stopped', 'recording.consent_given', 'recording.consent_refused', 'recording.track_failed',
 ]);
 
@@ -78,7 +79,7 @@ export class RecordingCaseFile {
     return { row: f, abs: this.svc.absolute(r.site, f.path), name: f.path.split('/').pop()! };
   }
 
-  async audited(caseId: string, reader: Reader, action: string, data: Record<string, unknown>): Promise<void> {
+  async audited(caseId: string, reader: Reader, action: AuditAction, data: Record<string, unknown>): Promise<void> {
     await this.svc.appendAudit(null, caseId, { actor: reader.actor, action, data });
   }
 

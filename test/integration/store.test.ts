@@ -127,7 +127,7 @@ describe.each<DbKind>(['sqlite', 'postgres'])('store (%s)', (kind) => {
     const audit = new AuditLog(store.db, store.dialect);
     const chain = `case_concurrent_${kind}`;
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => audit.record(chain, { actor: `staff:${i}`, action: 'test.append', data: { i } })),
+      Array.from({ length: 30 }, (_, i) => audit.record(chain, { actor: `staff:${i}`, action: 'case.status_changed', data: { i } })),
     );
     expect(results.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     const entries = await audit.entries(chain);
