@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../signaling/protocol/errors.js';
+import { AUDIT_ACTIONS } from '../../signaling/protocol/audit.js';
 import { detectLang, langOfTag, LANGS, pickLang, type Lang } from '../../client/src/i18n/detect.js';
 import { en } from '../../client/src/i18n/en.js';
 import { zhHans } from '../../client/src/i18n/zh-Hans.js';
@@ -99,6 +100,22 @@ describe('interface catalogues', () => {
       const cat: Strings = SECTIONS.main![lang];
       const without = codes.filter((c) => !cat[`error.${c}`]?.trim());
       expect(without, `${lang}: error codes without a message`).toEqual([]);
+    }
+  });
+
+  it('names every audit action the server writes, in every language, each differently', () => {
+    const main = SECTIONS.main!;
+    for (const lang of LANGS) {
+      const cat = main[lang];
+      const label = (a: string) => cat[`audit.event.${a}`]?.trim() ?? '';
+      expect(AUDIT_ACTIONS.filter((a) => !label(a)), `${lang}: audit actions without a label`).toEqual([]);
+      expect(AUDIT_ACTIONS.filter((a) => label(a) === a), `${lang}: audit labels that are only the code`).toEqual([]);
+      if (lang !== 'en') expect(AUDIT_ACTIONS.filter((a) => label(a) === main.en[`audit.event.${a}`]), `${lang}: audit labels left in English`).toEqual([]);
+      const seen = new Map<string, string>();
+      const clashes = AUDIT_ACTIONS.flatMap((a) => { const prev = seen.get(label(a)); seen.set(label(a), a); return prev ? [`${prev} / ${a}: ${label(a)}`] : []; });
+      expect(clashes, `${lang}: two actions with the same words`).toEqual([]);
+      const stale = Object.keys(cat).filter((k) => k.startsWith('audit.event.') && !(AUDIT_ACTIONS as readonly string[]).includes(k.slice('audit.event.'.length)));
+      expect(stale, `${lang}: labels for actions the server does not write`).toEqual([]);
     }
   });
 });
