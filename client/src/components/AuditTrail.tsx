@@ -3,6 +3,7 @@ import type { AuditTrail as Trail } from '../../../signaling/protocol/api.js';
 import { api } from '../api.js';
 import { formatDateTime, shortHash } from '../format.js';
 import { t } from '../i18n/index.js';
+import { AuditAction } from './AuditAction.js';
 import { ErrorBanner } from './ErrorBanner.js';
 import { Loading } from './Loading.js';
 
@@ -72,7 +73,7 @@ export function AuditTrail({ caseId, refreshKey, actorNames }: Props) {
                     <td class="num">{e.seq}</td>
                     <td data-label={t('audit.at')} class="nowrap">{formatDateTime(e.at)}</td>
                     <td data-label={t('audit.actor')} title={e.actor}>{actorNames[e.actor] ?? e.actor}</td>
-                    <td data-label={t('audit.action')}><code>{e.action}</code></td>
+                    <td data-label={t('audit.action')}><AuditAction code={e.action} showCode /></td>
                     <td data-label={t('audit.hash')}><code title={e.hash}>{shortHash(e.hash)}</code></td>
                   </tr>
                 );

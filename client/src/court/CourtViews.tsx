@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CourtPackageView, CourtQueueItem } from '../../../signaling/protocol/signing.js';
+import { AuditAction } from '../components/AuditAction.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { Loading } from '../components/Loading.js';
 import { formatDateTime } from '../format.js';
@@ -110,7 +111,7 @@ export function CourtReviewView({ id }: { id: string }) {
         <ol class="court-timeline" data-testid="court-timeline">
           {pkg.audit.entries.map((e) => (
             <li key={e.seq} data-testid="court-timeline-entry" data-action={e.action}>
-              <span class="muted small">{formatDateTime(e.at)}</span> <code>{e.action}</code> <span class="small muted">{e.actor}</span>
+              <span class="muted small">{formatDateTime(e.at)}</span> <AuditAction code={e.action} showCode /> <span class="small muted">{e.actor}</span>
             </li>
           ))}
         </ol>

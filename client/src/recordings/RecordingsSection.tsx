@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { AuditAction } from '../components/AuditAction.js';
 import { useLang } from '../i18n/index.js';
 import { tr } from '../i18n/recordings/index.js';
 import { clock, recApi, type Auth, type HearingRecordView, type RecordLine, type RecordingView, type TimelineEvent, type TranscriptView } from './api.js';
@@ -98,7 +99,8 @@ function RecordingCard({ caseId, auth, r }: { caseId: string; auth: Auth; r: Rec
           <ol class="rec-timeline" data-testid="recording-timeline">
             {events.map((ev, i) => (
               <li key={i} data-kind={ev.kind}>
-                <button type="button" class="link-button" onClick={() => seek(ev.atMs)}>{clock(ev.atMs)}</button> {describe(ev, names)}
+                <button type="button" class="link-button" onClick={() => seek(ev.atMs)}>{clock(ev.atMs)}</button>{' '}
+                {ev.kind === 'chat' ? chatLine(ev) : <><AuditAction code={ev.kind} /> {people(ev, names)}</>}
               </li>
             ))}
           </ol>
@@ -156,12 +158,16 @@ function RecordingCard({ caseId, auth, r }: { caseId: string; auth: Auth; r: Rec
   );
 }
 
-function describe(ev: TimelineEvent, names: Map<string, string>): string {
-  const who = (id: unknown) => (typeof id === 'string' ? names.get(id) ?? id : '');
-  const d = ev.data as Record<string, unknown>;
-  if (ev.kind === 'chat') return `${String(d.from)}: ${String(d.text)}`;
+function chatLine(ev: TimelineEvent): string {
+  return `${String(ev.data.from)}: ${String(ev.data.text)}`;
+}
+
+/** Who acted and, when another participant, on whom: "Wang → Li" (names as the recording knows them). */
+function people(ev: TimelineEvent, names: Map<string, string>): string {
   const actor = ev.actor.startsWith('participant:') ? names.get(ev.actor.slice(12)) ?? '' : '';
-  return `${ev.kind.replace(/^(hearing|recording)\./, '')} ${actor} ${who(d.participantId)}`.trim();
+  const id = ev.data.participantId;
+  const target = typeof id === 'string' ? names.get(id) ?? id : '';
+  return [actor, target === actor ? '' : target].filter(Boolean).join(' → ');
 }
 
 /** The clerk's editor: lines, each with an optional recording time; from the transcript; save or send for review. */
