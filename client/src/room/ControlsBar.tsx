@@ -1,6 +1,12 @@
 import { t } from '../i18n/index.js';
+import { tp } from '../i18n/pad/index.js';
 import { Icon, type IconName } from './icons.js';
-import { RoomPadButton } from '../pad/RoomPadButton.js';
+import { useRoomPad } from '../pad/RoomPadButton.js';
+import { useMedia } from './hooks.js';
+import { MoreMenu } from './MoreMenu.js';
+
+/** Below this the nine controls do not fit in one labelled row (Portuguese needs about 880 px): the rest go in "more". */
+export const COMPACT_CONTROLS = '(max-width: 899px)';
 
 interface BtnProps {
   testId: string;
@@ -50,22 +56,34 @@ export interface ControlsProps {
   onLeave: () => void;
 }
 
-/** The controls bar: always at the bottom of the screen, icons only on phones. */
+/**
+ * The controls bar at the bottom of the screen. Wide screens: every control, labelled. Below 900 px: microphone, camera,
+ * "more" and Leave, labelled, and the other controls in the "more" menu (same test ids), so it fits at 360 px.
+ */
 export function ControlsBar(p: ControlsProps) {
-  return (
-    <nav class="controls" data-testid="controls" aria-label={t('ctl.bar')}>
-      <Ctl testId="ctl-mic" icon={p.micOn ? 'mic' : 'micOff'} label={p.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')}
-        off={!p.micOn} pressed={!p.micOn} locked={p.forced.audio} onClick={p.onMic} />
-      <Ctl testId="ctl-camera" icon={p.cameraOn ? 'cam' : 'camOff'} label={p.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')}
-        off={!p.cameraOn} pressed={!p.cameraOn} locked={p.forced.video} onClick={p.onCamera} />
+  const compact = useMedia(COMPACT_CONTROLS);
+  const pad = useRoomPad();
+  const chatBadge = p.chatOpen ? 0 : p.unread;
+  const rest = (
+    <>
       <Ctl testId="ctl-screen" icon="screen" label={p.sharing ? t('ctl.screen.stop') : t('ctl.screen.start')} pressed={p.sharing}
         disabled={!p.canShare || !p.mediaReady} onClick={p.onScreen} />
       <Ctl testId="ctl-hand" icon="hand" label={p.handRaised ? t('ctl.hand.lower') : t('ctl.hand.raise')} pressed={p.handRaised} onClick={p.onHand} />
       <Ctl testId="ctl-audio-only" icon="audioOnly" label={t('ctl.audioOnly')} pressed={p.audioOnly} disabled={!p.mediaReady} onClick={p.onAudioOnly} />
-      <RoomPadButton />
-      <Ctl testId="ctl-chat" icon="chat" label={t('ctl.chat')} pressed={p.chatOpen} badge={p.chatOpen ? 0 : p.unread} onClick={p.onChat} />
+      {pad.available ? <Ctl testId="ctl-pad" icon="pad" label={tp('pad.room.open')} pressed={pad.open} onClick={pad.toggle} /> : null}
+      <Ctl testId="ctl-chat" icon="chat" label={t('ctl.chat')} pressed={p.chatOpen} badge={chatBadge} onClick={p.onChat} />
       <Ctl testId="ctl-people" icon="people" label={t('ctl.people')} pressed={p.peopleOpen} badge={p.waiting} onClick={p.onPeople} />
+    </>
+  );
+  return (
+    <nav class={`controls ${compact ? 'controls-compact' : ''}`} data-testid="controls" aria-label={t('ctl.bar')}>
+      <Ctl testId="ctl-mic" icon={p.micOn ? 'mic' : 'micOff'} label={p.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')}
+        off={!p.micOn} pressed={!p.micOn} locked={p.forced.audio} onClick={p.onMic} />
+      <Ctl testId="ctl-camera" icon={p.cameraOn ? 'cam' : 'camOff'} label={p.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')}
+        off={!p.cameraOn} pressed={!p.cameraOn} locked={p.forced.video} onClick={p.onCamera} />
+      {compact ? <MoreMenu label={t('ctl.more')} badge={chatBadge + p.waiting}>{rest}</MoreMenu> : rest}
       <Ctl testId="ctl-leave" icon="leave" label={t('ctl.leave')} danger onClick={p.onLeave} />
+      {pad.drawer}
     </nav>
   );
 }

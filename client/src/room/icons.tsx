@@ -15,6 +15,9 @@ const PATHS = {
   lock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3',
   unlock: 'M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 6.8-1.2',
   close: 'M6 6l12 12M18 6L6 18',
+  // The agreement: a page with lines and a pen (was an emoji that fonts without colour emoji draw as an empty box).
+  pad: 'M14 3H6v18h12V7zM14 3v4h4M9 12h6M9 16h3M20.5 10.5l-6 6-2.5.5.5-2.5 6-6a1.4 1.4 0 0 1 2 2z',
+  more: 'M5 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM12 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM19 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z',
 } as const;
 export type IconName = keyof typeof PATHS;
 

@@ -43,6 +43,7 @@ export const enRoom = {
   'ctl.chat': 'Chat',
   'ctl.people': 'Participants',
   'ctl.leave': 'Leave',
+  'ctl.more': 'More',
 
   'view.grid': 'Grid view',
   'view.speaker': 'Speaker view',

@@ -45,6 +45,7 @@ export const ptRoom: RoomCatalogue = {
   'ctl.chat': 'Conversa',
   'ctl.people': 'Participantes',
   'ctl.leave': 'Sair',
+  'ctl.more': 'Mais',
 
   'view.grid': 'Vista em grelha',
   'view.speaker': 'Vista do orador',

@@ -45,6 +45,7 @@ export const zhHansRoom: RoomCatalogue = {
   'ctl.chat': '文字交流',
   'ctl.people': '参加人',
   'ctl.leave': '离开',
+  'ctl.more': '更多',
 
   'view.grid': '宫格视图',
   'view.speaker': '发言人视图',

@@ -45,6 +45,7 @@ export const zhHantRoom: RoomCatalogue = {
   'ctl.chat': '文字交流',
   'ctl.people': '參加人',
   'ctl.leave': '離開',
+  'ctl.more': '更多',
 
   'view.grid': '格狀檢視',
   'view.speaker': '發言人檢視',
