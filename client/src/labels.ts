@@ -1,7 +1,6 @@
 import type {
   CaseStatus, Currency, DisputeType, HearingMode, HearingRole, HearingStatus, IdType, Panel, PartyKind, Site, StaffRole,
 } from '../../signaling/protocol/domain.js';
-import { isAuditAction } from '../../signaling/protocol/audit.js';
 import { t } from './i18n/index.js';
 
 /** Translations of the shared vocabulary. The template-literal keys are checked against the catalogue at compile time. */
@@ -15,5 +14,3 @@ export const idTypeLabel = (i: IdType) => t(`idType.${i}`);
 export const currencyLabel = (c: Currency) => t(`currency.${c}`);
 export const modeLabel = (m: HearingMode) => t(`mode.${m}`);
 export const hearingStatusLabel = (s: HearingStatus) => t(`hearingStatus.${s}`);
-/** An audit action in words; an action this build does not know (another server version) stays its code. */
-export const auditActionLabel = (code: string) => (isAuditAction(code) ? t(`audit.event.${code}`) : code);

@@ -15,6 +15,10 @@ import { zhHansSigning } from '../../client/src/i18n/signing/zh-Hans.js';
 import { zhHantSigning } from '../../client/src/i18n/signing/zh-Hant.js';
 import { ptSigning } from '../../client/src/i18n/signing/pt.js';
 import { recordingsCatalogues } from '../../client/src/i18n/recordings/catalogues.js';
+import { enAudit } from '../../client/src/i18n/audit/en.js';
+import { zhHansAudit } from '../../client/src/i18n/audit/zh-Hans.js';
+import { zhHantAudit } from '../../client/src/i18n/audit/zh-Hant.js';
+import { ptAudit } from '../../client/src/i18n/audit/pt.js';
 
 /**
  * Every interface catalogue, loaded as the app loads it (main includes room and documents), checked against English:
@@ -27,6 +31,7 @@ const SECTIONS: Record<string, Record<Lang, Strings>> = {
   pad: { en: enPad, 'zh-Hans': zhHansPad, 'zh-Hant': zhHantPad, pt: ptPad },
   signing: { en: enSigning, 'zh-Hans': zhHansSigning, 'zh-Hant': zhHantSigning, pt: ptSigning },
   recordings: recordingsCatalogues,
+  audit: { en: enAudit, 'zh-Hans': zhHansAudit, 'zh-Hant': zhHantAudit, pt: ptAudit },
 };
 
 /**
@@ -104,7 +109,7 @@ describe('interface catalogues', () => {
   });
 
   it('names every audit action the server writes, in every language, each differently', () => {
-    const main = SECTIONS.main!;
+    const main = SECTIONS.audit!;
     for (const lang of LANGS) {
       const cat = main[lang];
       const label = (a: string) => cat[`audit.event.${a}`]?.trim() ?? '';

@@ -1,4 +1,4 @@
-import { auditActionLabel } from '../labels.js';
+import { auditActionLabel } from '../i18n/audit/index.js';
 
 /**
  * An audit action in words, its code kept as the tooltip and, with `showCode`, as a small technical detail after

@@ -1,6 +1,5 @@
 import { enRoom } from './room/en.js';
 import { enDocuments } from './documents/en.js';
-import { enAudit } from './audit/en.js';
 
 /** English catalogue: the reference. Its keys define MessageKey; every other catalogue is checked against it. */
 export const en = {
@@ -311,7 +310,6 @@ export const en = {
   'hearingStatus.cancelled': 'Cancelled',
   ...enRoom,
   ...enDocuments,
-  ...enAudit,
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,5 @@
 import { ptRoom } from './room/pt.js';
 import { ptDocuments } from './documents/pt.js';
-import { ptAudit } from './audit/pt.js';
 import type { Catalogue } from './en.js';
 
 /** Português (Macau). Complete: a missing key is a compile error (checked again, with placeholders, by test/unit/catalogues.test.ts). */
@@ -315,5 +314,4 @@ export const pt: Catalogue = {
 
   ...ptRoom,
   ...ptDocuments,
-  ...ptAudit,
 };

@@ -1,6 +1,5 @@
 import { zhHansRoom } from './room/zh-Hans.js';
 import { zhHansDocuments } from './documents/zh-Hans.js';
-import { zhHansAudit } from './audit/zh-Hans.js';
 import type { Catalogue } from './en.js';
 
 /** 简体中文：完整目录（缺少任何键都会导致编译错误）。 */
@@ -312,5 +311,4 @@ export const zhHans: Catalogue = {
   'hearingStatus.cancelled': '已取消',
   ...zhHansRoom,
   ...zhHansDocuments,
-  ...zhHansAudit,
 };

@@ -1,6 +1,5 @@
 import { zhHantRoom } from './room/zh-Hant.js';
 import { zhHantDocuments } from './documents/zh-Hant.js';
-import { zhHantAudit } from './audit/zh-Hant.js';
 import type { Catalogue } from './en.js';
 
 /** 繁體中文（香港／澳門用語）：完整目錄（缺少任何鍵都會導致編譯錯誤）。 */
@@ -312,5 +311,4 @@ export const zhHant: Catalogue = {
   'hearingStatus.cancelled': '已取消',
   ...zhHantRoom,
   ...zhHantDocuments,
-  ...zhHantAudit,
 };
