@@ -22,7 +22,7 @@ const WER_BOUND = 0.5;
  * SFU in a worker process. Everyone consents in their own way (browser prompt, socket message); the recording, its
  * composed file and the transcript of the bot's own track are checked with ffprobe and a word error rate.
  */
-describe('recorded hearing with two browsers and a speaking bot', { timeout: 240_000 }, () => {
+describe('recorded hearing with two browsers and a speaking bot', { timeout: 600_000 }, () => {
   let s: TestServer;
   let browser: Browser;
   let demo: DemoCase;
