@@ -95,7 +95,10 @@ export async function createDemoCase(s: Services, baseUrl: string): Promise<Demo
   const mediatorView = await s.roster.getStaff(staff.mediator.id);
   const payBy = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
   const agreement = await s.agreements.create(
-    { author: `staff:${mediatorView.id}`, name: mediatorView.displayName, role: 'mediator', subject: { kind: 'staff', role: 'mediator' } },
+    {
+      author: `staff:${mediatorView.id}`, name: mediatorView.displayName, role: 'mediator',
+      subject: { principal: { kind: 'staff', staffId: mediatorView.id, role: 'mediator', orgId: mediatorView.orgId }, access: await s.cases.access(c.id) },
+    },
     c.id,
     {
       kind: 'final', language: 'zh-Hans', template: 'labour',

@@ -19,6 +19,7 @@ import { LoginGuard } from './cases/login-guard.js';
 import { KeyRing } from './auth/keyring.js';
 import { TokenService } from './auth/tokens.js';
 import { StaffSessions } from './auth/sessions.js';
+import { PrincipalResolver } from './auth/principal.js';
 import { StaffSessionStore } from './cases/sessions.js';
 import type { Express } from 'express';
 import { createApp } from './http/app.js';
@@ -42,6 +43,8 @@ export interface Services {
   links: LinkService; loginGuard: LoginGuard; keyring: KeyRing; tokens: TokenService; hearingRoom: HearingRoomStore;
   /** Staff sessions: issue at sign-in, resolve every staff token, sign out (issue 11). */
   sessions: StaffSessions;
+  /** THE resolver: every credential (staff session, participant session, link) to one Principal (issue 12). */
+  principals: PrincipalResolver;
   /** Recordings, transcripts and the hearing record (issue 6). */
   recordings: Recordings;
   /** Documents (issue 5): organisation certificates and keys, PDF verification against our organisations' CAs. */
@@ -93,6 +96,11 @@ export async function createServices(config: Config, log: Logger = createLogger(
   });
   const tokens = new TokenService(keyring, { staffTtlSeconds: config.sessionTtlMinutes * 60, participantTtlSeconds: 12 * 3600 });
   const sessions = new StaffSessions(tokens, new StaffSessionStore(store.db, audit));
+  const principals = new PrincipalResolver({
+    tokens, sessions,
+    requireActiveLink: (linkId, claimed) => links.requireActive(linkId, claimed),
+    participant: (caseId, hearingId, participantId) => hearings.participant(caseId, hearingId, participantId),
+  });
   const hearingRoom = new HearingRoomStore(store.db, audit);
   const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
   const agreements = new AgreementService(store.db, audit, cases, roster, { log });
@@ -100,7 +108,7 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const signingDocs = documentPort(documentService.credentials);
   const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret, log });
   const court = new CourtService({ db: store.db, audit, cases, roster, signing, documents: signingDocs, log });
-  return { config, log, store, audit, roster, cases, hearings, links, loginGuard, keyring, tokens, sessions, hearingRoom, agreements, signing, court, documents: documentService, recordings };
+  return { config, log, store, audit, roster, cases, hearings, links, loginGuard, keyring, tokens, sessions, principals, hearingRoom, agreements, signing, court, documents: documentService, recordings };
 }
 
 export interface RunningServer {
@@ -201,7 +209,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   const gateway = createHearingGateway({
     httpServer: server, registry: liveHearings, log: services.log,
-    tokens: services.tokens, links: services.links, hearings: services.hearings,
+    principals: services.principals, hearings: services.hearings,
     // Read at each handshake: the listen address (and so the default origin) is known only after listen.
     allowedOrigins: () => [new URL(baseUrl).origin, ...config.corsOrigins],
     iceServers: () => config.iceServers,

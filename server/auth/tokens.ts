@@ -5,7 +5,6 @@ import { HEARING_ROLES, STAFF_ROLES, type HearingRole, type StaffRole } from '..
 import { UnauthenticatedError } from '../lib/errors.js';
 import type { CaseId, HearingId, LinkId, OrgId, StaffId } from '../lib/ids.js';
 import type { KeyRing } from './keyring.js';
-import type { Principal } from './permissions.js';
 
 /**
  * The three kinds of bearer token. Each has its own `typ` claim and its own audience, checked on both sides, so a
@@ -221,8 +220,4 @@ export class TokenService {
     if (this.nowSeconds() >= claims.exp + this.tolerance) throw new UnauthenticatedError('token expired', 'TOKEN_EXPIRED');
     return claims;
   }
-}
-
-export function participantPrincipal(c: ParticipantClaims): Principal {
-  return { kind: 'participant', participantId: c.sub, linkId: c.jti, caseId: c.case, hearingId: c.hearing, role: c.role };
 }

@@ -1,16 +1,17 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../lib/logger.js';
-import { NotFoundError, UnauthenticatedError, ValidationError } from '../lib/errors.js';
+import { UnauthenticatedError, ValidationError } from '../lib/errors.js';
 import type { AuditLog } from '../cases/audit.js';
 import type { CaseAccessInfo, CaseService, StaffActor } from '../cases/cases.js';
 import type { HearingService } from '../cases/hearings.js';
 import type { LinkService } from '../cases/links.js';
 import type { Roster } from '../cases/roster.js';
 import type { LoginGuard } from '../cases/login-guard.js';
-import { assertCan, can, type CaseAction, type Principal } from '../auth/permissions.js';
-import { participantPrincipal, type ParticipantClaims, type TokenService } from '../auth/tokens.js';
+import { assertCan, type Action, type Principal, type Resource } from '../auth/policy.js';
+import type { ParticipantClaims, TokenService } from '../auth/tokens.js';
 import type { StaffSession, StaffSessions } from '../auth/sessions.js';
+import type { ParticipantPrincipal, PrincipalResolver, Resolved } from '../auth/principal.js';
 import type { Metrics } from './metrics.js';
 import type { RecordingsApi } from './routes/recordings.js';
 import type { AgreementService } from '../pad/agreements.js';
@@ -33,6 +34,8 @@ export interface HttpDeps {
   tokens: TokenService;
   /** Staff sessions: the only way from a staff token to its account (sign-in, every staff request, sign-out). */
   sessions: StaffSessions;
+  /** THE resolver of every credential (server/auth/principal.ts): all routes ask it, none verifies tokens itself. */
+  principals: PrincipalResolver;
   metrics: Metrics;
   /** Where links point: the configured public URL or the address the server actually listens on. */
   baseUrl: () => string;
@@ -71,31 +74,29 @@ export function bearer(req: Request): string {
 
 export interface StaffContext { principal: Principal & { kind: 'staff' }; actor: StaffActor; session: StaffSession }
 
-/**
- * Resolves the staff session token through `StaffSessions`: a signed-out session or a deactivated account loses access
- * at once, not when its token expires. Role and organisation come from the account as it is now.
- */
+/** A staff session (server/auth/principal.ts); role and organisation come from the account as it is now. */
 export async function staffFrom(req: Request, deps: HttpDeps): Promise<StaffContext> {
-  const session = await deps.sessions.resolve(bearer(req));
-  const { staffId, role, orgId } = session.account;
-  return { principal: { kind: 'staff', staffId, role, orgId }, actor: { id: staffId, role, orgId }, session };
+  const { principal, session } = await deps.principals.staff(bearer(req));
+  return { principal, actor: { id: principal.staffId, role: principal.role, orgId: principal.orgId }, session };
 }
 
-/** A participant session is only as good as the link behind it: revoking the link ends the session too. */
-export async function participantFrom(req: Request, deps: HttpDeps): Promise<{ claims: ParticipantClaims; principal: Principal }> {
-  const claims = deps.tokens.verifyParticipant(bearer(req));
-  await deps.links.requireActive(claims.jti, { caseId: claims.case, hearingId: claims.hearing, participantId: claims.sub, role: claims.role });
-  return { claims, principal: participantPrincipal(claims) };
+/** A participant session (server/auth/principal.ts): only as good as the link behind it. */
+export async function participantFrom(req: Request, deps: HttpDeps): Promise<{ claims: ParticipantClaims; principal: ParticipantPrincipal; name: string }> {
+  return deps.principals.participant(bearer(req));
+}
+
+/** A staff or a participant session, whichever the bearer token is. */
+export async function anyFrom(req: Request, deps: HttpDeps): Promise<Resolved> {
+  return deps.principals.any(bearer(req));
 }
 
 /**
- * Loads a case for an action. A case the principal cannot even read answers NOT_FOUND, so ids of other cases
- * reveal nothing; a readable case with a forbidden action answers PERMISSION_DENIED.
+ * Loads a case and asks the policy (server/auth/policy.ts). A case the principal cannot even see answers NOT_FOUND,
+ * so ids of other cases reveal nothing; a visible case with a forbidden action answers PERMISSION_DENIED.
  */
-export async function caseFor(deps: HttpDeps, p: Principal, caseId: string, action: CaseAction): Promise<CaseAccessInfo> {
+export async function caseFor(deps: HttpDeps, p: Principal, caseId: string, action: Action, facts: Omit<Resource, 'caseId' | 'orgId' | 'assignedStaff'> = {}): Promise<CaseAccessInfo> {
   const access = await deps.cases.access(caseId);
-  if (!can(p, 'case.read', access) && !can(p, action, access)) throw new NotFoundError('case');
-  assertCan(p, action, access);
+  assertCan(p, action, { ...access, ...facts });
   return access;
 }
 

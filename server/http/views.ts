@@ -1,6 +1,6 @@
 import type { CaseView, HearingView, LinkLockoutView, LinkView } from '../../signaling/protocol/api.js';
 import type { CaseStatus } from '../../signaling/protocol/domain.js';
-import { can, type Principal } from '../auth/permissions.js';
+import { can, type Principal } from '../auth/policy.js';
 import { allowedTransitions } from '../cases/lifecycle.js';
 import { participantView, type HearingRecord } from '../cases/hearings.js';
 import type { LinkRecord } from '../cases/links.js';
@@ -44,9 +44,8 @@ export async function caseView(deps: HttpDeps, p: Principal, access: CaseAccessI
     deps.cases.parties(record.id),
     deps.hearings.forCase(record.id),
   ]);
+  // The lifecycle narrows it by role (the court only between the confirmation states).
   const transitions: CaseStatus[] = p.kind === 'staff' && can(p, 'case.transition', access) ? allowedTransitions(record.status, p.role) : [];
-  // Court decisions are taken by assigned court staff, whose grant does not include case.transition in general.
-  if (p.kind === 'staff' && p.role === 'court' && access.assignedStaff.has(p.staffId)) transitions.push(...allowedTransitions(record.status, 'court'));
   return {
     ...summary!,
     summary: record.summary,

@@ -1,25 +1,23 @@
 import { PAD_ROLE_COLOURS, type PadAccess } from '../../signaling/protocol/pad.js';
+import { can, type Principal, type Resource } from '../auth/policy.js';
 import type { AgreementsTable } from './types.js';
 
 /**
- * Who may do what on an agreement's pad, by role. The caller has already established that the principal may read the
- * case at all (staff: the case permission table; participants: their link's case): another case's token reads nothing.
- * - edit: mediator, arbitrator, the parties (applicant, respondent, who include their representatives); the clerk only
- *   when the mediator allows it; never while the text is locked for signature.
- * - read only: clerk (by default), observer, interpreter, court.
- * - manage (lock, unlock, name versions, let the clerk edit): the mediator (and the organisation's admin).
+ * Who acts on a pad, as the policy table sees them: the principal and the case the agreement belongs to. What they may
+ * do is the table's rows pad.edit and pad.manage (server/auth/policy/table.ts); nothing here decides by role.
  */
-export type PadSubject =
-  | { kind: 'staff'; role: 'mediator' | 'arbitrator' | 'clerk' | 'court' | 'org_admin' }
-  | { kind: 'participant'; role: 'applicant' | 'respondent' | 'mediator' | 'arbitrator' | 'clerk' | 'interpreter' | 'observer' | 'court' };
+export interface PadSubject {
+  principal: Principal;
+  /** The agreement's case (caseId, orgId, assigned staff), gathered by the caller. */
+  access: Resource;
+}
 
-const EDITORS = new Set(['mediator', 'arbitrator', 'applicant', 'respondent', 'org_admin']);
-const MANAGERS = new Set(['mediator', 'org_admin']);
-
+/** The caller already passed pad.read (server/pad/principal.ts). */
 export function padAccess(subject: PadSubject, agreement: Pick<AgreementsTable, 'status' | 'clerk_can_edit'>): PadAccess {
-  const canManage = MANAGERS.has(subject.role);
-  const roleEdits = EDITORS.has(subject.role) || (subject.role === 'clerk' && agreement.clerk_can_edit === 1);
-  if (!roleEdits) return { canRead: true, canEdit: false, canManage, readOnlyReason: 'role' };
+  const { principal: p, access } = subject;
+  const facts = { ...access, clerkMayEdit: agreement.clerk_can_edit === 1 };
+  const canManage = can(p, 'pad.manage', access);
+  if (!can(p, 'pad.edit', { ...facts, agreementLocked: false })) return { canRead: true, canEdit: false, canManage, readOnlyReason: 'role' };
   if (agreement.status === 'locked') return { canRead: true, canEdit: false, canManage, readOnlyReason: 'locked' };
   return { canRead: true, canEdit: true, canManage, readOnlyReason: null };
 }

@@ -221,7 +221,7 @@ export class AgreementService {
    * case knows (number, organisation, parties, claim currency, facts), the clauses of its dispute types; or a blank pad.
    */
   async create(p: PadPrincipal, caseId: string, body: CreateAgreementBody): Promise<AgreementsTable> {
-    if (!padAccess(p.subject, { status: 'drafting', clerk_can_edit: 0 }).canManage) throw new PermissionDeniedError('only the mediator opens agreements');
+    if (p.subject.access.caseId !== caseId || !padAccess(p.subject, { status: 'drafting', clerk_can_edit: 0 }).canManage) throw new PermissionDeniedError('only the mediator opens agreements');
     const c = await this.cases.get(caseId);
     const [parties, org] = await Promise.all([this.cases.parties(caseId), this.roster.getOrganisation(c.orgId)]);
     const names = (side: string) => parties.filter((x) => x.side === side).map((x) => x.name);

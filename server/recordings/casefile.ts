@@ -6,13 +6,22 @@ import type { RecordingService } from './service.js';
 import { RecordLines, SignoffBody } from '../../signaling/protocol/recordings.js';
 import type { AuditAction } from '../../signaling/protocol/audit.js';
 
-/** Who reads the case file: staff (everything, incl. private caucus recordings) or a party of this case (not private). */
+/** An item of hearing material: from the joint session, or (private) from the caucus whose room id it names. */
+export interface MaterialItem { roomId: string; private: boolean }
+export type MaterialAction = 'recording.read' | 'transcript.read' | 'chat.read';
+
+/**
+ * Who reads the case file. `sees` is the access policy's answer for one item (server/auth/policy.ts, asked by the
+ * HTTP layer with the caucus facts): caucus items only for the mediator who held the caucus and that party side.
+ */
 export interface Reader {
   actor: string;
-  includePrivate: boolean;
+  sees(action: MaterialAction, item: MaterialItem): boolean;
   participantId?: string;
   name?: string;
   role?: string;
+  /** A staff mediator of the case (reads private messages to the mediator, as a mediator in the hearing does). */
+  staffMediator?: boolean;
 }
 
 
@@ -37,9 +46,8 @@ export class RecordingCaseFile {
     const recs = await this.db.selectFrom('recordings').selectAll().where('case_id', '=', caseId).orderBy('created_at', 'desc').execute();
     const out = [];
     for (const r of recs) {
-      let tq = this.db.selectFrom('recording_tracks').selectAll().where('recording_id', '=', r.id);
-      if (!reader.includePrivate) tq = tq.where('private', '=', 0);
-      const tracks = await tq.orderBy('started_at').execute();
+      const tracks = (await this.db.selectFrom('recording_tracks').selectAll().where('recording_id', '=', r.id).orderBy('started_at').execute())
+        .filter((t) => reader.sees('recording.read', { roomId: t.room_id, private: t.private === 1 }));
       const visible = new Set(tracks.map((t) => t.id));
       const files = (await this.db.selectFrom('recording_files').selectAll().where('recording_id', '=', r.id).orderBy('seq').execute())
         .filter((f) => f.track_id === null || visible.has(f.track_id));
@@ -54,7 +62,7 @@ export class RecordingCaseFile {
           codec: t.codec, offsetMs: t.offset_ms, status: t.status, startedAt: t.started_at, stoppedAt: t.stopped_at,
         })),
         files: files.map((f) => ({ id: f.id, trackId: f.track_id, kind: f.kind, seq: f.seq, startMs: f.start_ms, durationMs: f.duration_ms, bytes: f.bytes, sha256: f.sha256 })),
-        consents: consents.filter((c) => reader.includePrivate || c.scope === 'hearing').map((c) => ({ participantId: c.participant_id, name: c.display_name, scope: c.scope, decision: c.decision, at: c.at })),
+        consents: consents.filter((c) => reader.sees('recording.read', { roomId: c.scope, private: c.scope !== 'hearing' })).map((c) => ({ participantId: c.participant_id, name: c.display_name, scope: c.scope, decision: c.decision, at: c.at })),
         transcripts: transcripts.map((t) => ({ id: t.id, engine: t.engine, status: t.status, progress: t.progress, error: t.error, sha256: t.sha256 })),
       });
     }
@@ -71,9 +79,9 @@ export class RecordingCaseFile {
   async file(caseId: string, fileId: string, reader: Reader) {
     const f = await this.db.selectFrom('recording_files').selectAll().where('id', '=', fileId).where('case_id', '=', caseId).executeTakeFirst();
     if (!f) throw new NotFoundError('file');
-    if (f.track_id && !reader.includePrivate) {
-      const t = await this.db.selectFrom('recording_tracks').select('private').where('id', '=', f.track_id).executeTakeFirst();
-      if (!t || t.private === 1) throw new NotFoundError('file');
+    if (f.track_id) {
+      const t = await this.db.selectFrom('recording_tracks').select(['private', 'room_id']).where('id', '=', f.track_id).executeTakeFirst();
+      if (!t || !reader.sees('recording.read', { roomId: t.room_id, private: t.private === 1 })) throw new NotFoundError('file');
     }
     const r = await this.recordingOf(caseId, f.recording_id);
     return { row: f, abs: this.svc.absolute(r.site, f.path), name: f.path.split('/').pop()! };
@@ -91,25 +99,31 @@ export class RecordingCaseFile {
     const events = entries
       .filter((e) => TIMELINE_ACTIONS.has(e.action) && (e.data as { hearingId?: string }).hearingId === r.hearing_id)
       .map((e) => ({ atMs: Date.parse(e.at) - t0, at: e.at, kind: e.action, actor: e.actor, data: e.data }));
-    let cq = this.db.selectFrom('hearing_chat').selectAll().where('hearing_id', '=', r.hearing_id);
-    if (!reader.includePrivate) cq = cq.where('in_caucus', '=', 0).where('recipient', '=', 'all');
-    const chat = (await cq.orderBy('at').execute()).map((m) => ({ atMs: Date.parse(m.at) - t0, at: m.at, kind: 'chat', actor: `participant:${m.from_participant_id}`, data: { from: m.from_name, text: m.text, inCaucus: m.in_caucus === 1 } }));
+    // Private messages to the mediator stay between the writer and the mediators; caucus lines as the policy says.
+    const chat = (await this.db.selectFrom('hearing_chat').selectAll().where('hearing_id', '=', r.hearing_id).orderBy('at').execute())
+      .filter((m) => m.recipient === 'all' || reader.staffMediator === true || m.from_participant_id === reader.participantId || reader.role === 'mediator')
+      .filter((m) => reader.sees('chat.read', { roomId: m.room_id, private: m.in_caucus === 1 }))
+      .map((m) => ({ atMs: Date.parse(m.at) - t0, at: m.at, kind: 'chat', actor: `participant:${m.from_participant_id}`, data: { from: m.from_name, text: m.text, inCaucus: m.in_caucus === 1 } }));
     return [...events, ...chat].sort((a, b) => a.atMs - b.atMs);
   }
 
-  async transcript(caseId: string, recordingId: string) {
+  async transcript(caseId: string, recordingId: string, reader: Reader) {
     await this.recordingOf(caseId, recordingId);
+    const tracks = await this.db.selectFrom('recording_tracks').select(['id', 'room_id', 'private']).where('recording_id', '=', recordingId).execute();
+    const readable = new Set(tracks.filter((t) => reader.sees('transcript.read', { roomId: t.room_id, private: t.private === 1 })).map((t) => t.id));
+    if (tracks.length > 0 && readable.size === 0) throw new NotFoundError('recording');
     const t = await this.db.selectFrom('transcripts').selectAll().where('recording_id', '=', recordingId).where('status', '=', 'done').orderBy('created_at', 'desc').executeTakeFirst();
     const latest = await this.db.selectFrom('transcripts').selectAll().where('recording_id', '=', recordingId).orderBy('created_at', 'desc').executeTakeFirst();
-    const segs = t ? await this.db.selectFrom('transcript_segments').selectAll().where('transcript_id', '=', t.id).orderBy('seq').execute() : [];
+    const segs = (t ? await this.db.selectFrom('transcript_segments').selectAll().where('transcript_id', '=', t.id).orderBy('seq').execute() : [])
+      .filter((s) => readable.has(s.track_id));
     return {
       status: latest?.status ?? 'none', progress: latest?.progress ?? 0, error: latest?.error ?? null, engine: t?.engine ?? latest?.engine ?? null, sha256: t?.sha256 ?? null,
       segments: segs.map((s) => ({ participantId: s.participant_id, speaker: s.speaker, startMs: s.start_ms, endMs: s.end_ms, text: s.text, words: JSON.parse(s.words) as { w: string; s: number; e: number }[] })),
     };
   }
 
-  async webVtt(caseId: string, recordingId: string): Promise<string> {
-    const t = await this.transcript(caseId, recordingId);
+  async webVtt(caseId: string, recordingId: string, reader: Reader): Promise<string> {
+    const t = await this.transcript(caseId, recordingId, reader);
     return toWebVtt(t.segments.map((s) => ({ startMs: s.startMs, endMs: s.endMs, speaker: s.speaker, text: s.text })));
   }
 

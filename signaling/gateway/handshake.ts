@@ -2,14 +2,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { PROTOCOL_VERSION, type ErrorCode } from '../protocol/errors.js';
 import { AppError, InvalidStateError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../server/lib/errors.js';
-import type { TokenService } from '../../server/auth/tokens.js';
+import type { PrincipalResolver } from '../../server/auth/principal.js';
 import type { HearingService } from '../../server/cases/hearings.js';
-import type { LinkService } from '../../server/cases/links.js';
 import type { ParticipantIdentity } from '../../server/hearings/index.js';
 
 export interface HandshakeDeps {
-  tokens: TokenService;
-  links: LinkService;
+  /** The one resolver of credentials (server/auth/principal.ts). */
+  principals: PrincipalResolver;
   hearings: HearingService;
   /** Origins allowed to connect: the service's own (public URL or listen address) and the configured CORS origins. */
   allowedOrigins: () => readonly string[];
@@ -44,16 +43,13 @@ export async function authenticate(handshake: { auth: unknown; headers: Incoming
   if (auth.data.protocol !== PROTOCOL_VERSION) {
     throw new ValidationError(`this server speaks hearing protocol ${PROTOCOL_VERSION}; reload the page`, { protocol: PROTOCOL_VERSION });
   }
-  const claims = deps.tokens.verifyParticipant(auth.data.token);
-  if (auth.data.hearingId !== undefined && auth.data.hearingId !== claims.hearing) {
+  const { principal: p } = await deps.principals.participant(auth.data.token);
+  if (auth.data.hearingId !== undefined && auth.data.hearingId !== p.hearingId) {
     throw new PermissionDeniedError('this session is for another hearing');
   }
-  const link = await deps.links.requireActive(claims.jti, { caseId: claims.case, hearingId: claims.hearing, participantId: claims.sub, role: claims.role });
-  const hearing = await deps.hearings.get(link.caseId, link.hearingId);
+  const hearing = await deps.hearings.get(p.caseId, p.hearingId);
   if (hearing.status === 'closed' || hearing.status === 'cancelled') throw new InvalidStateError(`the hearing is ${hearing.status}`);
-  const participant = await deps.hearings.participant(link.caseId, link.hearingId, link.participantId).catch(() => undefined);
-  if (!participant || participant.role !== claims.role) throw new UnauthenticatedError('this session no longer matches its link');
-  return { participantId: participant.id, linkId: link.id, caseId: link.caseId, hearingId: link.hearingId, role: claims.role };
+  return { participantId: p.participantId, linkId: p.linkId, caseId: p.caseId, hearingId: p.hearingId, role: p.role };
 }
 
 /** socket.io hands `err.data` to the client's `connect_error`; the code is one of the shared ErrorCodes. */

@@ -13,7 +13,11 @@ import { padAccess, roleColour } from '../../server/pad/access.js';
 import type { AgreementService } from '../../server/pad/agreements.js';
 import { rewriteAwareness } from '../../server/pad/awareness.js';
 import type { PadDoc } from '../../server/pad/doc.js';
-import { padPrincipal, requireCaseReader, type PrincipalDeps, type ResolvedPrincipal } from '../../server/pad/principal.js';
+import { padPrincipalFor, type ResolvedPrincipal } from '../../server/pad/principal.js';
+import type { PrincipalResolver } from '../../server/auth/principal.js';
+import type { StaffSessions } from '../../server/auth/sessions.js';
+import type { CaseService } from '../../server/cases/cases.js';
+import type { LinkService } from '../../server/cases/links.js';
 import { failure, safeAck } from '../gateway/dispatch.js';
 import { packetGate } from '../gateway/gate.js';
 import { SocketGuard, payloadBytes, type RateLimitOptions } from '../gateway/guard.js';
@@ -31,7 +35,8 @@ type PadSocket = Socket<PadClientToServerEvents, PadServerToClientEvents, Record
 export interface PadNamespaceOptions {
   io: Server;
   agreements: AgreementService;
-  deps: PrincipalDeps;
+  /** The one resolver of credentials, and what the namespace checks again while sockets stay open. */
+  deps: { principals: PrincipalResolver; sessions: StaffSessions; links: LinkService; cases: CaseService };
   allowedOrigins: () => readonly string[];
   log: Logger;
   rateLimit?: RateLimitOptions;
@@ -74,9 +79,10 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
       const auth = Auth.safeParse(socket.handshake.auth);
       if (!auth.success) throw new ValidationError('auth must be { token, protocol, agreementId }');
       if (auth.data.protocol !== PROTOCOL_VERSION) throw new ValidationError(`this server speaks protocol ${PROTOCOL_VERSION}; reload the page`);
-      const principal = await padPrincipal(opts.deps, auth.data.token);
+      const resolved = await opts.deps.principals.any(auth.data.token);
       const row = await agreements.row(auth.data.agreementId);
-      await requireCaseReader(opts.deps, principal.principal, row.case_id);
+      const access = await opts.deps.cases.access(row.case_id);
+      const principal = padPrincipalFor(resolved, access);
       socket.data.principal = principal;
       socket.data.agreementId = row.id;
       socket.data.token = auth.data.token;
@@ -204,7 +210,7 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
   // A revoked link ends the pad session too (the handshake refuses it, so the client's reconnect shows TOKEN_REVOKED):
   // at once for a revocation by this process, on the timer for one by another process.
   const participantOf = (sock: PadSocket) => {
-    const pr = sock.data.principal?.principal;
+    const pr = sock.data.principal?.subject.principal;
     return pr?.kind === 'participant' ? pr : undefined;
   };
   const closeSession = (sock: PadSocket, linkId: string) => {
@@ -229,7 +235,7 @@ export function createPadNamespace(opts: PadNamespaceOptions): PadNamespace {
   /** Staff sockets whose session ended (sign-out anywhere, sign out everywhere, deactivation) are disconnected. */
   async function checkStaffSessions(): Promise<void> {
     for (const sock of [...nsp.sockets.values()] as PadSocket[]) {
-      if (sock.data.principal?.principal.kind !== 'staff') continue;
+      if (sock.data.principal?.subject.principal.kind !== 'staff') continue;
       try {
         await opts.deps.sessions.resolve(sock.data.token);
       } catch (err) {

@@ -3,12 +3,13 @@ import {
   AGREEMENT_LANGUAGES, ClerkEditBody, CreateAgreementBody, DiffQuery, LockBody, NameVersionBody, SetFieldsBody, UnlockBody,
   type AgreementLanguage,
 } from '../../../signaling/protocol/pad.js';
-import { ValidationError } from '../../lib/errors.js';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { Resolved } from '../../auth/principal.js';
 import type { AgreementService } from '../../pad/agreements.js';
-import { padPrincipal, requireCaseReader, type ResolvedPrincipal } from '../../pad/principal.js';
+import { padPrincipalFor, type ResolvedPrincipal } from '../../pad/principal.js';
 import { templateView } from '../../pad/templates/index.js';
 import type { AgreementsTable } from '../../pad/types.js';
-import { bearer, idParam, route, type HttpDeps } from '../context.js';
+import { anyFrom, idParam, route, type HttpDeps } from '../context.js';
 import { parse } from '../validate.js';
 
 export type AgreementDeps = HttpDeps & { agreements: AgreementService };
@@ -22,13 +23,18 @@ export function agreementsRouter(deps: AgreementDeps): Router {
   const r = Router();
   const svc = deps.agreements;
 
-  const who = (req: Request) => padPrincipal(deps, bearer(req));
+  /** The caller (the one resolver), once the policy lets them read the case's agreements (pad.read). */
+  const who = async (req: Request, caseId: string, resolved?: Resolved): Promise<ResolvedPrincipal> => {
+    resolved ??= await anyFrom(req, deps);
+    const access = await deps.cases.access(caseId).catch(() => undefined);
+    if (!access) throw new NotFoundError('agreement');
+    return padPrincipalFor(resolved, access);
+  };
   /** The principal and the agreement, once the principal may read the agreement's case. */
   const load = async (req: Request): Promise<{ p: ResolvedPrincipal; row: AgreementsTable }> => {
-    const p = await who(req);
+    const resolved = await anyFrom(req, deps);
     const row = await svc.row(idParam(req, 'agreementId'));
-    await requireCaseReader(deps, p.principal, row.case_id);
-    return { p, row };
+    return { p: await who(req, row.case_id, resolved), row };
   };
   const view = async (p: ResolvedPrincipal, row: AgreementsTable) => ({ agreement: await svc.info(row), access: svc.access(p, row) });
 
@@ -39,17 +45,15 @@ export function agreementsRouter(deps: AgreementDeps): Router {
   }));
 
   r.get('/cases/:caseId/agreements', route(async (req, res) => {
-    const p = await who(req);
     const caseId = idParam(req, 'caseId');
-    await requireCaseReader(deps, p.principal, caseId);
+    const p = await who(req, caseId);
     const rows = await Promise.all((await svc.listForCase(caseId)).map((a) => svc.row(a.id)));
     res.json({ items: await Promise.all(rows.map((row) => view(p, row))) });
   }));
 
   r.post('/cases/:caseId/agreements', route(async (req, res) => {
-    const p = await who(req);
     const caseId = idParam(req, 'caseId');
-    await requireCaseReader(deps, p.principal, caseId);
+    const p = await who(req, caseId);
     const body = parse(CreateAgreementBody, req.body);
     const row = await svc.create(p, caseId, body);
     res.status(201).json(await view(p, row));

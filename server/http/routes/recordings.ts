@@ -1,11 +1,12 @@
 import { Router, type Request } from 'express';
-import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
-import { can } from '../../auth/permissions.js';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { assertCan, can, type Action, type Principal } from '../../auth/policy.js';
 import { SaveRecordBody } from '../../../signaling/protocol/recordings.js';
-import type { RecordingCaseFile, Reader } from '../../recordings/casefile.js';
+import type { MaterialAction, MaterialItem, RecordingCaseFile, Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
 import type { RecordingService } from '../../recordings/service.js';
-import { idParam, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
+import { anyFrom, idParam, route, type HttpDeps } from '../context.js';
+import { caucusFacts, materialOf } from './caucus-access.js';
 import { parse } from '../validate.js';
 
 export interface RecordingsApi {
@@ -14,44 +15,33 @@ export interface RecordingsApi {
   jobs: RecordingJobs;
 }
 
-/** Staff who may write the hearing record: the clerk keeps it; the mediator and the organisation admin may too. */
-const RECORD_WRITERS = new Set(['clerk', 'mediator', 'org_admin']);
-
 /**
- * Recordings, transcripts and the hearing record in the case file. Staff who may read the case see everything
- * (private caucus recordings too); a party of the case (participant session) sees the non-private recordings and the
- * record, and signs the record off. Anybody else gets 404 (ids of other cases reveal nothing); no token, 401.
- * Every read of a recording or transcript is audited.
+ * Recordings, transcripts and the hearing record in the case file. Every check is the access policy's
+ * (server/auth/policy.ts): the list, the record and its sign-off by their rows, and each item (track, transcript
+ * line, chat line) by recording.read / transcript.read / chat.read with the caucus facts of the item (caucus-access.ts).
+ * A caucus item someone may not read is not listed and answers 404, like another case; no token, 401. Every read of
+ * a recording or transcript is audited.
  */
 export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
   const r = Router();
   const { casefile, jobs, service } = api;
 
-  async function reader(req: Request, caseId: string): Promise<Reader & { staff: boolean; staffRole?: string }> {
-    const h = req.headers.authorization;
-    if (!h || !h.startsWith('Bearer ')) throw new UnauthenticatedError('sign in first (Authorization: Bearer <token>)');
-    let staff: Awaited<ReturnType<typeof staffFrom>> | undefined;
-    try {
-      staff = await staffFrom(req, deps);
-    } catch {
-      staff = undefined;
-    }
+  /** The caller, once the policy allows `action` on the case; `sees` answers per item. */
+  async function reader(req: Request, caseId: string, action: Action): Promise<Reader & { principal: Principal }> {
+    const who = await anyFrom(req, deps);
     const access = await deps.cases.access(caseId).catch(() => null);
-    if (staff) {
-      if (!access || !can(staff.principal, 'case.read', access)) throw new NotFoundError('case');
-      return { actor: `staff:${staff.actor.id}`, includePrivate: true, staff: true, staffRole: staff.actor.role };
-    }
-    const { claims } = await participantFrom(req, deps).catch(() => {
-      throw new UnauthenticatedError('the session is not valid');
-    });
-    if (!access || claims.case !== caseId) throw new NotFoundError('case');
-    const row = (await deps.hearings.participants([claims.hearing])).find((p) => p.id === claims.sub);
-    return { actor: `participant:${claims.sub}`, includePrivate: false, participantId: claims.sub, name: row?.display_name ?? '', role: claims.role, staff: false };
+    if (!access) throw new NotFoundError('case');
+    assertCan(who.principal, action, access);
+    const caucuses = await caucusFacts(deps, caseId);
+    const p = who.principal;
+    const sees = (a: MaterialAction, item: MaterialItem) => can(p, a, { ...access, material: materialOf(caucuses, item) });
+    if (p.kind === 'staff') return { actor: `staff:${p.staffId}`, sees, principal: p, staffMediator: p.role === 'mediator' };
+    return { actor: `participant:${p.participantId}`, sees, participantId: p.participantId, name: who.name, role: p.role, principal: p };
   }
 
   r.get('/cases/:caseId/recordings', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
+    const rd = await reader(req, caseId, 'recording.list');
     const list = await casefile.list(caseId, rd);
     await casefile.audited(caseId, rd, 'recording.listed', { recordings: list.length });
     res.json({ recordings: list });
@@ -59,14 +49,13 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
 
   r.get('/cases/:caseId/recordings/verify', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
-    if (!rd.staff) throw new PermissionDeniedError('staff only');
+    await reader(req, caseId, 'recording.verify');
     res.json(await service.verifyFiles(caseId));
   }));
 
   r.get('/cases/:caseId/recordings/:recordingId/files/:fileId', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
+    const rd = await reader(req, caseId, 'recording.list');
     const f = await casefile.file(caseId, idParam(req, 'fileId'), rd);
     if (f.row.recording_id !== idParam(req, 'recordingId')) throw new NotFoundError('file');
     // One audit entry per reading, not per range request of a seeking player.
@@ -82,22 +71,22 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
 
   r.get('/cases/:caseId/recordings/:recordingId/timeline', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
+    const rd = await reader(req, caseId, 'recording.list');
     res.json({ events: await casefile.timeline(caseId, idParam(req, 'recordingId'), rd) });
   }));
 
   r.get('/cases/:caseId/recordings/:recordingId/transcript', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
-    const t = await casefile.transcript(caseId, idParam(req, 'recordingId'));
+    const rd = await reader(req, caseId, 'recording.list');
+    const t = await casefile.transcript(caseId, idParam(req, 'recordingId'), rd);
     await casefile.audited(caseId, rd, 'transcript.read', { recordingId: idParam(req, 'recordingId') });
     res.json(t);
   }));
 
   r.get('/cases/:caseId/recordings/:recordingId/transcript.vtt', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
-    const vtt = await casefile.webVtt(caseId, idParam(req, 'recordingId'));
+    const rd = await reader(req, caseId, 'recording.list');
+    const vtt = await casefile.webVtt(caseId, idParam(req, 'recordingId'), rd);
     await casefile.audited(caseId, rd, 'transcript.exported', { recordingId: idParam(req, 'recordingId'), format: 'webvtt' });
     res.type('text/vtt').setHeader('Cache-Control', 'private, no-store');
     res.send(vtt);
@@ -105,8 +94,7 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
 
   r.post('/cases/:caseId/recordings/:recordingId/jobs', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
-    if (!rd.staff || !RECORD_WRITERS.has(rd.staffRole ?? '')) throw new PermissionDeniedError('only the clerk or mediator may run recording jobs');
+    await reader(req, caseId, 'recording.process');
     const rec = await casefile.recordingOf(caseId, idParam(req, 'recordingId'));
     if (rec.status !== 'stopped') throw new ValidationError('the recording has not stopped yet');
     void jobs.enqueue(rec.id);
@@ -115,22 +103,20 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
 
   r.get('/cases/:caseId/hearings/:hearingId/record', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    await reader(req, caseId);
+    await reader(req, caseId, 'record.read');
     res.json({ record: await casefile.record(caseId, idParam(req, 'hearingId')) });
   }));
 
   r.put('/cases/:caseId/hearings/:hearingId/record', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
-    if (!rd.staff || !RECORD_WRITERS.has(rd.staffRole ?? '')) throw new PermissionDeniedError('only the clerk (or mediator) writes the hearing record');
+    const rd = await reader(req, caseId, 'record.write');
     const body = parse(SaveRecordBody, req.body);
     res.json({ record: await casefile.saveRecord(caseId, idParam(req, 'hearingId'), { lines: body.lines }, rd.actor, body.submit === true) });
   }));
 
   r.post('/cases/:caseId/hearings/:hearingId/record/signoff', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
-    const rd = await reader(req, caseId);
-    if (rd.staff) throw new PermissionDeniedError('parties sign off the record with their own hearing session');
+    const rd = await reader(req, caseId, 'record.sign');
     res.json({ record: await casefile.signoff(caseId, idParam(req, 'hearingId'), req.body, rd) });
   }));
 

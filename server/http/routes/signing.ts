@@ -2,11 +2,13 @@ import { Router, type Request } from 'express';
 import {
   ConfirmationRequestBody, RequestOtpBody, SignBody, SignerSetBody, type SigningStatusView,
 } from '../../../signaling/protocol/signing.js';
-import { AppError, NotFoundError, PermissionDeniedError } from '../../lib/errors.js';
-import type { Principal } from '../../auth/permissions.js';
+import { NotFoundError } from '../../lib/errors.js';
+import type { ParticipantPrincipal, StaffPrincipal } from '../../auth/principal.js';
+
+type Principal = StaffPrincipal | ParticipantPrincipal;
 import type { SigningService } from '../../signing/service.js';
 import type { CourtService } from '../../court/service.js';
-import { caseFor, clientIp, idParam, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
+import { anyFrom, caseFor, clientIp, idParam, participantFrom, route, staffFrom, type HttpDeps } from '../context.js';
 import { parse } from '../validate.js';
 
 // The signing and court services join the HTTP layer's dependencies (built in server/wiring.ts).
@@ -17,28 +19,12 @@ declare module '../context.js' {
   }
 }
 
-/**
- * Staff session or participant session: the ceremony serves both (parties through their link, the mediator and the
- * arbitrator from the console or their own link).
- */
-export async function anyPrincipal(req: Request, deps: HttpDeps): Promise<Principal> {
-  try {
-    return (await staffFrom(req, deps)).principal;
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'TOKEN_EXPIRED') throw err;
-    return (await participantFrom(req, deps)).principal;
-  }
+/** Staff session or participant session (the one resolver): the ceremony serves both. */
+export async function anyPrincipal(req: Request, deps: HttpDeps): Promise<StaffPrincipal | ParticipantPrincipal> {
+  return (await anyFrom(req, deps)).principal;
 }
 
-/** A participant sees only the case of their link; staff as the permission table says. */
-export async function caseAccess(deps: HttpDeps, p: Principal, caseId: string, action: 'case.read' | 'case.transition'): Promise<void> {
-  if (p.kind === 'participant') {
-    if (p.caseId !== caseId) throw new NotFoundError('case');
-    if (action !== 'case.read' && p.role !== 'applicant' && p.role !== 'respondent') throw new PermissionDeniedError('not allowed for this role');
-    return;
-  }
-  await caseFor(deps, p, caseId, action);
-}
+type SigningAction = 'signing.read' | 'signing.sign' | 'signing.manage' | 'confirmation.request';
 
 const isStaffReviewer = (p: Principal) => p.kind === 'staff' && p.role !== 'arbitrator';
 
@@ -51,16 +37,16 @@ export function signingRouter(deps: HttpDeps): Router {
     return { ...view, confirmation: await court.latestFor(view.caseId) };
   };
   /** Loads the agreement and checks the caller may see its case. */
-  const agreementFor = async (req: Request, p: Principal, action: 'case.read' | 'case.transition' = 'case.read') => {
+  const agreementFor = async (req: Request, p: Principal, action: SigningAction = 'signing.read') => {
     const a = await signing.agreement(idParam(req, 'agreementId'));
-    await caseAccess(deps, p, a.caseId, action);
+    await caseFor(deps, p, a.caseId, action);
     return a;
   };
 
   r.get('/cases/:caseId', route(async (req, res) => {
     const p = await anyPrincipal(req, deps);
     const caseId = idParam(req, 'caseId');
-    await caseAccess(deps, p, caseId, 'case.read');
+    await caseFor(deps, p, caseId, 'signing.read');
     const rows = await signing.agreementsForCase(caseId);
     res.json({ agreements: await Promise.all(rows.map((a) => statusFor(a.id, p))), confirmation: await court.latestFor(caseId) });
   }));
@@ -68,7 +54,7 @@ export function signingRouter(deps: HttpDeps): Router {
   /** A party's own case (from the participant session: the signing page knows no case id). */
   r.get('/mine', route(async (req, res) => {
     const { principal } = await participantFrom(req, deps);
-    if (principal.kind !== 'participant') throw new NotFoundError('case');
+    await caseFor(deps, principal, principal.caseId, 'signing.read');
     const rows = await signing.agreementsForCase(principal.caseId);
     res.json({
       caseId: principal.caseId, agreements: await Promise.all(rows.map((a) => statusFor(a.id, principal))),
@@ -84,14 +70,14 @@ export function signingRouter(deps: HttpDeps): Router {
 
   r.post('/agreements/:agreementId/otp', route(async (req, res) => {
     const p = await anyPrincipal(req, deps);
-    const a = await agreementFor(req, p);
+    const a = await agreementFor(req, p, 'signing.sign');
     const body = parse(RequestOtpBody, req.body);
     res.status(201).json(await signing.requestOtp(a.id, p, body));
   }));
 
   r.post('/agreements/:agreementId/sign', route(async (req, res) => {
     const p = await anyPrincipal(req, deps);
-    const a = await agreementFor(req, p);
+    const a = await agreementFor(req, p, 'signing.sign');
     const body = parse(SignBody, req.body);
     const result = await signing.sign(a.id, p, body, { ip: clientIp(req), userAgent: String(req.headers['user-agent'] ?? '') });
     res.status(201).json({ ...result, status: { ...result.status, confirmation: await court.latestFor(a.caseId) } });
@@ -99,7 +85,7 @@ export function signingRouter(deps: HttpDeps): Router {
 
   r.post('/agreements/:agreementId/signers', route(async (req, res) => {
     const { principal, actor } = await staffFrom(req, deps);
-    const a = await agreementFor(req, principal, 'case.transition');
+    const a = await agreementFor(req, principal, 'signing.manage');
     const body = parse(SignerSetBody, req.body);
     await signing.setSignerSet(a.id, `staff:${actor.id}`, body);
     res.json(await statusFor(a.id, principal));
@@ -107,7 +93,7 @@ export function signingRouter(deps: HttpDeps): Router {
 
   r.post('/agreements/:agreementId/seal', route(async (req, res) => {
     const { principal } = await staffFrom(req, deps);
-    const a = await agreementFor(req, principal, 'case.transition');
+    const a = await agreementFor(req, principal, 'signing.manage');
     await signing.retrySeal(a.id);
     res.json(await statusFor(a.id, principal));
   }));
@@ -116,12 +102,11 @@ export function signingRouter(deps: HttpDeps): Router {
   r.post('/cases/:caseId/confirmation', route(async (req, res) => {
     const p = await anyPrincipal(req, deps);
     const caseId = idParam(req, 'caseId');
-    await caseAccess(deps, p, caseId, 'case.transition');
+    await caseFor(deps, p, caseId, 'confirmation.request');
     const body = parse(ConfirmationRequestBody, req.body);
     const who = p.kind === 'participant'
       ? { actor: `participant:${p.participantId}`, role: p.role as 'applicant' | 'respondent' }
       : { actor: `staff:${p.staffId}`, role: p.role as 'mediator' | 'org_admin' };
-    if (p.kind === 'staff' && p.role !== 'mediator' && p.role !== 'org_admin') throw new PermissionDeniedError('only a party or the mediator can ask for confirmation');
     res.status(201).json(await court.request(caseId, who, body.note));
   }));
 
