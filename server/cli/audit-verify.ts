@@ -2,6 +2,8 @@ import { loadConfig } from '../config/index.js';
 import { createLogger } from '../lib/logger.js';
 import { createServices } from '../wiring.js';
 import { verifyRecordings } from '../recordings/verify.js';
+import { assertCan, noCase } from '../auth/policy.js';
+import { systemPrincipal } from '../auth/principal.js';
 
 /** `npm run audit:verify -- <caseId>`: exit 0 when the chain holds, 2 when it is broken, 1 on usage errors. */
 const chainId = process.argv[2];
@@ -9,6 +11,9 @@ if (!chainId || chainId.startsWith('-')) {
   process.stderr.write('usage: npm run audit:verify -- <caseId>\n');
   process.exit(1);
 }
+// Operator tools have their own rows in the access policy (docs/ACCESS.md), like every other way into case data.
+const operator = systemPrincipal('audit:verify');
+assertCan(operator, 'audit.verify', noCase(operator));
 const services = await createServices(loadConfig(), createLogger('silent'));
 try {
   const exists = await services.store.db.selectFrom('audit_heads').select('chain_id').where('chain_id', '=', chainId).executeTakeFirst();
