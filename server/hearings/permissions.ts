@@ -1,5 +1,6 @@
 import type { HearingRole } from '../../signaling/protocol/domain.js';
 import { PermissionDeniedError } from '../lib/errors.js';
+import { can, type Action } from '../auth/policy.js';
 
 /** What the chair of a hearing does to others. Anything a participant does to themselves needs no grant. */
 export type HearingControl = 'admit' | 'deny' | 'sendBack' | 'lock' | 'end' | 'mute' | 'askUnmute' | 'remove' | 'caucus';
@@ -7,21 +8,31 @@ export type HearingControl = 'admit' | 'deny' | 'sendBack' | 'lock' | 'end' | 'm
 const MEDIATOR: ReadonlySet<HearingRole> = new Set(['mediator']);
 const MEDIATOR_OR_CLERK: ReadonlySet<HearingRole> = new Set(['mediator', 'clerk']);
 
-/** The whole policy. The clerk keeps the door (admit, send back) but does not run the hearing. */
-const CONTROL_ROLES: Readonly<Record<HearingControl, ReadonlySet<HearingRole>>> = {
-  admit: MEDIATOR_OR_CLERK,
-  sendBack: MEDIATOR_OR_CLERK,
-  deny: MEDIATOR,
-  lock: MEDIATOR,
-  end: MEDIATOR,
-  mute: MEDIATOR,
-  askUnmute: MEDIATOR,
-  remove: MEDIATOR,
-  caucus: MEDIATOR,
+/** Each chair control is a row of the access policy (server/auth/policy/table.ts); nothing here decides by role. */
+const CONTROL_ACTION: Readonly<Record<HearingControl, Action>> = {
+  admit: 'hearing.admit',
+  sendBack: 'hearing.admit',
+  deny: 'hearing.deny',
+  lock: 'hearing.lock',
+  end: 'hearing.end',
+  mute: 'hearing.mute',
+  askUnmute: 'hearing.mute',
+  remove: 'hearing.remove',
+  caucus: 'caucus.manage',
 };
 
+/**
+ * The policy's answer for someone in this live hearing. Who is in it was established at the handshake (the one
+ * resolver), so the principal is that participant inside their own hearing.
+ */
+export function mayDo(role: HearingRole, action: Action, facts: { hearingLive?: boolean } = {}): boolean {
+  const here = { caseId: 'this', hearingId: 'this' };
+  return can({ kind: 'participant', participantId: 'self', linkId: 'self', role, ...here }, action, { ...here, orgId: '', assignedStaff: new Set(), ...facts });
+}
+
 export function mayControl(role: HearingRole, control: HearingControl): boolean {
-  return CONTROL_ROLES[control]?.has(role) ?? false;
+  const action = CONTROL_ACTION[control] as Action | undefined;
+  return action !== undefined && mayDo(role, action);
 }
 
 export function assertControl(role: HearingRole, control: HearingControl): void {

@@ -5,6 +5,7 @@ import type { MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, Rec
 import type { LiveHearing } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
 import { JOINT_ROOM } from './room.js';
+import { mayDo } from './permissions.js';
 
 /**
  * What the live hearing needs from the recording service (server/recordings implements it): the case file rows,
@@ -37,7 +38,6 @@ export interface TrackHandle {
 }
 
 /** Who may start and stop recording: the clerk keeps the record, the mediator runs the hearing. */
-const RECORDERS: ReadonlySet<HearingRole> = new Set(['clerk', 'mediator']);
 const RECONCILE_MS = 1000;
 
 interface LiveTrack {
@@ -94,7 +94,7 @@ export class HearingRecording {
     const backend = this.requireBackend();
     return this.h.run(async () => {
       const actor = this.h.live(actorId);
-      if (!RECORDERS.has(actor.role)) throw new PermissionDeniedError(`the ${actor.role} may not start recording`);
+      if (!mayDo(actor.role, 'recording.control')) throw new PermissionDeniedError(`the ${actor.role} may not start recording`);
       if (!actor.inMedia) throw new InvalidStateError('not from the lobby');
       if (this.recordingId) return { recordingId: this.recordingId, status: this.status };
       const { recordingId } = await backend.begin({ caseId: this.h.caseId, hearingId: this.h.id }, { participantId: actor.id, role: actor.role });
@@ -115,7 +115,7 @@ export class HearingRecording {
     await this.h.run(async () => {
       if (actorId) {
         const actor = this.h.live(actorId);
-        if (!RECORDERS.has(actor.role)) throw new PermissionDeniedError(`the ${actor.role} may not stop recording`);
+        if (!mayDo(actor.role, 'recording.control')) throw new PermissionDeniedError(`the ${actor.role} may not stop recording`);
       }
       await this.finish(actorId);
     });
@@ -144,7 +144,7 @@ export class HearingRecording {
   async askCaucus(actorId: string, caucusId: string): Promise<void> {
     await this.h.run(async () => {
       const actor = this.h.live(actorId);
-      if (actor.role !== 'mediator') throw new PermissionDeniedError('only the mediator may ask to record a caucus');
+      if (!mayDo(actor.role, 'recording.ask_caucus')) throw new PermissionDeniedError('only the mediator may ask to record a caucus');
       if (!this.recordingId) throw new InvalidStateError('the hearing is not being recorded');
       const room = this.h.caucusRooms.get(caucusId);
       if (!room) throw new NotFoundError('caucus');

@@ -5,6 +5,7 @@ import {
 } from '../../../signaling/protocol/pad.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { Resolved } from '../../auth/principal.js';
+import { assertCan } from '../../auth/policy.js';
 import type { AgreementService } from '../../pad/agreements.js';
 import { padPrincipalFor, type ResolvedPrincipal } from '../../pad/principal.js';
 import { templateView } from '../../pad/templates/index.js';
@@ -54,6 +55,8 @@ export function agreementsRouter(deps: AgreementDeps): Router {
   r.post('/cases/:caseId/agreements', route(async (req, res) => {
     const caseId = idParam(req, 'caseId');
     const p = await who(req, caseId);
+    // The policy before the body: a refused caller learns nothing from a validation error.
+    assertCan(p.subject.principal, 'pad.manage', p.subject.access);
     const body = parse(CreateAgreementBody, req.body);
     const row = await svc.create(p, caseId, body);
     res.status(201).json(await view(p, row));
