@@ -10,7 +10,11 @@ export interface Target { caseId: string; hearingId: string; linkId: string; agr
 export type Facts = 'case' | 'hearing' | 'caucus_file' | 'no_case' | 'case_list';
 
 export type HttpEntry =
-  | { action: Action; facts?: Facts; method: string; path: (t: Target) => string; body?: unknown; only?: 'own' }
+  | {
+      action: Action; facts?: Facts; method: string; path: (t: Target) => string; body?: unknown; only?: 'own';
+      /** The route names no case: it serves the case of a participant session, so a staff session is no credential for it (401). */
+      participantSession?: true;
+    }
   /** Mapped to its action, but tried elsewhere (why: the state it needs, and the test that tries it). */
   | { action: Action; elsewhere: string }
   /** Touches no case data: the reason. */
@@ -77,7 +81,7 @@ export const HTTP_REGISTRY: Record<string, HttpEntry> = {
   'POST /api/agreements/{agreementId}/clerk-edit': { action: 'pad.manage', elsewhere: 'asked inside the pad service: test/pad/agreements.test.ts' },
 
   'GET /api/signing/cases/{caseId}': { action: 'signing.read', method: 'GET', path: (t) => `/api/signing/cases/${t.caseId}` },
-  'GET /api/signing/mine': { action: 'signing.read', method: 'GET', path: () => '/api/signing/mine', only: 'own' },
+  'GET /api/signing/mine': { action: 'signing.read', method: 'GET', path: () => '/api/signing/mine', only: 'own', participantSession: true },
   'POST /api/signing/cases/{caseId}/confirmation': { action: 'confirmation.request', method: 'POST', path: (t) => `/api/signing/cases/${t.caseId}/confirmation`, body: BAD },
   'GET /api/signing/agreements/{agreementId}': { action: 'signing.read', elsewhere: 'needs an agreement locked for signature: test/signing/ceremony.test.ts' },
   'POST /api/signing/agreements/{agreementId}/otp': { action: 'signing.sign', elsewhere: 'test/signing/ceremony.test.ts' },

@@ -61,7 +61,7 @@ export function holds(c: Condition, p: Principal, r: Resource): boolean {
   }
 }
 
-/** A participant's id in `heldBy` counts only with a session of that case; a staff id is the account itself. */
+/** An id in `heldBy` counts only inside that case: a session of the case, or a staff member assigned to it. */
 function inCaseOrAssigned(p: Principal, r: Resource): boolean {
-  return p.kind === 'staff' || inCase(p, r);
+  return p.kind === 'staff' ? r.assignedStaff.has(p.staffId) : inCase(p, r);
 }
