@@ -3,6 +3,7 @@ import { InvalidStateError, NotFoundError, ValidationError } from '../lib/errors
 import { newId } from '../lib/ids.js';
 import { toWebVtt } from '../../recordings/transcribe/webvtt.js';
 import type { RecordingService } from './service.js';
+import { isCaucusPath } from './verify.js';
 import { RecordLines, SignoffBody } from '../../signaling/protocol/recordings.js';
 import type { AuditAction } from '../../signaling/protocol/audit.js';
 
@@ -76,7 +77,7 @@ export class RecordingCaseFile {
       if (!t || t.private === 1) throw new NotFoundError('file');
     }
     const r = await this.recordingOf(caseId, f.recording_id);
-    return { row: f, abs: this.svc.absolute(r.site, f.path), name: f.path.split('/').pop()! };
+    return { row: f, abs: this.svc.absolute(r.site, f.path), name: f.path.split('/').pop()!, caucus: isCaucusPath(f.path) };
   }
 
   async audited(caseId: string, reader: Reader, action: AuditAction, data: Record<string, unknown>): Promise<void> {

@@ -6,10 +6,13 @@ import type { Database } from '../store/schema.js';
 import { RecordingCaseFile } from './casefile.js';
 import { RecordingJobs } from './jobs.js';
 import { RecordingService } from './service.js';
+import { CaucusVault } from './vault.js';
+import { BOX_LABELS, SecretBox } from '../lib/secret-box.js';
 
 export { RecordingService } from './service.js';
 export { RecordingCaseFile, type Reader } from './casefile.js';
 export { RecordingJobs } from './jobs.js';
+export { CaucusVault, SHREDDED_MESSAGE } from './vault.js';
 
 export interface Recordings {
   service: RecordingService;
@@ -18,8 +21,9 @@ export interface Recordings {
 }
 
 /** The recordings of the case file, wired: a stopped recording is composed and transcribed in the background. */
-export function createRecordings(o: { db: Kysely<Database>; audit: AuditLog; config: RecordingsConfig; log: Logger }): Recordings {
-  const service = new RecordingService(o);
+export function createRecordings(o: { db: Kysely<Database>; audit: AuditLog; config: RecordingsConfig; log: Logger; secret: string }): Recordings {
+  const vault = new CaucusVault(o.db, new SecretBox(o.secret, BOX_LABELS.caucusKeys));
+  const service = new RecordingService({ ...o, vault });
   const jobs = new RecordingJobs(service);
   service.afterStop.push((id) => void jobs.enqueue(id));
   return { service, casefile: new RecordingCaseFile(service), jobs };

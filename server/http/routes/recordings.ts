@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
 import { can } from '../../auth/permissions.js';
@@ -77,6 +78,14 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     res.setHeader('Cache-Control', 'private, no-store');
     if (req.query.download === '1') res.attachment(f.name);
     res.setHeader('X-Content-SHA256', f.row.sha256);
+    if (f.caucus) {
+      // Encrypted at rest: decrypted as it streams (no ranges); a shredded key answers before any byte is sent.
+      const { stream, bytes } = await service.vault.decryptStream(caseId, f.abs);
+      res.setHeader('Content-Type', 'video/webm');
+      res.setHeader('Content-Length', String(bytes));
+      await pipeline(stream, res).catch((err: unknown) => deps.log.warn({ err, fileId: f.row.id }, 'caucus file stream failed'));
+      return;
+    }
     await new Promise<void>((resolve, reject) => res.sendFile(f.abs, { headers: { 'Content-Type': 'video/webm' } }, (err) => (err && !res.headersSent ? reject(err) : resolve())));
   }));
 
