@@ -1,4 +1,5 @@
 import type { HearingRole, StaffRole } from '../../signaling/protocol/domain.js';
+import type { CaucusItemFacts, ReleaseSide } from '../../signaling/protocol/recordings.js';
 import { PermissionDeniedError } from '../lib/errors.js';
 
 /** Who is acting: a signed-in staff member, or a hearing participant who passed the identity check of a link. */
@@ -17,6 +18,8 @@ export const CASE_ACTIONS = [
   'link.unlock',
   'audit.read',
   'hearing.join',
+  // Releasing a confidential caucus item (issue 12). The grant only opens the door: `caucusReleaseSide` below decides.
+  'caucus.release',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -45,15 +48,16 @@ const grant = (scope: Scope, actions: readonly CaseAction[]): Grant => ({ scope,
 
 /** The whole policy. Anything not listed here is denied. */
 const STAFF_GRANTS: Readonly<Record<StaffRole, Grant>> = {
-  org_admin: grant('own_org', CASE_ACTIONS),
-  mediator: grant('own_org', ['case.read', 'case.create', 'case.transition', 'case.schedule', 'link.issue', 'link.revoke', 'link.unlock', 'audit.read']),
+  // i12-merge: an administrator never releases caucus material (only the mediator who held it and the party in it).
+  org_admin: grant('own_org', CASE_ACTIONS.filter((a) => a !== 'caucus.release')),
+  mediator: grant('own_org', ['case.read', 'case.create', 'case.transition', 'case.schedule', 'link.issue', 'link.revoke', 'link.unlock', 'audit.read', 'caucus.release']),
   clerk: grant('own_org', ['case.read', 'audit.read']),
   arbitrator: grant('assigned', ['case.read', 'audit.read']),
   court: grant('assigned', ['case.read', 'audit.read']),
 };
 
 // Participants reach their hearing and nothing else: case data they may see is served through the hearing itself.
-const PARTICIPANT_GRANT: Grant = grant('own_case', ['hearing.join']);
+const PARTICIPANT_GRANT: Grant = grant('own_case', ['hearing.join', 'caucus.release']);
 
 function grantFor(p: Principal): Grant {
   return p.kind === 'staff' ? STAFF_GRANTS[p.role] : PARTICIPANT_GRANT;
@@ -83,4 +87,17 @@ export function assertCan(p: Principal, action: CaseAction, c: CaseAccess): void
 /** Opening a new case (there is no CaseAccess yet): mediators and org_admins, into their own organisation. */
 export function canCreateCase(p: Principal): boolean {
   return p.kind === 'staff' && STAFF_GRANTS[p.role]?.scope === 'own_org' && STAFF_GRANTS[p.role].actions.has('case.create');
+}
+
+// i12-merge: the conditions 'held_this_caucus' and 'own_party_caucus' for the action 'caucus.release', as a pure
+// function over the facts `CaucusItems.facts` gives (server/recordings/caucus-items.ts). `partyId` is the registered
+// party behind a participant principal (its link's participant row), so the party releases through any of its links.
+/** Which side of a caucus item this principal releases for: the mediator who held it, a party who was in it, or none. */
+export function caucusReleaseSide(p: Principal, f: CaucusItemFacts, partyId: string | null = null): ReleaseSide | null {
+  if (p.kind === 'staff') return p.role === 'mediator' && f.heldBy.staffId !== null && p.staffId === f.heldBy.staffId ? 'mediator' : null;
+  if (p.caseId !== f.caseId) return null;
+  if (p.role === 'mediator' && p.participantId === f.heldBy.participantId) return 'mediator';
+  if (p.role !== 'applicant' && p.role !== 'respondent') return null;
+  const inIt = f.parties.some((x) => x.participantId === p.participantId || (partyId !== null && x.partyId === partyId && x.role === p.role));
+  return inIt ? 'party' : null;
 }

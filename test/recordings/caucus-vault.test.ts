@@ -1,12 +1,11 @@
-import { createSocket } from 'node:dgram';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { createCase, expectError, participantByRole, scheduleHearing, standardParticipants } from '../helpers/fixtures.js';
 import { ffprobe, sha256File } from '../../recordings/media.js';
 import { verifyRecordings } from '../../server/recordings/verify.js';
-import type { TrackHandle, TrackSpec } from '../../server/hearings/recording.js';
+import { feedUntilWritten, opusTrack } from './helpers/rtp.js';
 
 /**
  * Caucus recordings at rest (issue 12): a caucus track's segments are written under `caucus/<caseId>/`, encrypted
@@ -23,30 +22,6 @@ describe('caucus recordings encrypted per case', { timeout: 120_000 }, () => {
     await s?.close();
   });
 
-  /** Sends Opus-silence RTP to a track until ffmpeg has written media into a segment file in `dir`. */
-  async function feedUntilWritten(track: TrackHandle, dir: string): Promise<void> {
-    const t = track.target();
-    const sock = createSocket('udp4');
-    let seq = 0;
-    const timer = setInterval(() => {
-      const b = Buffer.from([0x80, t.payloadType, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf8, 0xff, 0xfe]);
-      b.writeUInt16BE(seq & 0xffff, 2);
-      b.writeUInt32BE((seq++ * 960) >>> 0, 4);
-      b.writeUInt32BE(t.ssrc, 8);
-      sock.send(b, t.port, '127.0.0.1');
-    }, 20);
-    const written = () => readdirSync(dir).some((f) => f.endsWith('.webm') && statSync(join(dir, f)).size > 400);
-    try {
-      while (!written()) await new Promise((r) => setTimeout(r, 100));
-      // a few more packets after the first bytes, so the segment holds some frames
-      const until = seq + 25;
-      while (seq < until) await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      clearInterval(timer);
-      sock.close();
-    }
-  }
-
   it('caucus segments are ciphertext on disk, readable with the key, unreadable after shredding; joint files stay plain', async () => {
     const mediator = await s.login('demo.mediator');
     const c = await createCase(s, mediator, 41);
@@ -56,12 +31,8 @@ describe('caucus recordings encrypted per case', { timeout: 120_000 }, () => {
     const app = participantByRole(h, 'applicant');
     const { recordingId } = await svc.begin({ caseId: c.id, hearingId: h.id }, { participantId: med.id, role: 'mediator' });
     await svc.started(recordingId, new Date());
-    const spec = (p: { id: string; displayName: string }, room: string, priv: boolean): TrackSpec => ({
-      participantId: p.id, displayName: p.displayName, role: 'applicant', kind: 'audio', roomId: room, private: priv,
-      producer: { id: `prd-${room}`, participantId: p.id, kind: 'audio', source: 'microphone', layers: [], codec: 'opus', clockRate: 48000, channels: 2 },
-    });
-    const caucusTrack = await svc.openTrack(recordingId, spec(app, 'cau_testcaucus', true));
-    const jointTrack = await svc.openTrack(recordingId, spec(app, 'joint', false));
+    const caucusTrack = await svc.openTrack(recordingId, opusTrack(app, 'cau_testcaucus', true));
+    const jointTrack = await svc.openTrack(recordingId, opusTrack(app, 'joint', false));
     const root = svc.rootFor(c.site);
     await feedUntilWritten(caucusTrack, join(root, 'caucus', c.id, recordingId));
     await feedUntilWritten(jointTrack, join(root, c.id, recordingId));

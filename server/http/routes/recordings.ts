@@ -1,8 +1,9 @@
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
-import { can } from '../../auth/permissions.js';
-import { SaveRecordBody } from '../../../signaling/protocol/recordings.js';
+import { can, caucusReleaseSide, type Principal } from '../../auth/permissions.js';
+import { ReleaseCaucusItemBody, SaveRecordBody } from '../../../signaling/protocol/recordings.js';
+import { partyKeyOf, type CaucusItems } from '../../recordings/caucus-items.js';
 import type { RecordingCaseFile, Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
 import type { RecordingService } from '../../recordings/service.js';
@@ -13,6 +14,7 @@ export interface RecordingsApi {
   service: RecordingService;
   casefile: RecordingCaseFile;
   jobs: RecordingJobs;
+  caucusItems: CaucusItems;
 }
 
 /** Staff who may write the hearing record: the clerk keeps it; the mediator and the organisation admin may too. */
@@ -141,6 +143,32 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     const rd = await reader(req, caseId);
     if (rd.staff) throw new PermissionDeniedError('parties sign off the record with their own hearing session');
     res.json({ record: await casefile.signoff(caseId, idParam(req, 'hearingId'), req.body, rd) });
+  }));
+
+  /** Who releases: a staff session, or a participant session with the registered party behind its link. */
+  async function releaser(req: Request): Promise<{ principal: Principal; actor: string; partyKey: string; partyId: string | null }> {
+    const staff = await staffFrom(req, deps).catch(() => undefined);
+    if (staff) return { principal: staff.principal, actor: `staff:${staff.actor.id}`, partyKey: '', partyId: null };
+    const { claims, principal } = await participantFrom(req, deps).catch(() => {
+      throw new UnauthenticatedError('the session is not valid');
+    });
+    const row = await deps.hearings.participant(claims.case, claims.hearing, claims.sub);
+    return { principal, actor: `participant:${claims.sub}`, partyKey: partyKeyOf(row.party_id, claims.sub), partyId: row.party_id };
+  }
+
+  // Releasing a caucus item (issue 12): only the mediator who held the caucus and the party in it; anyone else gets
+  // 404, as if the item did not exist (it is confidential, so its existence is not confirmed either).
+  r.post('/cases/:caseId/caucus-items/:itemId/release', route(async (req, res) => {
+    const caseId = idParam(req, 'caseId');
+    const itemId = idParam(req, 'itemId');
+    const who = await releaser(req);
+    const body = parse(ReleaseCaucusItemBody, req.body ?? {});
+    const access = await deps.cases.access(caseId).catch(() => null);
+    if (!access || !can(who.principal, 'caucus.release', access)) throw new NotFoundError('caucus item');
+    const facts = await api.caucusItems.facts(caseId, itemId);
+    const side = caucusReleaseSide(who.principal, facts, who.partyId);
+    if (!side) throw new NotFoundError('caucus item');
+    res.json({ item: await api.caucusItems.release(caseId, itemId, side, who.actor, who.partyKey, body.note) });
   }));
 
   return r;
