@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import { NotFoundError, PermissionDeniedError, UnauthenticatedError, ValidationError } from '../../lib/errors.js';
 import { can, caucusReleaseSide, type Principal } from '../../auth/permissions.js';
-import { ReleaseCaucusItemBody, SaveRecordBody } from '../../../signaling/protocol/recordings.js';
+import { ReleaseCaucusItemBody, SaveRecordBody, type CaucusItemFacts } from '../../../signaling/protocol/recordings.js';
 import { partyKeyOf, type CaucusItems } from '../../recordings/caucus-items.js';
 import type { RecordingCaseFile, Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
@@ -57,7 +57,17 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     const rd = await reader(req, caseId);
     const list = await casefile.list(caseId, rd);
     await casefile.audited(caseId, rd, 'recording.listed', { recordings: list.length });
-    res.json({ recordings: list });
+    // Staff see each recorded caucus's release state (the case page offers the release to the mediator who held it).
+    const states = rd.staff ? await api.caucusItems.recordingStates(caseId) : new Map<string, CaucusItemFacts>();
+    res.json({
+      recordings: list.map((x) => ({
+        ...x,
+        caucusItems: [...new Set(x.tracks.filter((t) => t.private).map((t) => t.room))].flatMap((id) => {
+          const f = states.get(id);
+          return f ? [{ itemId: f.itemId, heldByStaff: f.heldBy.staffId, released: f.released, mediatorReleased: f.releases.some((y) => y.side === 'mediator'), partyReleased: f.releases.some((y) => y.side === 'party') }] : [];
+        }),
+      })),
+    });
   }));
 
   r.get('/cases/:caseId/recordings/verify', route(async (req, res) => {
