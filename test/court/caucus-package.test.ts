@@ -6,6 +6,8 @@ import type { CourtPackageView } from '../../signaling/protocol/signing.js';
 import { chatHash, type ChatRecord } from '../../server/cases/hearing-room.js';
 import { demoWithSessions, download, lock, run, sha256, signAs, type Demo } from '../signing/helpers.js';
 import { feedUntilWritten, opusTrack } from '../recordings/helpers/rtp.js';
+import { englishContext, launchChromium, signInStaff } from '../helpers/browser.js';
+import { DEMO_PASSWORD } from '../helpers/server.js';
 
 const SECRET = '我方底线其实是两万五 our real floor is 25,000';
 const JOINT = 'joint session remark';
@@ -106,6 +108,40 @@ describe('caucus material and the court package', { timeout: 120_000 }, () => {
     expect(pkg.audit.entries.length).toBe((await s.services.audit.entries(d.demo.caseId)).length);
   });
 
+  it('pages: the mediator who held the caucus releases it on the case page; the court review page says caucus material is never in the package', { timeout: 300_000 }, async () => {
+    // A hang guard, not a speed check: three browser sign-ins took 97 s beside other engineers' suites (load ~40).
+    const browser = await launchChromium();
+    try {
+      const ctx = await englishContext(browser);
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(30_000);
+      await signInStaff(page, s.url, 'demo.mediator', DEMO_PASSWORD);
+      await page.goto(`${s.url}/cases/${d.demo.caseId}`);
+      const item = page.locator(`[data-testid="caucus-item"][data-item-id="${caucusId}"]`);
+      await item.waitFor();
+      expect(await item.getAttribute('data-released')).toBe('false');
+      await item.getByTestId('caucus-release').click();
+      await item.getByTestId('caucus-release').waitFor({ state: 'detached' });
+      expect(await item.getByTestId('caucus-release-state').textContent()).toBe('Released by the mediator; the party has not released it');
+      // Another staff member (the clerk) sees the state but no release button.
+      const clerk = await (await englishContext(browser)).newPage();
+      await signInStaff(clerk, s.url, 'demo.clerk', DEMO_PASSWORD);
+      await clerk.goto(`${s.url}/cases/${d.demo.caseId}`);
+      const seen = clerk.locator(`[data-testid="caucus-item"][data-item-id="${caucusId}"]`);
+      await seen.waitFor();
+      expect(await seen.getByTestId('caucus-release').count()).toBe(0);
+      // The judge's review page.
+      const judge = await (await englishContext(browser)).newPage();
+      await signInStaff(judge, s.url, 'demo.judge', DEMO_PASSWORD);
+      await judge.goto(`${s.url}/cases/${d.demo.caseId}`);
+      await judge.getByTestId('court-review-link').click();
+      await judge.getByTestId('court-review').waitFor();
+      expect(await judge.getByTestId('court-no-caucus').textContent()).toMatch(/^Caucus material is never part of this package/);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('a caucus item is released only by the mediator who held it and the party in it, each audited; others learn nothing', async () => {
     const url = (item: string) => `/api/cases/${d.demo.caseId}/caucus-items/${item}/release`;
     const admin = await s.login('demo.admin');
@@ -118,10 +154,10 @@ describe('caucus material and the court package', { timeout: 120_000 }, () => {
     expectError(await s.api('POST', url(caucusId), { body: {} }), 401, 'UNAUTHENTICATED');
     expect(await snapshot(s)).toEqual(snap);
 
-    const m = await s.api('POST', url(caucusId), { token: d.mediator, body: { note: 'for the arbitration file' } });
-    expect(m.status, JSON.stringify(m.body)).toBe(200);
-    expect(m.body.item).toMatchObject({ kind: 'caucus', itemKind: 'recording', caucusId, released: false, heldBy: { staffId: s.staff.mediator.id } });
+    // The mediator released the recording on the case page (previous test); once is enough.
     expectError(await s.api('POST', url(caucusId), { token: d.mediator, body: {} }), 409, 'CONFLICT');
+    const m = await s.services.recordings.caucusItems.facts(d.demo.caseId, caucusId);
+    expect(m).toMatchObject({ kind: 'caucus', itemKind: 'recording', caucusId, released: false, heldBy: { staffId: s.staff.mediator.id } });
     const a = await s.api('POST', url(caucusId), { token: d.applicant, body: {} });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
     expect(a.body.item).toMatchObject({ released: true });
