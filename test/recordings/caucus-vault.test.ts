@@ -95,7 +95,7 @@ describe('caucus recordings encrypted per case', { timeout: 120_000 }, () => {
     expect(Buffer.from(await joint.arrayBuffer()).equals(readFileSync(svc.absolute(c.site, jointFiles[0]!.path)))).toBe(true);
   });
 
-  it('a changed caucus file is reported as a mismatch, and its stream does not authenticate', async () => {
+  it('a changed caucus file, or another case\'s key, does not decrypt', async () => {
     const mediator = await s.login('demo.mediator');
     const c = await createCase(s, mediator, 42);
     const svc = s.services.recordings.service;
