@@ -102,7 +102,7 @@ export async function createServices(config: Config, log: Logger = createLogger(
     participant: (caseId, hearingId, participantId) => hearings.participant(caseId, hearingId, participantId),
   });
   const hearingRoom = new HearingRoomStore(store.db, audit);
-  const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log });
+  const recordings = createRecordings({ db: store.db, audit, config: config.recordings, log, secret, rooms: hearingRoom, hearings });
   const agreements = new AgreementService(store.db, audit, cases, roster, { log });
   const documentService = new DocumentService(store.db, secret, audit);
   const signingDocs = documentPort(documentService.credentials);

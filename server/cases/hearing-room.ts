@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Database, HearingChatTable } from '../store/schema.js';
 import type { HearingStatus } from '../../signaling/protocol/domain.js';
 import type { AuditAction } from '../../signaling/protocol/audit.js';
 import { InvalidStateError, NotFoundError } from '../lib/errors.js';
@@ -14,6 +14,11 @@ import type { AuditLog } from './audit.js';
 export interface ChatRecord {
   id: string; caseId: string; hearingId: string; roomId: string; inCaucus: boolean; fromId: string; fromName: string;
   to: 'all' | 'mediator'; text: string; at: string;
+}
+
+/** A caucus as held: the mediator (participant id, and staff id for staff) and every member, the mediator included. */
+export interface CaucusRecord {
+  caucusId: string; caseId: string; hearingId: string; heldBy: string; heldByStaff: string | null; memberIds: string[]; at: string;
 }
 
 /** Live statuses only: scheduling and cancelling stay with HearingService and the HTTP API. */
@@ -59,14 +64,51 @@ export class HearingRoomStore {
     });
   }
 
+  /**
+   * A caucus as held (issue 12): who held it and who was in it, kept in `caucuses` with its audit entry, so the access
+   * rules for its material (held by this mediator, this party's own caucus) hold after the live hearing is gone.
+   */
+  async caucusStarted(c: CaucusRecord, actor: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('caucuses').values({
+        id: c.caucusId, case_id: c.caseId, hearing_id: c.hearingId, held_by_participant: c.heldBy, held_by_staff: c.heldByStaff,
+        members: JSON.stringify(c.memberIds), started_at: c.at, ended_at: null,
+      }).execute();
+      await this.audit.append(trx, c.caseId, { actor, action: 'hearing.caucus_started', data: { hearingId: c.hearingId, caucusId: c.caucusId, memberIds: c.memberIds } });
+    });
+  }
+
+  async caucusEnded(e: { caseId: string; hearingId: string; caucusId: string; memberIds: string[]; at: string; reason?: string }, actor: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('caucuses').set({ ended_at: e.at }).where('id', '=', e.caucusId).where('ended_at', 'is', null).execute();
+      await this.audit.append(trx, e.caseId, {
+        actor, action: 'hearing.caucus_ended', data: { hearingId: e.hearingId, caucusId: e.caucusId, memberIds: e.memberIds, ...(e.reason ? { reason: e.reason } : {}) },
+      });
+    });
+  }
+
+  /** A held caucus of this case (null for another case's caucus or an unknown id). */
+  async caucus(caseId: string, caucusId: string): Promise<CaucusRecord | null> {
+    const r = await this.db.selectFrom('caucuses').selectAll().where('id', '=', caucusId).where('case_id', '=', caseId).executeTakeFirst();
+    return r ? { caucusId: r.id, caseId: r.case_id, hearingId: r.hearing_id, heldBy: r.held_by_participant, heldByStaff: r.held_by_staff, memberIds: JSON.parse(r.members) as string[], at: r.started_at } : null;
+  }
+
+  /** One chat message of this case (null for another case's message or an unknown id). */
+  async chatMessage(caseId: string, messageId: string): Promise<ChatRecord | null> {
+    const r = await this.db.selectFrom('hearing_chat').selectAll().where('id', '=', messageId).where('case_id', '=', caseId).executeTakeFirst();
+    return r ? toChat(r) : null;
+  }
+
   async chat(hearingId: string): Promise<ChatRecord[]> {
     const rows = await this.db.selectFrom('hearing_chat').selectAll().where('hearing_id', '=', hearingId).orderBy('at').orderBy('id').execute();
-    return rows.map((r) => ({
-      id: r.id, caseId: r.case_id, hearingId: r.hearing_id, roomId: r.room_id, inCaucus: Number(r.in_caucus) === 1,
-      fromId: r.from_participant_id, fromName: r.from_name, to: r.recipient as ChatRecord['to'], text: r.text, at: r.at,
-    }));
+    return rows.map(toChat);
   }
 }
+
+const toChat = (r: HearingChatTable): ChatRecord => ({
+  id: r.id, caseId: r.case_id, hearingId: r.hearing_id, roomId: r.room_id, inCaucus: Number(r.in_caucus) === 1,
+  fromId: r.from_participant_id, fromName: r.from_name, to: r.recipient as ChatRecord['to'], text: r.text, at: r.at,
+});
 
 /** Over the fields that make the message what it is: who, to whom, where, when and what. */
 export function chatHash(m: ChatRecord): string {

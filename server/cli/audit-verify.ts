@@ -30,6 +30,7 @@ try {
     if (rec.checked > 0) {
       process.stdout.write(`${JSON.stringify({ recordings: rec }, null, 2)}\n`);
       process.stdout.write(rec.ok ? `recordings of ${chainId}: intact, ${rec.checked} files\n` : `recordings of ${chainId}: ${rec.problems.length} file(s) do not match: ${rec.problems.map((p) => `${p.path} (${p.reason})`).join(', ')}\n`);
+      if (rec.shredded.length > 0) process.stdout.write(`recordings of ${chainId}: ${rec.shredded.length} caucus file(s) shredded (their key was destroyed; unreadable by design, not corrupted)\n`);
       if (!rec.ok) process.exitCode = 2;
     }
   }

@@ -16,6 +16,7 @@ import type { SigningService } from '../signing/service.js';
 import { signatureView } from '../signing/service.js';
 import type { DocumentPort } from '../signing/ports.js';
 import { hearingRecord, identityChecks, recordings } from '../signing/case-file.js';
+import { courtAuditEntries } from './caucus-redaction.js';
 
 export interface CourtDeps {
   db: Kysely<Database>; audit: AuditLog; cases: CaseService; roster: Roster; signing: SigningService;
@@ -118,7 +119,11 @@ export class CourtService {
     if (staff.role !== 'court') throw new PermissionDeniedError('only the court decides on judicial confirmation', { reason: 'not_court' });
   }
 
-  /** Everything the judge reviews. */
+  /**
+   * Everything the judge reviews: the agreement, the joint session's record and hashes. Never caucus content, nor a
+   * hash of it (issue 12): caucus chat and caucus recording files are left out of the hearing record and the file list
+   * (server/signing/case-file.ts), and caucus entries of the audit trail carry no data (caucus-redaction.ts).
+   */
   async package(id: string, staff: CourtStaff | null): Promise<CourtPackageView> {
     const r = await this.row(id);
     const record = await this.d.cases.get(r.case_id);
@@ -146,7 +151,7 @@ export class CourtService {
       documents: files.filter((f) => f.kind !== 'ruling' || f.id === r.ruling_id).map((f) => this.d.signing.files.view(f)),
       certificate: JSON.parse(sealed.certificate) as unknown,
       hearingRecord: hearing, recordings: recs, identityChecks: checks,
-      audit: { entries, verification },
+      audit: { entries: courtAuditEntries(entries), verification },
     };
   }
 

@@ -22,7 +22,10 @@ export class Caucuses {
       const moving = [actor, ...members];
       await this.route(moving, room.id, JOINT_ROOM);
       try {
-        await this.h.record(actor, 'hearing.caucus_started', { caucusId: room.id, memberIds: moving.map((p) => p.id) });
+        await this.h.services.records.caucusStarted({
+          caucusId: room.id, caseId: this.h.caseId, hearingId: this.h.id, heldBy: actor.id, heldByStaff: actor.staffId,
+          memberIds: moving.map((p) => p.id), at: room.startedAt,
+        }, `participant:${actor.id}`);
       } catch (err) {
         await this.route(moving, JOINT_ROOM, room.id).catch(() => {});
         throw err;
@@ -42,7 +45,9 @@ export class Caucuses {
       const members = [...room.members];
       await this.route(members, JOINT_ROOM, room.id);
       try {
-        await this.h.record(actor, 'hearing.caucus_ended', { caucusId, memberIds: members.map((p) => p.id) });
+        await this.h.services.records.caucusEnded({
+          caseId: this.h.caseId, hearingId: this.h.id, caucusId, memberIds: members.map((p) => p.id), at: this.h.now().toISOString(),
+        }, `participant:${actor.id}`);
       } catch (err) {
         await this.route(members, room.id, JOINT_ROOM).catch(() => {});
         throw err;
@@ -56,8 +61,8 @@ export class Caucuses {
   async endIfEmpty(room: Room): Promise<void> {
     if (room.kind !== 'caucus' || room.closed || room.members.size > 0) return;
     this.closeRoom(room);
-    await this.h.services.audit
-      .record(this.h.caseId, { actor: 'system', action: 'hearing.caucus_ended', data: { hearingId: this.h.id, caucusId: room.id, memberIds: [], reason: 'empty' } })
+    await this.h.services.records
+      .caucusEnded({ caseId: this.h.caseId, hearingId: this.h.id, caucusId: room.id, memberIds: [], at: this.h.now().toISOString(), reason: 'empty' }, 'system')
       .catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'audit append failed'));
   }
 

@@ -13,6 +13,7 @@ const BOX_VERSION = 'v1';
 export const BOX_LABELS = {
   orgKeys: 'documents/org-keys/v1',
   signingKeys: 'auth/signing-keys/v1',
+  caucusKeys: 'recordings/caucus-keys/v1',
 } as const;
 export type BoxLabel = (typeof BOX_LABELS)[keyof typeof BOX_LABELS];
 

@@ -3,11 +3,13 @@ import { InvalidStateError, NotFoundError, ValidationError } from '../lib/errors
 import { newId } from '../lib/ids.js';
 import { toWebVtt } from '../../recordings/transcribe/webvtt.js';
 import type { RecordingService } from './service.js';
+import { isCaucusPath } from './verify.js';
 import { RecordLines, SignoffBody } from '../../signaling/protocol/recordings.js';
 import type { AuditAction } from '../../signaling/protocol/audit.js';
 
 /** An item of hearing material: from the joint session, or (private) from the caucus whose room id it names. */
-export interface MaterialItem { roomId: string; private: boolean }
+/** A piece of hearing material: the room it comes from, whether that was a caucus, and (chat lines) its own id. */
+export interface MaterialItem { roomId: string; private: boolean; id?: string }
 export type MaterialAction = 'recording.read' | 'transcript.read' | 'chat.read';
 
 /**
@@ -84,7 +86,7 @@ export class RecordingCaseFile {
       if (!t || !reader.sees('recording.read', { roomId: t.room_id, private: t.private === 1 })) throw new NotFoundError('file');
     }
     const r = await this.recordingOf(caseId, f.recording_id);
-    return { row: f, abs: this.svc.absolute(r.site, f.path), name: f.path.split('/').pop()! };
+    return { row: f, abs: this.svc.absolute(r.site, f.path), name: f.path.split('/').pop()!, caucus: isCaucusPath(f.path) };
   }
 
   async audited(caseId: string, reader: Reader, action: AuditAction, data: Record<string, unknown>): Promise<void> {
@@ -102,7 +104,7 @@ export class RecordingCaseFile {
     // Private messages to the mediator stay between the writer and the mediators; caucus lines as the policy says.
     const chat = (await this.db.selectFrom('hearing_chat').selectAll().where('hearing_id', '=', r.hearing_id).orderBy('at').execute())
       .filter((m) => m.recipient === 'all' || reader.staffMediator === true || m.from_participant_id === reader.participantId || reader.role === 'mediator')
-      .filter((m) => reader.sees('chat.read', { roomId: m.room_id, private: m.in_caucus === 1 }))
+      .filter((m) => reader.sees('chat.read', { roomId: m.room_id, private: m.in_caucus === 1, id: m.id }))
       .map((m) => ({ atMs: Date.parse(m.at) - t0, at: m.at, kind: 'chat', actor: `participant:${m.from_participant_id}`, data: { from: m.from_name, text: m.text, inCaucus: m.in_caucus === 1 } }));
     return [...events, ...chat].sort((a, b) => a.atMs - b.atMs);
   }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { RecordingsConfig } from '../config/recordings.js';
@@ -12,6 +12,8 @@ import type { RecordingTapStats } from '../media/engine.js';
 import type { RecordingBackend, TrackHandle, TrackSpec } from '../hearings/recording.js';
 import { TrackRecorder, type FinishedSegment } from '../../recordings/segmenter.js';
 import { sha256File } from '../../recordings/media.js';
+import type { CaucusVault } from './vault.js';
+import { verifyStoredFiles, type FilesVerification } from './verify.js';
 
 export type Db = Kysely<Database>;
 
@@ -20,6 +22,8 @@ export interface RecordingServiceOptions {
   audit: AuditLog;
   config: RecordingsConfig;
   log: Logger;
+  /** Encrypts caucus (private) track files under the case's key (server/recordings/vault.ts). */
+  vault: CaucusVault;
   now?: () => Date;
 }
 
@@ -33,6 +37,8 @@ class LiveTrack implements TrackHandle {
     readonly recordingId: string,
     readonly caseId: string,
     readonly recorder: TrackRecorder,
+    /** A caucus track: its files live under `caucus/<caseId>/` and are encrypted once ffmpeg closes them. */
+    readonly isPrivate: boolean,
   ) {}
   target() {
     return this.recorder.target();
@@ -51,6 +57,7 @@ export class RecordingService implements RecordingBackend {
   readonly config: RecordingsConfig;
   readonly log: Logger;
   readonly now: () => Date;
+  readonly vault: CaucusVault;
   private readonly live = new Map<string, LiveTrack>();
   /** Hooks run after a recording stopped (composition, transcription: server/recordings/jobs.ts). */
   readonly afterStop: ((recordingId: string) => void)[] = [];
@@ -60,6 +67,7 @@ export class RecordingService implements RecordingBackend {
     this.audit = o.audit;
     this.config = o.config;
     this.log = o.log;
+    this.vault = o.vault;
     this.now = o.now ?? (() => new Date());
   }
 
@@ -124,12 +132,13 @@ export class RecordingService implements RecordingBackend {
   async openTrack(recordingId: string, t: TrackSpec): Promise<TrackHandle> {
     const r = await this.recording(recordingId);
     const id = newId('trk');
-    const dir = join(this.rootFor(r.site), r.case_id, recordingId);
-    await mkdir(dir, { recursive: true });
+    // Caucus material is kept apart from joint recordings: its own folder, encrypted files.
+    const dir = t.private ? join(this.rootFor(r.site), 'caucus', r.case_id, recordingId) : join(this.rootFor(r.site), r.case_id, recordingId);
+    await mkdir(dir, { recursive: true, mode: t.private ? 0o700 : undefined });
     const recorder = new TrackRecorder({
       dir, stem: `${id}-${t.kind}`, kind: t.kind, producer: t.producer, segmentSeconds: this.config.segmentSeconds, ffmpeg: this.config.ffmpeg,
     });
-    const track = new LiveTrack(id, recordingId, r.case_id, recorder);
+    const track = new LiveTrack(id, recordingId, r.case_id, recorder, t.private);
     const startedAt = this.now();
     const offset = r.started_at ? startedAt.getTime() - Date.parse(r.started_at) : 0;
     await this.db.transaction().execute(async (trx) => {
@@ -189,6 +198,13 @@ export class RecordingService implements RecordingBackend {
 
   /** A finished segment: its hash, size and place on the track go into the case file and the audit chain together. */
   private async segmentFinished(site: string, track: LiveTrack, s: FinishedSegment): Promise<void> {
+    if (track.isPrivate) {
+      // The recorded hash is the ciphertext's: verifiable without the key, and it identifies no caucus content.
+      await this.vault.encryptFile(track.caseId, s.path).catch(async (err) => {
+        await rm(s.path, { force: true });
+        throw err;
+      });
+    }
     const { sha256, bytes } = await sha256File(s.path);
     if (bytes === 0) return;
     const rel = relative(this.rootFor(site), s.path).split(sep).join('/');
@@ -231,36 +247,23 @@ export class RecordingService implements RecordingBackend {
     return [...this.live.values()].map((t) => ({ trackId: t.id, recordingId: t.recordingId, pid: t.recorder.pid, kind: t.recorder.opts.kind }));
   }
 
-  /** Every stored file of a case against its recorded SHA-256 (and the file being there at all). */
-  async verifyFiles(caseId: string): Promise<{ ok: boolean; checked: number; problems: { fileId: string; path: string; reason: string }[] }> {
-    const rows = await this.db
-      .selectFrom('recording_files').innerJoin('recordings', 'recordings.id', 'recording_files.recording_id')
-      .select(['recording_files.id', 'recording_files.path', 'recording_files.sha256', 'recording_files.bytes', 'recordings.site'])
-      .where('recording_files.case_id', '=', caseId).execute();
-    const problems: { fileId: string; path: string; reason: string }[] = [];
-    for (const f of rows) {
-      const abs = this.absolute(f.site, f.path);
-      const st = await stat(abs).catch(() => null);
-      if (!st) {
-        problems.push({ fileId: f.id, path: f.path, reason: 'missing' });
-        continue;
-      }
-      const { sha256 } = await sha256File(abs);
-      if (sha256 !== f.sha256) problems.push({ fileId: f.id, path: f.path, reason: 'sha256 mismatch' });
-    }
-    return { ok: problems.length === 0, checked: rows.length, problems };
+  /** Every stored file of a case against its recorded SHA-256 (server/recordings/verify.ts). */
+  verifyFiles(caseId: string): Promise<FilesVerification> {
+    return verifyStoredFiles(this, caseId);
   }
 
-  /** The SHA-256 recorded in the audit chain for each file: the case file's hashes must match those too. */
-  async auditedHashes(caseId: string): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const e of await this.audit.entries(caseId)) {
-      if (e.action === 'recording.file' || e.action === 'recording.composed') {
-        const d = e.data as { fileId?: string; sha256?: string };
-        if (d.fileId && d.sha256) out.set(d.fileId, d.sha256);
-      }
-    }
-    return out;
+  /**
+   * Crypto-shredding: the case's caucus key is destroyed, so every caucus recording file of the case is unreadable
+   * from now on (their ciphertext and hashes stay, so the case file still verifies). Audited.
+   */
+  async shredCaseKey(caseId: string, reason: string, by = 'system'): Promise<{ shredded: boolean }> {
+    const files = await this.db.selectFrom('recording_files').select('id').where('case_id', '=', caseId).where('path', 'like', 'caucus/%').execute();
+    let shredded = false;
+    await this.db.transaction().execute(async (trx) => {
+      shredded = await this.vault.shred(trx, caseId, by, reason);
+      if (shredded) await this.appendAudit(trx, caseId, { actor: by, action: 'caucus.key_shredded', data: { reason, files: files.length } });
+    });
+    return { shredded };
   }
 
   async readStored(site: string, rel: string): Promise<Buffer> {

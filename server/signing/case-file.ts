@@ -21,8 +21,9 @@ export async function hearingRecord(db: Kysely<Database>, caseId: string): Promi
   const hearings = await db.selectFrom('hearings').select(['id', 'starts_at', 'status']).where('case_id', '=', caseId).orderBy('starts_at').execute();
   const out: HearingRecordItem[] = [];
   for (const h of hearings) {
-    const chat = await db.selectFrom('hearing_chat').selectAll().where('hearing_id', '=', h.id).orderBy('at').orderBy('id').execute();
-    // Only hashes: caucus messages are compromise facts and stay private; the hash still pins the record.
+    // The joint session's chat only, and only as hashes: caucus messages are compromise facts and are no part of the
+    // certificate or the court's package, not even as hashes (issue 12); they stay in the case file under its rules.
+    const chat = await db.selectFrom('hearing_chat').selectAll().where('hearing_id', '=', h.id).where('in_caucus', '=', 0).orderBy('at').orderBy('id').execute();
     const hashes = chat.map((m) =>
       chatHash({
         id: m.id, caseId: m.case_id, hearingId: m.hearing_id, roomId: m.room_id, inCaucus: Number(m.in_caucus) === 1, fromId: m.from_participant_id,
@@ -51,14 +52,17 @@ async function clerkRecord(db: Kysely<Database>, hearingId: string): Promise<Hea
 }
 
 /**
- * Recording files of the case with their SHA-256 (recordings layer, migration 006). Read defensively, so that a store
+ * Joint-session recording files of the case with their SHA-256 (recordings layer, migration 006); caucus files
+ * (private tracks, stored under `caucus/`) are left out, hashes included (issue 12). Read defensively, so that a store
  * without that layer answers an empty list rather than an error.
  */
 export async function recordings(db: Kysely<Database>, caseId: string): Promise<RecordingListItem[]> {
   try {
     const r = await sql<{ id: string; hearing_id: string; started_at: string | null; sha256: string; bytes: number }>`
       select f.id, r.hearing_id, r.started_at, f.sha256, f.bytes from recording_files f join recordings r on r.id = f.recording_id
-      where f.case_id = ${caseId} order by r.requested_at, f.kind, f.seq`.execute(db);
+      left join recording_tracks t on t.id = f.track_id
+      where f.case_id = ${caseId} and (t.private is null or t.private = 0) and f.path not like 'caucus/%'
+      order by r.requested_at, f.kind, f.seq`.execute(db);
     return r.rows.map((x) => ({ id: x.id, hearingId: x.hearing_id, startedAt: x.started_at, sha256: x.sha256, bytes: x.bytes === null ? null : Number(x.bytes) }));
   } catch {
     return [];

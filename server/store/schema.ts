@@ -5,6 +5,7 @@ import type { RecordingTables } from './m006-recordings.js';
 import type { PadTables } from './m003-pad.js';
 import type { SessionTables } from './m007-staff-sessions.js';
 import type { LockoutTables } from './m008-lockouts.js';
+import type { CaucusTables } from './m009-caucus.js';
 
 /**
  * Table types. Portable between SQLite and PostgreSQL: ids and timestamps are text (ISO-8601 UTC),
@@ -52,7 +53,7 @@ export interface HearingChatTable {
 }
 
 /** Tables of later migrations are declared next to their migration and joined in here. */
-export interface Database extends PadTables, SigningTables, DocumentsTables, RecordingTables, SessionTables, LockoutTables {
+export interface Database extends PadTables, SigningTables, DocumentsTables, RecordingTables, SessionTables, LockoutTables, CaucusTables {
   organisations: OrganisationsTable;
   staff: StaffTable;
   cases: CasesTable;

@@ -86,6 +86,9 @@ export const AUDIT_ACTIONS = [
   'record.confirmed',
   'record.objected',
   'record.final',
+  // confidential caucus material (issue 12)
+  'caucus.item_released',
+  'caucus.key_shredded',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

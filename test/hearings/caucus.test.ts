@@ -88,6 +88,11 @@ describe.each<DbKind>(['sqlite', 'postgres'])('live hearing: caucus and chat (%s
     expect(await request(c.mediator, 'caucus.start', { participantIds: [p.respondent.id] })).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     const audit = (await s.services.audit.entries(f.caseId)).find((e) => e.action === 'hearing.caucus_started');
     expect(audit).toMatchObject({ actor: `participant:${p.mediator.id}`, data: { caucusId, memberIds: [p.mediator.id, p.applicant.id] } });
+    // The caucus as held is kept (issue 12): who held it and who was in it decide who may read its material later.
+    expect(await s.services.hearingRoom.caucus(f.caseId, caucusId)).toMatchObject({
+      caucusId, hearingId: f.hearingId, heldBy: p.mediator.id, heldByStaff: s.staff.mediator.id, memberIds: [p.mediator.id, p.applicant.id],
+    });
+    expect(await s.services.hearingRoom.caucus('case_other', caucusId)).toBeNull();
 
     await must(c.mediator, 'caucus.end', { caucusId });
     for (const id of [p.mediator.id, p.applicant.id]) expect(router.rooms.get(id)).toBe('joint');

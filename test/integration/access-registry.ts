@@ -56,6 +56,7 @@ export const HTTP_REGISTRY: Record<string, HttpEntry> = {
   'GET /api/cases/{caseId}/audit/verify': { action: 'audit.read', method: 'GET', path: (t) => `${c(t)}/audit/verify` },
 
   'GET /api/cases/{caseId}/recordings': { action: 'recording.list', method: 'GET', path: (t) => `${c(t)}/recordings` },
+  'POST /api/cases/{caseId}/caucus-items/{itemId}/release': { action: 'caucus.release', elsewhere: 'needs a held caucus with recorded material: test/court/caucus-package.test.ts (release rules)' },
   'GET /api/cases/{caseId}/recordings/verify': { action: 'recording.verify', method: 'GET', path: (t) => `${c(t)}/recordings/verify` },
   'GET /api/cases/{caseId}/recordings/{recordingId}/files/{fileId}': { action: 'recording.read', facts: 'caucus_file', method: 'GET', path: (t) => `${rec(t)}/files/${t.caucusFileId}` },
   'GET /api/cases/{caseId}/recordings/{recordingId}/timeline': { action: 'recording.list', method: 'GET', path: (t) => `${rec(t)}/timeline` },

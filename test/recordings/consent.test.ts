@@ -106,6 +106,13 @@ describe('recording consent', { timeout: 120_000 }, () => {
     expect(priv.map((t) => `${t.participant_id}:${t.kind}`).sort()).toEqual([`${P.applicant.id}:audio`, `${P.applicant.id}:video`, `${P.mediator.id}:audio`, `${P.mediator.id}:video`].sort());
     expect(priv.every((t) => t.private === 1)).toBe(true);
     for (const t of priv) expect(files.filter((x) => x.track_id === t.id).length).toBeGreaterThan(0);
+    // Caucus files are kept apart and encrypted (issue 12): not a media file on disk, a WebM once decrypted.
+    for (const x of files.filter((y) => priv.some((t) => t.id === y.track_id))) {
+      expect(x.path.startsWith(`caucus/${f.caseId}/`)).toBe(true);
+      const abs = s.services.recordings.service.absolute(rec.site, x.path);
+      await expect(ffprobe(abs)).rejects.toThrow();
+      expect((await s.services.recordings.service.vault.decryptBuffer(f.caseId, abs)).subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+    }
     // Every file is there with the hash the case file holds; its codec is what the track says.
     for (const x of files.filter((x) => x.kind === 'segment')) {
       const abs = s.services.recordings.service.absolute(rec.site, x.path);

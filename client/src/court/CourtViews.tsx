@@ -93,6 +93,7 @@ export function CourtReviewView({ id }: { id: string }) {
           <ul class="small" data-testid="court-identity">
             {pkg.identityChecks.map((c, i) => <li key={i}>{c.ok ? '✓' : '✗'} {c.role} · {c.method} · {formatDateTime(c.at)}</li>)}
           </ul>
+          <p class="small banner banner-info" data-testid="court-no-caucus">{st('court.noCaucus')}</p>
           <h3>{st('court.hearingRecord')}</h3>
           <ul class="small" data-testid="court-hearings">
             {pkg.hearingRecord.map((h) => <li key={h.hearingId}>{formatDateTime(h.startsAt)} · {h.status} · {st('court.chat', { n: h.chatMessages })} · <code class="hash">{h.chatSha256.slice(0, 16)}…</code></li>)}

@@ -3,6 +3,7 @@ import { AuditAction } from '../components/AuditAction.js';
 import { useLang } from '../i18n/index.js';
 import { tr } from '../i18n/recordings/index.js';
 import { clock, recApi, type Auth, type HearingRecordView, type RecordLine, type RecordingView, type TimelineEvent, type TranscriptView } from './api.js';
+import { CaucusReleases } from './CaucusRelease.js';
 import './recordings.css';
 
 /**
@@ -34,12 +35,12 @@ export function RecordingsSection({ caseId, auth = 'staff', refreshKey }: { case
       <h2 id="recordings-title" class="section-title">{tr('rec.title')}</h2>
       {error ? <p class="banner banner-error">{error}</p> : null}
       {list && list.length === 0 ? <p class="muted">{tr('rec.none')}</p> : null}
-      {list?.map((r) => <RecordingCard key={r.id} caseId={caseId} auth={auth} r={r} />)}
+      {list?.map((r) => <RecordingCard key={r.id} caseId={caseId} auth={auth} r={r} reload={() => setTick((n) => n + 1)} />)}
     </section>
   );
 }
 
-function RecordingCard({ caseId, auth, r }: { caseId: string; auth: Auth; r: RecordingView }) {
+function RecordingCard({ caseId, auth, r, reload }: { caseId: string; auth: Auth; r: RecordingView; reload: () => void }) {
   const video = useRef<HTMLVideoElement>(null);
   const [src, setSrc] = useState<string | null>(null);
   const [events, setEvents] = useState<TimelineEvent[]>([]);
@@ -132,6 +133,7 @@ function RecordingCard({ caseId, auth, r }: { caseId: string; auth: Auth; r: Rec
           ) : null}
         </div>
       </div>
+      {auth === 'staff' && r.caucusItems ? <CaucusReleases caseId={caseId} items={r.caucusItems} onChange={reload} /> : null}
       <details class="rec-details">
         <summary>{tr('rec.consents')} · {tr('rec.tracks')}</summary>
         <ul data-testid="recording-consents">

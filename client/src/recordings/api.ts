@@ -11,7 +11,10 @@ export interface RecordingView {
   tracks: TrackView[]; files: FileView[];
   consents: { participantId: string; name: string; scope: string; decision: string; at: string }[];
   transcripts: { id: string; engine: string; status: string; progress: number; error: string | null; sha256: string | null }[];
+  /** Staff only: each recorded caucus (item id = caucus id) and its release state (issue 12). */
+  caucusItems?: CaucusItemState[];
 }
+export interface CaucusItemState { itemId: string; heldByStaff: string | null; released: boolean; mediatorReleased: boolean; partyReleased: boolean }
 export interface TranscriptView {
   status: string; progress: number; error: string | null; engine: string | null; sha256: string | null;
   segments: { participantId: string; speaker: string; startMs: number; endMs: number; text: string }[];
@@ -49,6 +52,8 @@ export const recApi = {
     call<{ record: HearingRecordView }>('staff', 'PUT', `/api/cases/${e(caseId)}/hearings/${e(hid)}/record`, { lines, submit }),
   signoff: (caseId: string, hid: string, decision: 'confirmed' | 'objected', sha256: string) =>
     call<{ record: HearingRecordView }>('participant', 'POST', `/api/cases/${e(caseId)}/hearings/${e(hid)}/record/signoff`, { decision, sha256 }),
+  release: (auth: Auth, caseId: string, itemId: string) =>
+    call<{ item: { released: boolean } }>(auth, 'POST', `/api/cases/${e(caseId)}/caucus-items/${e(itemId)}/release`, {}),
   /** A stored file as a blob URL (the player and downloads need the bearer token, which a <video src> cannot send). */
   async blobUrl(auth: Auth, caseId: string, rid: string, fid: string, download = false): Promise<string> {
     const tk = token(auth);

@@ -30,9 +30,14 @@ export async function caucusFacts(deps: Pick<HttpDeps, 'audit' | 'hearings'>, ca
   return out;
 }
 
-/** The policy's material fact for one item; a caucus the log does not know is readable by nobody. */
-export function materialOf(caucuses: ReadonlyMap<string, CaucusFact>, item: MaterialItem): Material {
+/**
+ * The policy's material fact for one item; a caucus the log does not know is readable by nobody. `released` holds the
+ * caucus items both sides released (server/recordings/caucus-items.ts): a caucus's recording by the caucus id, a chat
+ * line by its own id.
+ */
+export function materialOf(caucuses: ReadonlyMap<string, CaucusFact>, item: MaterialItem, released: ReadonlySet<string> = new Set()): Material {
   if (!item.private) return { kind: 'joint' };
   const fact = caucuses.get(item.roomId);
-  return { kind: 'caucus', heldBy: fact?.heldBy ?? [], parties: fact?.parties ?? [] };
+  const both = released.has(item.id ?? item.roomId);
+  return { kind: 'caucus', heldBy: fact?.heldBy ?? [], parties: fact?.parties ?? [], ...(both ? { releasedBy: { mediator: true, party: true } } : {}) };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SaveRecordBody, SignoffBody } from '../../../signaling/protocol/recordings.js';
+import { ReleaseCaucusItemBody, SaveRecordBody, SignoffBody } from '../../../signaling/protocol/recordings.js';
 import type { AddPath } from '../openapi-paths.js';
 
 /** Recordings, transcripts and the hearing record in the case file (routes/recordings.ts); every read is audited. */
@@ -18,4 +18,6 @@ export function registerRecordingPaths(add: AddPath): void {
   add('get', record, 'The hearing record (笔录) with its sign-offs');
   add('put', record, 'Clerk: save the hearing record (`submit`: send it for the parties\' review)', { body: SaveRecordBody });
   add('post', `${record}/signoff`, 'A party confirms or objects to the version it read', { body: SignoffBody });
+  add('post', '/api/cases/{caseId}/caucus-items/{itemId}/release',
+    'The mediator who held the caucus, or the party in it, releases a caucus item (a caucus recording: the caucus id; a caucus chat message: its id); released once both sides did', { body: ReleaseCaucusItemBody });
 }

@@ -1,7 +1,9 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { assertCan, can, type Action, type Principal } from '../../auth/policy.js';
-import { SaveRecordBody } from '../../../signaling/protocol/recordings.js';
+import { ReleaseCaucusItemBody, SaveRecordBody, type CaucusItemFacts } from '../../../signaling/protocol/recordings.js';
+import { partyKeyOf, type CaucusItems } from '../../recordings/caucus-items.js';
 import type { MaterialAction, MaterialItem, RecordingCaseFile, Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
 import type { RecordingService } from '../../recordings/service.js';
@@ -13,6 +15,7 @@ export interface RecordingsApi {
   service: RecordingService;
   casefile: RecordingCaseFile;
   jobs: RecordingJobs;
+  caucusItems: CaucusItems;
 }
 
 /**
@@ -32,9 +35,9 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     const access = await deps.cases.access(caseId).catch(() => null);
     if (!access) throw new NotFoundError('case');
     assertCan(who.principal, action, access);
-    const caucuses = await caucusFacts(deps, caseId);
+    const [caucuses, released] = await Promise.all([caucusFacts(deps, caseId), api.caucusItems.releasedItems(caseId)]);
     const p = who.principal;
-    const sees = (a: MaterialAction, item: MaterialItem) => can(p, a, { ...access, material: materialOf(caucuses, item) });
+    const sees = (a: MaterialAction, item: MaterialItem) => can(p, a, { ...access, material: materialOf(caucuses, item, released) });
     if (p.kind === 'staff') return { actor: `staff:${p.staffId}`, sees, principal: p, staffMediator: p.role === 'mediator' };
     return { actor: `participant:${p.participantId}`, sees, participantId: p.participantId, name: who.name, role: p.role, principal: p };
   }
@@ -44,7 +47,18 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     const rd = await reader(req, caseId, 'recording.list');
     const list = await casefile.list(caseId, rd);
     await casefile.audited(caseId, rd, 'recording.listed', { recordings: list.length });
-    res.json({ recordings: list });
+    // Staff see each recorded caucus's release state (the case page offers the release to the mediator who held it);
+    // the list itself already holds only the caucus tracks the policy lets this reader see.
+    const states = rd.principal.kind === 'staff' ? await api.caucusItems.recordingStates(caseId) : new Map<string, CaucusItemFacts>();
+    res.json({
+      recordings: list.map((x) => ({
+        ...x,
+        caucusItems: [...new Set(x.tracks.filter((t) => t.private).map((t) => t.room))].flatMap((id) => {
+          const f = states.get(id);
+          return f ? [{ itemId: f.itemId, heldByStaff: f.heldBy.staffId, released: f.released, mediatorReleased: f.releases.some((y) => y.side === 'mediator'), partyReleased: f.releases.some((y) => y.side === 'party') }] : [];
+        }),
+      })),
+    });
   }));
 
   r.get('/cases/:caseId/recordings/verify', route(async (req, res) => {
@@ -66,6 +80,14 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     res.setHeader('Cache-Control', 'private, no-store');
     if (req.query.download === '1') res.attachment(f.name);
     res.setHeader('X-Content-SHA256', f.row.sha256);
+    if (f.caucus) {
+      // Encrypted at rest: decrypted as it streams (no ranges); a shredded key answers before any byte is sent.
+      const { stream, bytes } = await service.vault.decryptStream(caseId, f.abs);
+      res.setHeader('Content-Type', 'video/webm');
+      res.setHeader('Content-Length', String(bytes));
+      await pipeline(stream, res).catch((err: unknown) => deps.log.warn({ err, fileId: f.row.id }, 'caucus file stream failed'));
+      return;
+    }
     await new Promise<void>((resolve, reject) => res.sendFile(f.abs, { headers: { 'Content-Type': 'video/webm' } }, (err) => (err && !res.headersSent ? reject(err) : resolve())));
   }));
 
@@ -118,6 +140,35 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     const caseId = idParam(req, 'caseId');
     const rd = await reader(req, caseId, 'record.sign');
     res.json({ record: await casefile.signoff(caseId, idParam(req, 'hearingId'), req.body, rd) });
+  }));
+
+  // Releasing a caucus item (issue 12): the policy's caucus.release (the mediator who held the caucus, the party side
+  // in it); anyone else gets 404, as if the item did not exist (it is confidential, so its existence is not confirmed).
+  r.post('/cases/:caseId/caucus-items/:itemId/release', route(async (req, res) => {
+    const caseId = idParam(req, 'caseId');
+    const itemId = idParam(req, 'itemId');
+    const who = await anyFrom(req, deps);
+    const body = parse(ReleaseCaucusItemBody, req.body ?? {});
+    const access = await deps.cases.access(caseId).catch(() => null);
+    if (!access) throw new NotFoundError('caucus item');
+    const facts = await api.caucusItems.facts(caseId, itemId);
+    const p = who.principal;
+    const material = {
+      kind: 'caucus' as const,
+      heldBy: [facts.heldBy.participantId, ...(facts.heldBy.staffId ? [facts.heldBy.staffId] : [])],
+      parties: facts.parties.map((x) => x.participantId),
+    };
+    if (!can(p, 'caucus.release', { ...access, material })) throw new NotFoundError('caucus item');
+    const mediatorSide = (p.kind === 'staff' || p.kind === 'participant') && p.role === 'mediator';
+    let actor = '';
+    let partyKey = '';
+    if (p.kind === 'staff') actor = `staff:${p.staffId}`;
+    else if (p.kind === 'participant') {
+      actor = `participant:${p.participantId}`;
+      const row = await deps.hearings.participant(p.caseId, p.hearingId, p.participantId);
+      partyKey = partyKeyOf(row.party_id, p.participantId);
+    }
+    res.json({ item: await api.caucusItems.release(caseId, itemId, mediatorSide ? 'mediator' : 'party', actor, partyKey, body.note) });
   }));
 
   return r;

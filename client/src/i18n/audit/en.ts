@@ -79,4 +79,6 @@ export const enAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': 'Hearing record confirmed by a party',
   'audit.event.record.objected': 'Objection to the hearing record',
   'audit.event.record.final': 'Hearing record final: confirmed by every party',
+  'audit.event.caucus.item_released': 'Caucus item released (counts once the mediator and the party both released it)',
+  'audit.event.caucus.key_shredded': 'Caucus key destroyed: the caucus recordings of this case can no longer be read',
 };

@@ -74,4 +74,6 @@ export const ptAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': 'Auto da audiência confirmado por uma parte',
   'audit.event.record.objected': 'Reclamação de uma parte contra o auto da audiência',
   'audit.event.record.final': 'Auto da audiência definitivo: confirmado por todas as partes',
+  'audit.event.caucus.item_released': 'Elemento da reunião separada libertado (conta quando o mediador e a parte o libertaram)',
+  'audit.event.caucus.key_shredded': 'Chave das reuniões separadas destruída: as gravações das reuniões separadas deste processo já não podem ser lidas',
 };

@@ -74,4 +74,6 @@ export const zhHansAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': '当事人确认笔录',
   'audit.event.record.objected': '当事人对笔录提出异议',
   'audit.event.record.final': '笔录经全体当事人确认，已定稿',
+  'audit.event.caucus.item_released': '背对背调解材料已放行（须调解员与该方当事人均放行方生效）',
+  'audit.event.caucus.key_shredded': '背对背调解密钥已销毁：本案背对背调解录音录像不再可读',
 };

@@ -74,4 +74,6 @@ export const zhHantAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': '當事人確認筆錄',
   'audit.event.record.objected': '當事人對筆錄提出異議',
   'audit.event.record.final': '筆錄經全體當事人確認，已定稿',
+  'audit.event.caucus.item_released': '背對背調解材料已放行（須調解員與該方當事人均放行方生效）',
+  'audit.event.caucus.key_shredded': '背對背調解密鑰已銷毀：本案背對背調解錄音錄影不再可讀',
 };

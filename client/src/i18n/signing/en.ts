@@ -105,6 +105,7 @@ export const enSigning = {
   'court.hearingRecord': 'Hearing record',
   'court.chat': '{n} chat messages',
   'court.recordings': 'Recordings',
+  'court.noCaucus': 'Caucus material is never part of this package: no caucus recordings, caucus chat or caucus transcripts, nor their hashes. The package holds the agreement, the joint session\'s record and hashes only; entries of the audit trail about caucuses show that they took place, without their content.',
   'court.noRecordings': 'No recordings in the file.',
   'court.audit': 'Audit timeline',
   'court.auditOk': 'Audit chain intact: {n} entries verified.',

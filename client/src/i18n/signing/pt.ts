@@ -107,6 +107,7 @@ export const ptSigning: SigningCatalogue = {
   'court.hearingRecord': 'Auto da audiência',
   'court.chat': '{n} mensagens de conversa',
   'court.recordings': 'Gravações',
+  'court.noCaucus': 'O material das reuniões separadas nunca faz parte deste processo: nem gravações, nem conversas, nem transcrições das reuniões separadas, nem os respetivos hashes. O processo contém apenas o acordo, o registo da sessão conjunta e hashes; as entradas do registo de auditoria sobre reuniões separadas mostram que tiveram lugar, sem o seu conteúdo.',
   'court.noRecordings': 'Não há gravações no processo.',
   'court.audit': 'Cronologia de auditoria',
   'court.auditOk': 'Cadeia de auditoria íntegra: {n} entradas verificadas.',

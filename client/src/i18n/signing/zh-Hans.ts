@@ -107,6 +107,7 @@ export const zhHansSigning: SigningCatalogue = {
   'court.hearingRecord': '调解记录',
   'court.chat': '{n} 条聊天消息',
   'court.recordings': '录音录像',
+  'court.noCaucus': '背对背调解材料一律不属于本卷宗：不含背对背调解的录音录像、聊天记录和转写文本，也不含其哈希值。本卷宗仅包括调解协议、联席调解记录及哈希值；审计记录中有关背对背调解的条目只显示其曾经进行，不含其内容。',
   'court.noRecordings': '案卷中没有录音录像。',
   'court.audit': '审计时间线',
   'court.auditOk': '审计链完整：已核验 {n} 条记录。',

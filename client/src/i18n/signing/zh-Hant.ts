@@ -107,6 +107,7 @@ export const zhHantSigning: SigningCatalogue = {
   'court.hearingRecord': '筆錄',
   'court.chat': '{n} 條聊天訊息',
   'court.recordings': '錄音錄影',
+  'court.noCaucus': '背對背調解材料一律不屬於本卷宗：不含背對背調解的錄音錄影、聊天記錄和轉寫文本，也不含其雜湊值。本卷宗僅包括調解協議、聯席調解記錄及雜湊值；審計記錄中有關背對背調解的條目只顯示其曾經進行，不含其內容。',
   'court.noRecordings': '案卷中沒有錄音錄影。',
   'court.audit': '審計時間線',
   'court.auditOk': '審計鏈完整：已核驗 {n} 條記錄。',
