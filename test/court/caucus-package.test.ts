@@ -123,13 +123,13 @@ describe('caucus material and the court package', { timeout: 120_000 }, () => {
       await item.getByTestId('caucus-release').click();
       await item.getByTestId('caucus-release').waitFor({ state: 'detached' });
       expect(await item.getByTestId('caucus-release-state').textContent()).toBe('Released by the mediator; the party has not released it');
-      // Another staff member (the clerk) sees the state but no release button.
+      // Another staff member (the clerk) sees the recordings but not the caucus at all (the access policy).
       const clerk = await (await englishContext(browser)).newPage();
       await signInStaff(clerk, s.url, 'demo.clerk', DEMO_PASSWORD);
       await clerk.goto(`${s.url}/cases/${d.demo.caseId}`);
-      const seen = clerk.locator(`[data-testid="caucus-item"][data-item-id="${caucusId}"]`);
-      await seen.waitFor();
-      expect(await seen.getByTestId('caucus-release').count()).toBe(0);
+      await clerk.getByTestId('recordings').waitFor();
+      await clerk.getByTestId('recording').first().waitFor();
+      expect(await clerk.locator(`[data-testid="caucus-item"][data-item-id="${caucusId}"]`).count()).toBe(0);
       // The judge's review page.
       const judge = await (await englishContext(browser)).newPage();
       await signInStaff(judge, s.url, 'demo.judge', DEMO_PASSWORD);

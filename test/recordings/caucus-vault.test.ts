@@ -31,6 +31,11 @@ describe('caucus recordings encrypted per case', { timeout: 120_000 }, () => {
     const app = participantByRole(h, 'applicant');
     const { recordingId } = await svc.begin({ caseId: c.id, hearingId: h.id }, { participantId: med.id, role: 'mediator' });
     await svc.started(recordingId, new Date());
+    // The caucus as the live hearing records it (who held it, who was in it): the policy's facts for its material.
+    await s.services.hearingRoom.caucusStarted({
+      caucusId: 'cau_testcaucus', caseId: c.id, hearingId: h.id, heldBy: med.id, heldByStaff: null,
+      memberIds: [med.id, app.id], at: new Date().toISOString(),
+    }, `participant:${med.id}`);
     const caucusTrack = await svc.openTrack(recordingId, opusTrack(app, 'cau_testcaucus', true));
     const jointTrack = await svc.openTrack(recordingId, opusTrack(app, 'joint', false));
     const root = svc.rootFor(c.site);
