@@ -17,6 +17,8 @@ export const CASE_ACTIONS = [
   'link.unlock',
   'audit.read',
   'hearing.join',
+  // A participant records their own recording consent, in the room (issue 12). // i12-merge
+  'consent.give',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -53,7 +55,7 @@ const STAFF_GRANTS: Readonly<Record<StaffRole, Grant>> = {
 };
 
 // Participants reach their hearing and nothing else: case data they may see is served through the hearing itself.
-const PARTICIPANT_GRANT: Grant = grant('own_case', ['hearing.join']);
+const PARTICIPANT_GRANT: Grant = grant('own_case', ['hearing.join', 'consent.give']); // i12-merge: consent.give
 
 function grantFor(p: Principal): Grant {
   return p.kind === 'staff' ? STAFF_GRANTS[p.role] : PARTICIPANT_GRANT;
