@@ -1,42 +1,14 @@
 import type { HearingRole } from '../../signaling/protocol/domain.js';
 import type { RecordingOnRefusal, RecordingState } from '../../signaling/protocol/hearing.js';
 import { InvalidStateError, NotFoundError, PermissionDeniedError } from '../lib/errors.js';
-import type { MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget } from '../media/engine.js';
+import type { MediaKind, MediaRouter, RecordableProducer } from '../media/engine.js';
 import type { LiveHearing } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
+import type { RecordingBackend, TrackHandle } from './recording-backend.js';
 import { ConsentBook, DEFAULT_ON_REFUSAL, type Decision } from './recording-consent.js';
+
+export type { RecordingBackend, TrackHandle, TrackSpec } from './recording-backend.js';
 import { JOINT_ROOM } from './room.js';
-
-/**
- * What the live hearing needs from the recording service (server/recordings implements it): the case file rows,
- * the audit entries, and one recorder per track. Kept here as an interface so this layer knows no storage.
- */
-export interface RecordingBackend {
-  begin(h: { caseId: string; hearingId: string }, by: { participantId: string; role: HearingRole }): Promise<{ recordingId: string }>;
-  /** `at`: when the answer reached the server; `withdrawn`: a refusal after an agreement in the same recording. */
-  consent(h: { caseId: string; hearingId: string }, p: { participantId: string; displayName: string }, scope: string, decision: 'accepted' | 'refused', o: { at: Date; withdrawn: boolean }): Promise<void>;
-  started(recordingId: string, at: Date): Promise<void>;
-  openTrack(recordingId: string, t: TrackSpec): Promise<TrackHandle>;
-  /** `at`: when the stop was asked for (the recording's end on its timeline; closing the recorders takes a moment). */
-  stop(recordingId: string, by: string | null, at: Date): Promise<void>;
-}
-
-export interface TrackSpec {
-  participantId: string;
-  displayName: string;
-  role: HearingRole;
-  kind: MediaKind;
-  roomId: string;
-  private: boolean;
-  producer: RecordableProducer;
-}
-
-export interface TrackHandle {
-  target(): RecordingTarget;
-  /** The recorder died on its own (killed, crashed): the track is partial and a new one should take over. */
-  readonly failed: boolean;
-  close(stats: RecordingTapStats | null, reason: string): Promise<void>;
-}
 
 /** Who may start and stop recording: the clerk keeps the record, the mediator runs the hearing. */
 const RECORDERS: ReadonlySet<HearingRole> = new Set(['clerk', 'mediator']);
@@ -151,8 +123,8 @@ export class HearingRecording {
       if (decision === 'refused') {
         await this.advance(recordingId);
         await this.closeUnwanted(recordingId, this.wanted());
-        this.broadcast();
       }
+      this.broadcast();
     });
     this.kick();
   }
@@ -299,6 +271,8 @@ export class HearingRecording {
     await this.advance(recordingId);
     const wanted = this.wanted();
     await this.closeUnwanted(recordingId, wanted);
+    // Everyone learns the status before the recorders start (ffmpeg takes a while on a busy machine).
+    this.broadcast();
     const router = this.router();
     if (router && wanted.size > 0) {
       let producers: RecordableProducer[] | undefined;

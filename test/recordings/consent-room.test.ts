@@ -68,7 +68,7 @@ describe('recording consent asked in the room', { timeout: 120_000 }, () => {
       .toEqual([P.mediator.id, P.clerk.id].sort());
 
     await must(bots.applicant!.c, 'recording.consent', { scope: 'hearing', accept: true });
-    await bots.applicant!.waitRecording((r) => r.status === 'recording' && r.recordingMe);
+    await bots.applicant!.waitRecording((r) => r.status === 'recording' && r.recordingMe, 60_000);
     await bots.mediator!.waitRecording((r) => r.notRecorded.length === 0);
     const mine = () => s.liveHearings.get(f.hearingId)!.recording.liveTracks().filter((t) => t.participantId === P.applicant.id);
     // Media flows into the applicant's recorders: a finished segment of each kind.
@@ -100,7 +100,7 @@ describe('recording consent asked in the room', { timeout: 120_000 }, () => {
 
     // Agreeing again records new tracks (new segments), the old ones stay closed.
     await must(bots.applicant!.c, 'recording.consent', { scope: 'hearing', accept: true });
-    await bots.applicant!.waitRecording((r) => r.recordingMe);
+    await bots.applicant!.waitRecording((r) => r.recordingMe, 60_000);
     await expect.poll(async () => new Set((await applicantFiles()).map((x) => x.id)).size, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
     expect(await request(bots.clerk!.c, 'recording.stop', {}, 30_000)).toMatchObject({ ok: true });
     const tracks = await db.selectFrom('recording_tracks').selectAll().where('recording_id', '=', started.recordingId).where('participant_id', '=', P.applicant.id).execute();
@@ -116,7 +116,7 @@ describe('recording consent asked in the room', { timeout: 120_000 }, () => {
     expect(paused.notRecorded).toEqual([P.applicant.id]);
     expect(svc.recorders().filter((r) => r.recordingId === second.recordingId)).toEqual([]);
     await must(bots.applicant!.c, 'recording.consent', { scope: 'hearing', accept: true });
-    await bots.mediator!.waitRecording((r) => r.status === 'recording' && r.recordingMe);
+    await bots.mediator!.waitRecording((r) => r.status === 'recording' && r.recordingMe, 60_000);
     expect(await request(bots.clerk!.c, 'recording.stop', {}, 30_000)).toMatchObject({ ok: true });
   });
 });
