@@ -102,7 +102,7 @@ describe('recording consent asked in the room', { timeout: 120_000 }, () => {
     await must(bots.applicant!.c, 'recording.consent', { scope: 'hearing', accept: true });
     await bots.applicant!.waitRecording((r) => r.recordingMe, 60_000);
     await expect.poll(async () => new Set((await applicantFiles()).map((x) => x.id)).size, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
-    expect(await request(bots.clerk!.c, 'recording.stop', {}, 30_000)).toMatchObject({ ok: true });
+    expect(await request(bots.clerk!.c, 'recording.stop', {}, 120_000)).toMatchObject({ ok: true });
     const tracks = await db.selectFrom('recording_tracks').selectAll().where('recording_id', '=', started.recordingId).where('participant_id', '=', P.applicant.id).execute();
     expect(tracks.map((t) => t.kind).sort()).toEqual(['audio', 'audio', 'video', 'video']);
 
@@ -117,6 +117,6 @@ describe('recording consent asked in the room', { timeout: 120_000 }, () => {
     expect(svc.recorders().filter((r) => r.recordingId === second.recordingId)).toEqual([]);
     await must(bots.applicant!.c, 'recording.consent', { scope: 'hearing', accept: true });
     await bots.mediator!.waitRecording((r) => r.status === 'recording' && r.recordingMe, 60_000);
-    expect(await request(bots.clerk!.c, 'recording.stop', {}, 30_000)).toMatchObject({ ok: true });
+    expect(await request(bots.clerk!.c, 'recording.stop', {}, 120_000)).toMatchObject({ ok: true });
   });
 });
