@@ -7,7 +7,7 @@ import { ClientPool, must, state, verifyLink } from '../helpers/hearing.js';
 import { createDemoCase, type DemoCase } from '../../server/demo.js';
 import { ffprobe } from '../../recordings/media.js';
 import { HearingBot } from './helpers/bot.js';
-import { testPatternIvf } from './helpers/speech.js';
+import { oggOpusPackets, speechOgg, testPatternIvf } from './helpers/speech.js';
 
 /**
  * Consent asked in the room, in Chromium (issue 12): the mediator and the applicant in Debian's Chromium with fake
@@ -71,7 +71,9 @@ describe('a party refuses recording in the room', { timeout: 600_000 }, () => {
     if (!(await admitBot.isVisible())) await m.getByTestId('lobby-open').click();
     await admitBot.click();
     await state(bot.c, (snap) => snap.participants.find((p) => p.id === respondentId)?.roomId === 'joint', 15_000);
-    await bot.publish(testPatternIvf(`${s.env.CONCORD_DATA_DIR}/fixtures`));
+    // The bot speaks (a silent bot's Opus leaves its first segment unreadable to ffprobe: a recorder matter, not consent).
+    const fixtures = `${s.env.CONCORD_DATA_DIR}/fixtures`;
+    await bot.publish(testPatternIvf(fixtures), oggOpusPackets(speechOgg(fixtures)));
 
     // Both browsers ticked the join page's box; still, the dialog asks each of them, and nothing is recorded yet.
     await m.getByTestId('recording-start').click();
@@ -104,7 +106,8 @@ describe('a party refuses recording in the room', { timeout: 600_000 }, () => {
     await bot.waitRecording((r) => r.ask === 'hearing', 60_000);
     await must(bot.c, 'recording.consent', { scope: 'hearing', accept: true });
 
-    await m.locator('[data-testid="recording-indicator"][data-status="recording"]').waitFor({ timeout: 30_000 });
+    await m.locator('[data-testid="recording-indicator"][data-status="recording"]').waitFor();
+    bot.speech!.play();
     await m.locator('[data-testid="recording-me"][data-recorded="true"]').waitFor();
     await a.locator('[data-testid="recording-me"][data-recorded="false"]').waitFor();
     await a.getByTestId('recording-agree').waitFor();
