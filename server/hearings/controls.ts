@@ -158,8 +158,9 @@ export class HearingControls {
   }
 
   /**
-   * The participant's answer to the recording notice, from the pre-join page (with `hearing.join`) or changed later.
-   * Kept on the participant (the recorder reads it) and in the audit chain; an unchanged answer is not recorded twice.
+   * "I have read the rules and the recording notice", from the pre-join page (with `hearing.join`) or changed later.
+   * Kept on the participant and in the audit chain; an unchanged answer is not recorded twice. It is not consent to be
+   * recorded (issue 12): the recorder never reads it; consent is asked in the room (`recording.consent`).
    */
   async setConsent(participantId: string, consent: RecordingConsent): Promise<void> {
     await this.h.run(async () => {
@@ -169,12 +170,6 @@ export class HearingControls {
       p.consent = { recording: consent.recording };
       this.h.changed();
     });
-    // The recording service keeps its own answers per scope (hearing, caucus): the notice's answer is the hearing's.
-    // Without a recording backend (or when it refuses) the answer above still stands. Not awaited: joining must not
-    // wait for the recorder.
-    void this.h.recording
-      .consent(participantId, 'hearing', consent.recording === 'accepted')
-      .catch((err: unknown) => this.h.log.debug({ err, hearingId: this.h.id }, 'recording service did not take the notice answer'));
   }
 
   /** The link behind a participant's session was revoked elsewhere (the case page): they leave at once. */

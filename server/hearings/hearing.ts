@@ -243,6 +243,7 @@ export class LiveHearing {
     const wasInMedia = p.inMedia;
     p.close(notice);
     this.participants.delete(p.id);
+    this.recording.forget(p.id);
     this.departed.set(p.id, p.state());
     if (wasInMedia) {
       await this.media.remove(p.id).catch((err) => this.log.warn({ err, hearingId: this.id }, 'media removal failed'));

@@ -3,7 +3,7 @@ export { HearingRegistry, DEFAULT_GRACE_MS, type HearingRegistryOptions } from '
 export { LiveHearing, type HearingServices } from './hearing.js';
 export { LiveParticipant, type MediaKind } from './participant.js';
 export { Room, JOINT_ROOM, type RoomKind } from './room.js';
-export { mayControl, entersDirectly, type HearingControl } from './permissions.js';
+export { mayControl, mayDo, entersDirectly, type HearingControl } from './permissions.js';
 export type { SelfUpdate } from './controls.js';
 export { HearingRecording, type RecordingBackend, type TrackHandle, type TrackSpec } from './recording.js';
 export type { ClosedNotice, ParticipantConnection, ParticipantIdentity, ResumePoint, RosterEntry } from './types.js';

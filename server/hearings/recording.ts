@@ -1,41 +1,15 @@
 import type { HearingRole } from '../../signaling/protocol/domain.js';
-import type { RecordingState } from '../../signaling/protocol/hearing.js';
+import type { RecordingOnRefusal, RecordingState } from '../../signaling/protocol/hearing.js';
 import { InvalidStateError, NotFoundError, PermissionDeniedError } from '../lib/errors.js';
-import type { MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget } from '../media/engine.js';
+import type { MediaKind, MediaRouter, RecordableProducer } from '../media/engine.js';
 import type { LiveHearing } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
+import type { RecordingBackend, TrackHandle } from './recording-backend.js';
+import { ConsentBook, DEFAULT_ON_REFUSAL, type Decision } from './recording-consent.js';
+
+export type { RecordingBackend, TrackHandle, TrackSpec } from './recording-backend.js';
 import { JOINT_ROOM } from './room.js';
 import { mayDo } from './permissions.js';
-
-/**
- * What the live hearing needs from the recording service (server/recordings implements it): the case file rows,
- * the audit entries, and one recorder per track. Kept here as an interface so this layer knows no storage.
- */
-export interface RecordingBackend {
-  begin(h: { caseId: string; hearingId: string }, by: { participantId: string; role: HearingRole }): Promise<{ recordingId: string }>;
-  consent(h: { caseId: string; hearingId: string }, p: { participantId: string; displayName: string }, scope: string, decision: 'accepted' | 'refused'): Promise<void>;
-  started(recordingId: string, at: Date): Promise<void>;
-  openTrack(recordingId: string, t: TrackSpec): Promise<TrackHandle>;
-  /** `at`: when the stop was asked for (the recording's end on its timeline; closing the recorders takes a moment). */
-  stop(recordingId: string, by: string | null, at: Date): Promise<void>;
-}
-
-export interface TrackSpec {
-  participantId: string;
-  displayName: string;
-  role: HearingRole;
-  kind: MediaKind;
-  roomId: string;
-  private: boolean;
-  producer: RecordableProducer;
-}
-
-export interface TrackHandle {
-  target(): RecordingTarget;
-  /** The recorder died on its own (killed, crashed): the track is partial and a new one should take over. */
-  readonly failed: boolean;
-  close(stats: RecordingTapStats | null, reason: string): Promise<void>;
-}
 
 /** Who may start and stop recording: the clerk keeps the record, the mediator runs the hearing. */
 const RECONCILE_MS = 1000;
@@ -50,13 +24,12 @@ interface LiveTrack {
   router: MediaRouter;
 }
 
-type Decision = 'accepted' | 'refused';
-
 /**
- * Recording of one live hearing, with consent. The clerk (or mediator) asks to record; everyone in the joint session
- * is shown the notice and answers; recording starts once every one of them has answered, and only the media of
- * those who accepted is recorded (each participant's audio and video as separate tracks). Someone admitted later is
- * asked before anything of theirs is recorded. A caucus is never recorded unless the mediator asks and every member
+ * Recording of one live hearing, with consent asked in the room (issue 12): the clerk (or mediator) asks to record;
+ * everyone in the joint session is asked and answers; recording starts once every one of them has answered, and only
+ * the media of those who agreed is recorded (each participant's audio and video as separate tracks). Nothing given
+ * before (the join page's notice, an earlier recording) counts. Someone admitted later is asked before anything of
+ * theirs is recorded. A refusal or withdrawal stops that person's taps before it is acknowledged. A caucus is never recorded unless the mediator asks and every member
  * accepts; its tracks are marked private. The SFU tap itself is bound to the room, so a move into a caucus stops the
  * copy inside the router before the move completes; this class only opens and closes tracks (every second, and at
  * once after each answer).
@@ -65,7 +38,8 @@ export class HearingRecording {
   private recordingId: string | null = null;
   private status: RecordingState['status'] = 'off';
   private since: string | null = null;
-  private readonly consents = new Map<string, Map<string, Decision>>([['hearing', new Map()]]);
+  private onRefusal: RecordingOnRefusal = DEFAULT_ON_REFUSAL;
+  private readonly consents = new ConsentBook();
   /** Caucuses the mediator asked to record. */
   private readonly caucusAsked = new Set<string>();
   private readonly tracks = new Map<string, LiveTrack>();
@@ -90,7 +64,7 @@ export class HearingRecording {
 
   // ---- requests (from the gateway) ----
 
-  async start(actorId: string): Promise<{ recordingId: string; status: RecordingState['status'] }> {
+  async start(actorId: string, opts: { onRefusal?: RecordingOnRefusal | undefined } = {}): Promise<{ recordingId: string; status: RecordingState['status'] }> {
     const backend = this.requireBackend();
     return this.h.run(async () => {
       const actor = this.h.live(actorId);
@@ -99,6 +73,8 @@ export class HearingRecording {
       if (this.recordingId) return { recordingId: this.recordingId, status: this.status };
       const { recordingId } = await backend.begin({ caseId: this.h.caseId, hearingId: this.h.id }, { participantId: actor.id, role: actor.role });
       this.recordingId = recordingId;
+      this.consents.reset();
+      this.onRefusal = opts.onRefusal ?? DEFAULT_ON_REFUSAL;
       this.status = 'awaiting_consent';
       this.since = this.h.now().toISOString();
       this.ensureTimer();
@@ -122,22 +98,40 @@ export class HearingRecording {
     await this.ending;
   }
 
+  /**
+   * A participant's own answer (`consent.give`), for the hearing or the caucus they are in, while a recording runs.
+   * A refusal or withdrawal closes the taps it ends right here, inside the hearing's queue and before the answer is
+   * acknowledged (an IPC round trip to the media worker), not on the next reconcile; agreeing again opens new tracks.
+   */
   async consent(participantId: string, scope: string, accept: boolean): Promise<void> {
     const backend = this.requireBackend();
+    const at = this.h.now();
     await this.h.run(async () => {
       const p = this.h.live(participantId);
+      const recordingId = this.recordingId;
+      if (!recordingId) throw new InvalidStateError('the hearing is not being recorded');
+      if (!p.inMedia) throw new InvalidStateError('not from the lobby: you are asked once admitted');
       if (scope !== 'hearing') {
         const room = this.h.caucusRooms.get(scope);
         if (!room || p.room !== room) throw new NotFoundError('caucus');
       }
       const decision: Decision = accept ? 'accepted' : 'refused';
-      const map = this.consents.get(scope) ?? new Map<string, Decision>();
-      this.consents.set(scope, map);
-      if (map.get(p.id) === decision) return;
-      await backend.consent({ caseId: this.h.caseId, hearingId: this.h.id }, { participantId: p.id, displayName: p.displayName }, scope, decision);
-      map.set(p.id, decision);
+      const before = this.consents.get(scope, p.id);
+      if (before === decision) return;
+      await backend.consent({ caseId: this.h.caseId, hearingId: this.h.id }, { participantId: p.id, displayName: p.displayName }, scope, decision, { at, withdrawn: before === 'accepted' });
+      this.consents.set(scope, p.id, decision);
+      if (decision === 'refused') {
+        await this.advance(recordingId);
+        await this.closeUnwanted(recordingId, this.wanted());
+      }
+      this.broadcast();
     });
     this.kick();
+  }
+
+  /** The participant left the live hearing: a later return is asked again. */
+  forget(participantId: string): void {
+    this.consents.forget(participantId);
   }
 
   /** The mediator asks the members of a caucus whether it may be recorded (private). */
@@ -209,7 +203,41 @@ export class HearingRecording {
   }
 
   private decision(scope: string, participantId: string): Decision | undefined {
-    return this.consents.get(scope)?.get(participantId);
+    return this.consents.get(scope, participantId);
+  }
+
+  /** Someone in the joint session refuses and the hearing's rule pauses everyone's recording meanwhile. */
+  private pausedByRefusal(): boolean {
+    return this.onRefusal === 'pause_recording' && this.present().some((p) => p.room?.id === JOINT_ROOM && this.decision('hearing', p.id) === 'refused');
+  }
+
+  /** Status moves: recording starts once everyone in the joint session answered; a refusal pauses it under that rule. */
+  private async advance(recordingId: string): Promise<void> {
+    if (this.status === 'awaiting_consent') {
+      const joint = this.present().filter((p) => p.room?.id === JOINT_ROOM);
+      if (joint.length > 0 && joint.every((p) => this.decision('hearing', p.id) !== undefined)) {
+        this.status = 'recording';
+        this.since = this.h.now().toISOString();
+        await this.backend!.started(recordingId, this.h.now());
+      }
+    }
+    if (this.status === 'recording' && this.pausedByRefusal()) this.status = 'paused';
+    else if (this.status === 'paused' && !this.pausedByRefusal()) this.status = 'recording';
+  }
+
+  /**
+   * Closes every track that should not run now. A participant who went to a caucus keeps their joint track (the tap
+   * copies nothing meanwhile); one who left, refused or withdrew, or whose recorder died loses it.
+   */
+  private async closeUnwanted(recordingId: string, wanted: Map<string, unknown>): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const t of [...this.tracks.values()]) {
+      const stillInHearing = this.h.participants.has(t.participantId);
+      const keptInCaucus = stillInHearing && t.roomId === JOINT_ROOM && this.status === 'recording' && this.decision('hearing', t.participantId) === 'accepted';
+      const keep = t.recordingId === recordingId && !t.handle.failed && t.router === this.router() && (wanted.has(t.key) || keptInCaucus);
+      if (!keep) stopping.push(this.closeTrack(t, t.handle.failed ? 'recorder_failed' : stillInHearing ? 'not_recorded' : 'left'));
+    }
+    await Promise.all(stopping);
   }
 
   /** Every participant in the joint session or a caucus, with the room they are in. */
@@ -220,12 +248,12 @@ export class HearingRecording {
   /** The tracks that should exist now: key -> spec without the producer. */
   private wanted(): Map<string, { p: LiveParticipant; kind: MediaKind; roomId: string; private: boolean }> {
     const out = new Map<string, { p: LiveParticipant; kind: MediaKind; roomId: string; private: boolean }>();
-    if (this.status !== 'recording') return out;
+    if (this.status !== 'recording' && this.status !== 'paused') return out;
     for (const p of this.present()) {
       const roomId = p.room!.id;
       let ok = false;
       let priv = false;
-      if (roomId === JOINT_ROOM) ok = this.decision('hearing', p.id) === 'accepted';
+      if (roomId === JOINT_ROOM) ok = this.status === 'recording' && this.decision('hearing', p.id) === 'accepted';
       else if (this.caucusAsked.has(roomId)) {
         const members = [...(this.h.caucusRooms.get(roomId)?.members ?? [])];
         ok = members.length > 0 && members.every((m) => this.decision(roomId, m.id) === 'accepted');
@@ -240,26 +268,11 @@ export class HearingRecording {
   private async reconcile(): Promise<void> {
     const recordingId = this.recordingId;
     if (!recordingId || this.h.closed) return;
-    // Start once everyone in the joint session has answered the notice.
-    if (this.status === 'awaiting_consent') {
-      const joint = this.present().filter((p) => p.room?.id === JOINT_ROOM);
-      if (joint.length > 0 && joint.every((p) => this.decision('hearing', p.id) !== undefined)) {
-        this.status = 'recording';
-        this.since = this.h.now().toISOString();
-        await this.backend!.started(recordingId, this.h.now());
-      }
-    }
+    await this.advance(recordingId);
     const wanted = this.wanted();
-    const stopping: Promise<void>[] = [];
-    for (const t of [...this.tracks.values()]) {
-      const w = wanted.get(t.key);
-      // A participant who went to a caucus keeps their joint track (the tap copies nothing meanwhile); one who left,
-      // withdrew consent or whose recorder died loses it.
-      const stillInHearing = this.h.participants.has(t.participantId);
-      const keep = t.recordingId === recordingId && !t.handle.failed && t.router === this.router() && (w !== undefined || (stillInHearing && t.roomId === JOINT_ROOM && this.decision('hearing', t.participantId) === 'accepted'));
-      if (!keep) stopping.push(this.closeTrack(t, t.handle.failed ? 'recorder_failed' : stillInHearing ? 'not_recorded' : 'left'));
-    }
-    await Promise.all(stopping);
+    await this.closeUnwanted(recordingId, wanted);
+    // Everyone learns the status before the recorders start (ffmpeg takes a while on a busy machine).
+    this.broadcast();
     const router = this.router();
     if (router && wanted.size > 0) {
       let producers: RecordableProducer[] | undefined;
@@ -288,7 +301,10 @@ export class HearingRecording {
         await handle.close(null, 'tap_failed');
         throw err;
       }
-      this.tracks.set(key, { key, recordingId, participantId: w.p.id, kind: w.kind, roomId: w.roomId, handle, router });
+      const t: LiveTrack = { key, recordingId, participantId: w.p.id, kind: w.kind, roomId: w.roomId, handle, router };
+      this.tracks.set(key, t);
+      // A refusal (or a stop) that came while the recorder was starting: the tap closes at once.
+      if (this.recordingId !== recordingId || !this.wanted().has(key)) await this.closeTrack(t, 'not_recorded');
     } catch (err) {
       this.h.log.warn({ err, hearingId: this.h.id, key }, 'could not start recording a track');
     } finally {
@@ -301,6 +317,7 @@ export class HearingRecording {
    * last segment in `closing`, so neither a reconcile nor the hearing's queue waits for ffmpeg.
    */
   private async closeTrack(t: LiveTrack, reason: string): Promise<void> {
+    if (this.tracks.get(t.key) !== t) return; // closed already (a refusal and a reconcile may both get here)
     this.tracks.delete(t.key);
     const stats = await t.router.stopRecordingTap(t.participantId, t.kind, t.roomId).catch(() => null);
     const done: Promise<void> = t.handle.close(stats, reason)
@@ -321,9 +338,14 @@ export class HearingRecording {
       status = this.status === 'off' || !this.caucusAsked.has(roomId!) ? 'off' : recorded ? 'recording' : 'awaiting_consent';
     }
     const mine = this.decision(scope, p.id) ?? null;
-    const ask = p.inMedia && this.status !== 'off' && (!inCaucus || this.caucusAsked.has(roomId!)) && mine === null ? scope : null;
+    const asking = p.inMedia && this.status !== 'off' && (!inCaucus || this.caucusAsked.has(roomId!));
+    const ask = asking && mine === null ? scope : null;
     const recordingMe = [...this.tracks.values()].some((t) => t.participantId === p.id && t.roomId === roomId);
-    return { status, since: this.since, scope, private: inCaucus, consent: mine, ask, recordingMe };
+    // Everyone in the room sees who is absent from the recording: refused, or not answered yet.
+    const notRecorded = asking && roomId !== null
+      ? [...this.h.participants.values()].filter((o) => o.inMedia && o.room?.id === roomId && this.decision(scope, o.id) !== 'accepted').map((o) => o.id).sort()
+      : [];
+    return { status, onRefusal: this.onRefusal, since: this.since, scope, private: inCaucus, consent: mine, ask, recordingMe, notRecorded };
   }
 
   /** Sends each connected participant their state when it changed. */

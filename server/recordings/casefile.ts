@@ -53,7 +53,10 @@ export class RecordingCaseFile {
       const visible = new Set(tracks.map((t) => t.id));
       const files = (await this.db.selectFrom('recording_files').selectAll().where('recording_id', '=', r.id).orderBy('seq').execute())
         .filter((f) => f.track_id === null || visible.has(f.track_id));
-      const consents = await this.db.selectFrom('recording_consents').selectAll().where('hearing_id', '=', r.hearing_id).orderBy('at').execute();
+      // Each recording asks everyone again (issue 12): its answers are those given while it ran.
+      let cq = this.db.selectFrom('recording_consents').selectAll().where('hearing_id', '=', r.hearing_id).where('at', '>=', r.requested_at);
+      if (r.stopped_at) cq = cq.where('at', '<=', r.stopped_at);
+      const consents = await cq.orderBy('at').execute();
       const transcripts = await this.db.selectFrom('transcripts').selectAll().where('recording_id', '=', r.id).orderBy('created_at', 'desc').execute();
       out.push({
         id: r.id, hearingId: r.hearing_id, site: r.site, status: r.status, partial: r.partial === 1, startedAt: r.started_at, stoppedAt: r.stopped_at,

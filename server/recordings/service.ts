@@ -108,15 +108,15 @@ export class RecordingService implements RecordingBackend {
     return { recordingId: id };
   }
 
-  async consent(h: { caseId: string; hearingId: string }, p: { participantId: string; displayName: string }, scope: string, decision: 'accepted' | 'refused'): Promise<void> {
-    const at = this.now().toISOString();
+  async consent(h: { caseId: string; hearingId: string }, p: { participantId: string; displayName: string }, scope: string, decision: 'accepted' | 'refused', o: { at: Date; withdrawn: boolean }): Promise<void> {
+    const at = o.at.toISOString();
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('recording_consents').values({
         id: newId('rcn'), case_id: h.caseId, hearing_id: h.hearingId, participant_id: p.participantId, display_name: p.displayName, scope, decision, at,
       }).execute();
       await this.appendAudit(trx, h.caseId, {
         actor: `participant:${p.participantId}`, action: decision === 'accepted' ? 'recording.consent_given' : 'recording.consent_refused',
-        data: { hearingId: h.hearingId, scope },
+        data: { hearingId: h.hearingId, scope, at, ...(o.withdrawn ? { withdrawn: true } : {}) },
       });
     });
   }
@@ -174,7 +174,11 @@ export class RecordingService implements RecordingBackend {
         await trx.updateTable('recording_tracks')
           .set({ stopped_at: this.now().toISOString(), status, end_reason: reason, ...(offsetMs !== undefined ? { offset_ms: offsetMs } : {}) })
           .where('id', '=', id).execute();
-        await this.appendAudit(trx, r.case_id, { actor: 'system', action: 'recording.track_stopped', data: { recordingId, trackId: id, reason, status, packets: stats?.packets ?? null } });
+        await this.appendAudit(trx, r.case_id, { actor: 'system', action: 'recording.track_stopped', data: {
+          recordingId, trackId: id, reason, status, packets: stats?.packets ?? null,
+          // The tap's own clock (the media worker, same host): when it handed the recorder its last packet.
+          lastPacketAt: stats?.lastPacketAt != null ? new Date(stats.lastPacketAt).toISOString() : null,
+        } });
       });
     };
     try {

@@ -16,7 +16,10 @@ export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCo
 const pid = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const sdp = z.string().min(10).max(MAX_MESSAGE_BYTES);
 const trackSource = z.enum(['microphone', 'camera', 'screen']);
-/** The pre-join page's recording notice: accepted or refused, per participant (issue 6 builds recording consent on it). */
+/**
+ * The pre-join page's "I have read the rules and the recording notice", per participant (audited as `hearing.consent`).
+ * It is NOT consent to be recorded (issue 12): that is asked in the room when recording starts (`recording.consent`).
+ */
 const consent = z.strictObject({ recording: z.enum(['accepted', 'refused']) });
 /**
  * The sequence envelope of the participant's outbox: `epoch` names one incarnation of the participant in the live
@@ -35,7 +38,7 @@ export const Requests = {
   'hearing.join': z.strictObject({ consent: consent.optional(), since: Delivery.optional() }),
   /** The last sequenced event the client applied: the server forgets everything up to it. */
   'outbox.ack': Delivery,
-  /** The participant's answer to the recording notice (also allowed from the lobby); audited as `hearing.consent`. */
+  /** The participant read the rules and the recording notice (also allowed from the lobby); not recording consent. */
   'consent.set': consent,
   'hearing.leave': z.strictObject({}),
   'hearing.lock': z.strictObject({ locked: z.boolean() }),
@@ -59,7 +62,8 @@ export const Requests = {
   'caucus.end': z.strictObject({ caucusId: pid }),
   // Recording (issue 6): the clerk or mediator starts and stops it; each participant answers the notice for the
   // hearing, or for the caucus they are in ('hearing' or the caucus id); the mediator asks a caucus to be recorded.
-  'recording.start': z.strictObject({}),
+  /** `onRefusal`: the hearing's rule for refusals while this recording runs (default `continue`). */
+  'recording.start': z.strictObject({ onRefusal: z.enum(['continue', 'pause_recording']).optional() }),
   'recording.stop': z.strictObject({}),
   'recording.consent': z.strictObject({ scope: z.union([z.literal('hearing'), pid]), accept: z.boolean() }),
   'recording.caucus': z.strictObject({ caucusId: pid }),
@@ -92,7 +96,7 @@ export interface ParticipantState {
   quality: 'good' | 'fair' | 'poor' | 'audio_only' | 'unknown';
   /** Muted by the mediator: may not unmute that kind until asked (survives a reload). */
   forcedMuted: { audio: boolean; video: boolean };
-  /** The answer to the pre-join recording notice, null until given. */
+  /** The pre-join page's "rules and recording notice read", null until given. Not consent to be recorded. */
   consent: RecordingConsent | null;
 }
 export interface RecordingConsent {
@@ -139,13 +143,19 @@ export interface JoinResult extends HearingSnapshot {
    */
   outbox: Delivery & { replayed: number | null };
 }
+/** What a refusal in the joint session does: the refuser is left out (`continue`), or nobody is recorded meanwhile. */
+export type RecordingOnRefusal = 'continue' | 'pause_recording';
 /**
  * Recording as one participant sees it. `status` is for their own room: a caucus shows `off` unless the mediator asked
- * to record it. `ask` is the scope this participant must answer now ('hearing' or their caucus id), null when nothing
- * is asked; `consent` their answer for `scope`; `recordingMe` whether their media is being recorded right now.
+ * to record it; `paused` while someone present refuses and `onRefusal` is `pause_recording`. `ask` is the scope this
+ * participant must answer now ('hearing' or their caucus id), null when nothing is asked; `consent` their answer for
+ * `scope`; `recordingMe` whether their media is being recorded right now; `notRecorded` the people in their room who
+ * are absent from the recording (refused, or not answered yet), empty while recording is off.
  */
 export interface RecordingState {
-  status: 'off' | 'awaiting_consent' | 'recording';
+  status: 'off' | 'awaiting_consent' | 'recording' | 'paused';
+  onRefusal: RecordingOnRefusal;
+  notRecorded: string[];
   since: string | null;
   scope: string;
   private: boolean;

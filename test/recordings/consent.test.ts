@@ -50,7 +50,7 @@ describe('recording consent', { timeout: 120_000 }, () => {
     // One answer missing: nothing recorded yet.
     expect(s.services.recordings.service.recorders()).toHaveLength(0);
     await must(bots.applicant!.c, 'recording.consent', { scope: 'hearing', accept: true });
-    await bots.applicant!.waitRecording((r) => r.status === 'recording' && r.recordingMe);
+    await bots.applicant!.waitRecording((r) => r.status === 'recording' && r.recordingMe, 60_000); // a hang guard: recorders start slowly on a starved machine
 
     // A late joiner: admitted while recording runs, asked, refuses.
     bots.respondent = await HearingBot.join(clients, P.respondent.token, P.respondent.id);
@@ -73,7 +73,7 @@ describe('recording consent', { timeout: 120_000 }, () => {
     await bots.applicant!.waitRecording((r) => r.ask === c2.caucusId && r.private);
     await must(bots.applicant!.c, 'recording.consent', { scope: c2.caucusId, accept: true });
     await must(bots.mediator!.c, 'recording.consent', { scope: c2.caucusId, accept: true });
-    await bots.applicant!.waitRecording((r) => r.status === 'recording' && r.private && r.recordingMe);
+    await bots.applicant!.waitRecording((r) => r.status === 'recording' && r.private && r.recordingMe, 60_000);
     await sleep(3000);
     await must(bots.mediator!.c, 'caucus.end', { caucusId: c2.caucusId });
     while (bots.applicant!.speech!.playing) await sleep(200);

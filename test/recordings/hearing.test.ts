@@ -19,7 +19,7 @@ const WER_BOUND = 0.5;
 /**
  * A recorded hearing end to end: the mediator and the applicant in Debian's Chromium (fake camera and microphone),
  * the respondent a werift bot speaking known English from pocketsphinx-testdata, through the real gateway and the
- * SFU in a worker process. Everyone consents in their own way (browser prompt, socket message); the recording, its
+ * SFU in a worker process. Everyone consents in the room in their own way (browser dialog, socket message); the recording, its
  * composed file and the transcript of the bot's own track are checked with ffprobe and a word error rate.
  */
 describe('recorded hearing with two browsers and a speaking bot', { timeout: 600_000 }, () => {
@@ -69,10 +69,12 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 600
     const fixtures = `${s.env.CONCORD_DATA_DIR}/fixtures`;
     await bot.publish(testPatternIvf(fixtures), oggOpusPackets(speechOgg(fixtures)));
 
-    // The browsers answered the notice on the pre-join page; the bot has not: it is asked, and nothing runs before.
+    // The join page's box is not consent: everyone is asked in the room (the browsers' dialog, the bot's prompt), and
+    // nothing runs before all have answered.
     await m.getByTestId('recording-start').click();
     await bot.waitRecording((r) => r.ask === 'hearing');
     await expect.poll(() => m.getByTestId('recording-indicator').getAttribute('data-status')).toBe('awaiting_consent');
+    for (const page of [m, a]) await page.getByTestId('recording-consent-accept').click();
     await sleep(1000);
     expect(s.services.recordings.service.recorders()).toHaveLength(0);
     await must(bot.c, 'recording.consent', { scope: 'hearing', accept: true });

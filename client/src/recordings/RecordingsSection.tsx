@@ -137,7 +137,11 @@ function RecordingCard({ caseId, auth, r, reload }: { caseId: string; auth: Auth
       <details class="rec-details">
         <summary>{tr('rec.consents')} · {tr('rec.tracks')}</summary>
         <ul data-testid="recording-consents">
-          {r.consents.map((c, i) => <li key={i}>{c.name}: {c.decision === 'accepted' ? tr('rec.accepted') : tr('rec.refusedShort')} {c.scope !== 'hearing' ? `(${tr('rec.private')})` : ''} · {new Date(c.at).toLocaleTimeString()}</li>)}
+          {withWithdrawals(r.consents).map((c, i) => (
+            <li key={i} data-participant-id={c.participantId} data-decision={c.withdrawn ? 'withdrawn' : c.decision} data-at={c.at}>
+              {c.name}: {c.withdrawn ? tr('rec.withdrawnShort') : c.decision === 'accepted' ? tr('rec.accepted') : tr('rec.refusedShort')} {c.scope !== 'hearing' ? `(${tr('rec.private')})` : ''} · {new Date(c.at).toLocaleTimeString()}
+            </li>
+          ))}
         </ul>
         <ul data-testid="recording-tracks">
           {r.tracks.map((t) => (
@@ -223,4 +227,16 @@ function RecordEditor(props: { caseId: string; hearingId: string; transcript: Tr
       ) : null}
     </div>
   );
+}
+
+/** A refusal after the same person agreed in the same scope is a withdrawal. */
+function withWithdrawals(list: RecordingView['consents']): (RecordingView['consents'][number] & { withdrawn: boolean })[] {
+  const agreed = new Set<string>();
+  return list.map((c) => {
+    const key = `${c.participantId}|${c.scope}`;
+    const withdrawn = c.decision === 'refused' && agreed.has(key);
+    if (c.decision === 'accepted') agreed.add(key);
+    else agreed.delete(key);
+    return { ...c, withdrawn };
+  });
 }

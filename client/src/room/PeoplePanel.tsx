@@ -4,6 +4,7 @@ import type { HearingSnapshot, ParticipantState } from '../../../signaling/proto
 import { t } from '../i18n/index.js';
 import { roleLabel } from '../labels.js';
 import type { RoomController } from './controller.js';
+import { NotRecordedBadge } from '../recordings/ConsentDialog.js';
 import { CaucusControls } from './CaucusPanel.js';
 import { Icon } from './icons.js';
 
@@ -16,6 +17,8 @@ interface Props {
   snapshot: HearingSnapshot;
   self: ParticipantState;
   onClose: () => void;
+  /** Who is absent from the running recording. */
+  notRecorded?: ReadonlySet<string>;
 }
 
 function LobbyPanel({ room, people, mediator }: { room: RoomController; people: ParticipantState[]; mediator: boolean }) {
@@ -46,7 +49,7 @@ function LobbyPanel({ room, people, mediator }: { room: RoomController; people: 
   );
 }
 
-function PersonRow({ room, p, self, caucusNo }: { room: RoomController; p: ParticipantState; self: ParticipantState; caucusNo: number | null }) {
+function PersonRow({ room, p, self, caucusNo, notRecorded }: { room: RoomController; p: ParticipantState; self: ParticipantState; caucusNo: number | null; notRecorded: boolean }) {
   const [confirmRemove, setConfirmRemove] = useState(false);
   const mediator = isMediator(self.role);
   const isSelf = p.id === self.id;
@@ -59,6 +62,7 @@ function PersonRow({ room, p, self, caucusNo }: { room: RoomController; p: Parti
         <span class={`role-tag role-${p.role}`}>{roleLabel(p.role)}</span>
         <span class={`presence presence-${p.presence}`} data-testid={`presence-${p.id}`}>{t(`presence.${p.presence}`)}</span>
         {caucusNo !== null ? <span class="tag tag-caucus">{t('people.inCaucus', { n: caucusNo })}</span> : null}
+        {notRecorded ? <NotRecordedBadge testId={`row-not-recorded-${p.id}`} /> : null}
         {p.handRaised ? <span class="tile-icon" title={t('tile.hand')}><Icon name="hand" size={16} /></span> : null}
         {p.audioMuted ? <span class="tile-icon" title={t('tile.muted')}><Icon name="micOff" size={16} /></span> : null}
         {p.videoMuted ? <span class="tile-icon" title={t('tile.videoOff')}><Icon name="camOff" size={16} /></span> : null}
@@ -100,7 +104,7 @@ function PersonRow({ room, p, self, caucusNo }: { room: RoomController; p: Parti
 }
 
 /** Participants: the lobby (mediator, clerk), everyone with their state and the chair's actions, lock, end, caucuses. */
-export function PeoplePanel({ room, snapshot, self, onClose }: Props) {
+export function PeoplePanel({ room, snapshot, self, onClose, notRecorded }: Props) {
   const [confirmEnd, setConfirmEnd] = useState(false);
   const mediator = isMediator(self.role);
   const lobby = snapshot.participants.filter((p) => p.roomId === null && p.presence !== 'left' && p.id !== self.id);
@@ -122,7 +126,7 @@ export function PeoplePanel({ room, snapshot, self, onClose }: Props) {
       {keepsDoor(self.role) ? <LobbyPanel room={room} people={lobby} mediator={mediator} /> : null}
       <h3 class="h4">{t('people.inside')}</h3>
       <ul class="people" data-testid="participant-list">
-        {inside.map((p) => <PersonRow key={p.id} room={room} p={p} self={self} caucusNo={caucusNo(p.roomId)} />)}
+        {inside.map((p) => <PersonRow key={p.id} room={room} p={p} self={self} caucusNo={caucusNo(p.roomId)} notRecorded={notRecorded?.has(p.id) ?? false} />)}
       </ul>
       {mediator ? <CaucusControls room={room} snapshot={snapshot} self={self} /> : null}
       {mediator ? (

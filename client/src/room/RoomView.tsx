@@ -17,6 +17,7 @@ import { ClosedScreen, ConnectionBanner, LobbyWaiting, RoomNotices } from './Scr
 import { Stage, type ViewMode } from './Stage.js';
 import './room.css';
 import { RoomRecording } from '../recordings/RoomRecording.js';
+import { useNotRecorded } from '../recordings/useRecording.js';
 
 /** `/room`: pre-join, lobby, the hearing itself, and the closed screen. A rejoin starts over with a new controller. */
 export function RoomView() {
@@ -121,6 +122,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
   const waiting = keepsDoor(self.role) ? snapshot.participants.filter((p) => p.roomId === null && p.presence !== 'left').length : 0;
   const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
   const inCaucus = self.roomId !== null && self.roomId !== 'joint';
+  const notRecorded = useNotRecorded(room.client);
 
   return (
     <div class="room room-inside" data-testid="hearing-room" data-phase="inside" data-role={self.role} data-in-caucus={inCaucus ? 'true' : 'false'}>
@@ -157,11 +159,11 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
           <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
             selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
             mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly}
-            onTileHeight={(pid, px) => room.setTileHeight(pid, px)} />
+            onTileHeight={(pid, px) => room.setTileHeight(pid, px)} notRecorded={notRecorded} />
         </div>
         {peopleOpen || chatOpen ? (
           <aside class="room-side" data-sheet={wide ? 'false' : 'true'}>
-            {peopleOpen ? <PeoplePanel room={room} snapshot={snapshot} self={self} onClose={() => openPeople(false)} /> : null}
+            {peopleOpen ? <PeoplePanel room={room} snapshot={snapshot} self={self} onClose={() => openPeople(false)} notRecorded={notRecorded} /> : null}
             {chatOpen ? (
               <ChatPanel messages={hearing.chat} selfId={snapshot.selfId} lobby={false} onClose={() => openChat(false)}
                 onSend={async (to, text) => !!(await room.act('chat.send', { to, text }))} />

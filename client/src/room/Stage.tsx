@@ -2,6 +2,7 @@ import type { ParticipantState } from '../../../signaling/protocol/hearing.js';
 import { t } from '../i18n/index.js';
 import { roleLabel } from '../labels.js';
 import { useEffect, useRef } from 'preact/hooks';
+import { NotRecordedBadge } from '../recordings/ConsentDialog.js';
 import { useMediaElement } from './hooks.js';
 import { Icon } from './icons.js';
 import type { RemoteMedia } from './trackMap.js';
@@ -17,6 +18,8 @@ interface TileProps {
   quality: Quality;
   small?: boolean;
   main?: boolean;
+  /** Absent from the running recording: everyone sees a "not recorded" badge. */
+  notRecorded?: boolean;
   /** Told the tile's rendered height in device pixels whenever it changes (remote tiles: picks the simulcast layer). */
   onHeight?: (px: number) => void;
 }
@@ -46,7 +49,7 @@ export function QualityDot({ id, quality }: { id: string; quality: Quality }) {
 }
 
 /** One person: video (or their initial), name and role, mic / camera state, raised hand, connection quality. */
-export function VideoTile({ p, track, self, speaking, quality, small, main, onHeight }: TileProps) {
+export function VideoTile({ p, track, self, speaking, quality, small, main, notRecorded, onHeight }: TileProps) {
   const ref = useMediaElement<HTMLVideoElement>(track);
   const box = useRenderedHeight(onHeight);
   const showVideo = !!track && !p.videoMuted;
@@ -70,6 +73,7 @@ export function VideoTile({ p, track, self, speaking, quality, small, main, onHe
         <QualityDot id={p.id} quality={quality} />
         <span class="tile-name">{self ? t('tile.you', { name: p.displayName }) : p.displayName}</span>
         <span class={`role-tag role-${p.role}`}>{roleLabel(p.role)}</span>
+        {notRecorded ? <NotRecordedBadge testId={`not-recorded-${p.id}`} /> : null}
         {p.audioMuted ? (
           <span class="tile-icon" data-testid={`muted-audio-${p.id}`} title={t('tile.muted')} role="img" aria-label={t('tile.muted')}>
             <Icon name="micOff" size={16} />
@@ -122,6 +126,8 @@ interface StageProps {
   audioOnly: boolean;
   /** A remote tile's rendered height (device pixels), for the simulcast layer the SFU sends. */
   onTileHeight?: (participantId: string, px: number) => void;
+  /** Who is absent from the running recording. */
+  notRecorded?: ReadonlySet<string>;
 }
 
 /**
@@ -129,7 +135,7 @@ interface StageProps {
  * tiles in one container and differ only in classes, so switching the view or the speaker never re-creates a <video>
  * (which would flash black until the next frame).
  */
-export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote, speaker, mode, audioOnly, onTileHeight }: StageProps) {
+export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote, speaker, mode, audioOnly, onTileHeight, notRecorded }: StageProps) {
   const tiles = [
     { p: self, track: selfTrack, self: true, quality: selfQuality },
     ...mates.map((p) => ({ p, track: audioOnly ? null : remote.get(p.id)?.camera ?? null, self: false, quality: p.quality })),
@@ -157,7 +163,7 @@ export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote,
       ))}
       {tiles.map((x) => (
         <VideoTile key={x.p.id} p={x.p} track={x.track} self={x.self} quality={x.quality} speaking={speaker === x.p.id}
-          main={mainKey === x.p.id} small={mainKey !== null && mainKey !== x.p.id}
+          main={mainKey === x.p.id} small={mainKey !== null && mainKey !== x.p.id} notRecorded={notRecorded?.has(x.p.id) ?? false}
           {...(!x.self && onTileHeight ? { onHeight: (px: number) => onTileHeight(x.p.id, px) } : {})} />
       ))}
       {mates.length === 0 ? <p class="stage-alone muted" data-testid="stage-alone">{t('stage.alone')}</p> : null}

@@ -103,7 +103,8 @@ export class RoomController {
 
   private ensureClient(): HearingClient {
     if (this.client) return this.client;
-    // Joining is only possible with the recording notice accepted on the pre-join page; the server records it.
+    // Joining needs the rules and recording notice read on the pre-join page; the server records that. It is not
+    // consent to be recorded: that is asked in the room when recording starts (client/src/recordings/ConsentDialog.tsx).
     const client = new HearingClient({ token: this.token, consent: () => ({ recording: 'accepted' }) });
     this.client = client;
     this.offs.push(

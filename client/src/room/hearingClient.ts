@@ -73,7 +73,7 @@ export interface HearingClientOptions {
   /** Default socket.io-client's `io`; tests pass a fake. */
   connect?: IoFactory;
   requestTimeoutMs?: number;
-  /** The answer to the pre-join recording notice, sent with `hearing.join`. */
+  /** "Rules and recording notice read" from the pre-join page, sent with `hearing.join` (not consent to be recorded). */
   consent?: () => RecordingConsent | null;
 }
 
@@ -97,6 +97,7 @@ export class HearingClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private refusals = 0;
   private readonly timeoutMs: number;
+  private lastRecording: RecordingState | null = null;
   /** Which of the server's numbered events we applied: replays after a reconnect apply once; acknowledged in batches. */
   private readonly inbox = new Inbox((d) => this.acknowledge(d));
 
@@ -106,6 +107,11 @@ export class HearingClient {
 
   get state(): HearingClientState {
     return this.current;
+  }
+
+  /** The newest recording state (a view mounted after the event still shows it). */
+  get recording(): RecordingState | null {
+    return this.lastRecording;
   }
 
   get selfId(): string | null {
@@ -206,7 +212,9 @@ export class HearingClient {
 
   private wire(socket: HearingSocket): void {
     socket.on('recording.state', (s, d) => {
-      if (this.inbox.accept([d])) this.events.emit('recording.state', s);
+      if (!this.inbox.accept([d])) return;
+      this.lastRecording = s;
+      this.events.emit('recording.state', s);
     });
     socket.on('connect', () => {
       this.refusals = 0;

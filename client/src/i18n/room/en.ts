@@ -20,7 +20,7 @@ export const enRoom = {
   'prejoin.rule3': 'The mediator may talk privately with one side (private caucus). The other side can neither see nor hear it.',
   'prejoin.rule4': 'Concessions made to reach an agreement may not be used against you later in arbitration or in court.',
   'prejoin.recordingTitle': 'Recording notice',
-  'prejoin.recording': 'The joint session may be recorded and the clerk keeps a written record (笔录). Recordings are stored at the case’s home site and kept in the case file. A private caucus is not recorded unless everyone in it agrees.',
+  'prejoin.recording': 'The joint session may be recorded and the clerk keeps a written record (笔录). Recordings are stored at the case’s home site and kept in the case file. A private caucus is not recorded unless everyone in it agrees. Reading this is not consent: when recording starts you are asked in the room, and you may refuse and still take part.',
   'prejoin.accept': 'I have read the hearing rules and the recording notice.',
   'prejoin.join': 'Enter hearing',
   'prejoin.joining': 'Connecting…',

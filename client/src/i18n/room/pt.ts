@@ -22,7 +22,7 @@ export const ptRoom: RoomCatalogue = {
   'prejoin.rule3': 'O mediador pode falar em privado com uma das partes. A outra parte não vê nem ouve essa conversa.',
   'prejoin.rule4': 'As concessões feitas para chegar a acordo não podem ser usadas contra si em arbitragem ou em tribunal.',
   'prejoin.recordingTitle': 'Aviso de gravação',
-  'prejoin.recording': 'A sessão conjunta pode ser gravada e o escrivão lavra o auto da audiência. As gravações ficam no local de origem do processo e no respetivo arquivo. Uma reunião privada só é gravada com o acordo de todos os presentes.',
+  'prejoin.recording': 'A sessão conjunta pode ser gravada e o escrivão lavra o auto da audiência. As gravações ficam no local de origem do processo e no respetivo arquivo. Uma reunião privada só é gravada com o acordo de todos os presentes. Ler este aviso não é consentimento: quando a gravação começar, ser-lhe-á perguntado na sala, e pode recusar e continuar a participar.',
   'prejoin.accept': 'Li as regras da sessão e o aviso de gravação.',
   'prejoin.join': 'Entrar na sessão',
   'prejoin.joining': 'A ligar…',
