@@ -17,6 +17,11 @@ export const CASE_ACTIONS = [
   'link.unlock',
   'audit.read',
   'hearing.join',
+  // i12-merge: personal data and retention (issue 12 part 4); the one policy table of i12-policy takes these over.
+  // The organisation's retention schedule (checked with the organisation as the resource: own_org scope).
+  'retention.manage',
+  // A person's data export: the org_admin for any participant, a participant for themselves (own_case).
+  'data.export',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -46,6 +51,7 @@ const grant = (scope: Scope, actions: readonly CaseAction[]): Grant => ({ scope,
 /** The whole policy. Anything not listed here is denied. */
 const STAFF_GRANTS: Readonly<Record<StaffRole, Grant>> = {
   org_admin: grant('own_org', CASE_ACTIONS),
+  // org_admin holds every action above, incl. retention.manage and data.export (i12-merge).
   mediator: grant('own_org', ['case.read', 'case.create', 'case.transition', 'case.schedule', 'link.issue', 'link.revoke', 'link.unlock', 'audit.read']),
   clerk: grant('own_org', ['case.read', 'audit.read']),
   arbitrator: grant('assigned', ['case.read', 'audit.read']),
@@ -53,7 +59,8 @@ const STAFF_GRANTS: Readonly<Record<StaffRole, Grant>> = {
 };
 
 // Participants reach their hearing and nothing else: case data they may see is served through the hearing itself.
-const PARTICIPANT_GRANT: Grant = grant('own_case', ['hearing.join']);
+// i12-merge: and export their own data (the route exports only the session's own participant).
+const PARTICIPANT_GRANT: Grant = grant('own_case', ['hearing.join', 'data.export']);
 
 function grantFor(p: Principal): Grant {
   return p.kind === 'staff' ? STAFF_GRANTS[p.role] : PARTICIPANT_GRANT;

@@ -236,7 +236,8 @@ export class RecordingService implements RecordingBackend {
     const rows = await this.db
       .selectFrom('recording_files').innerJoin('recordings', 'recordings.id', 'recording_files.recording_id')
       .select(['recording_files.id', 'recording_files.path', 'recording_files.sha256', 'recording_files.bytes', 'recordings.site'])
-      .where('recording_files.case_id', '=', caseId).execute();
+      // Files deleted by the retention schedule are gone on purpose (server/recordings/verify.ts reports them apart).
+      .where('recording_files.case_id', '=', caseId).where('recording_files.deleted_by_policy', 'is', null).execute();
     const problems: { fileId: string; path: string; reason: string }[] = [];
     for (const f of rows) {
       const abs = this.absolute(f.site, f.path);

@@ -5,6 +5,7 @@ import { m004Documents } from './m004-documents.js';
 import { m006Recordings } from './m006-recordings.js';
 import { m007StaffSessions } from './m007-staff-sessions.js';
 import { m008Lockouts } from './m008-lockouts.js';
+import { m009Retention } from './m009-retention.js';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types both understand (text, integer),
@@ -194,6 +195,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       return { '001_foundation': m001(dialect), '002_hearing_room': m002, '003_pad': m003Pad, '004_documents': m004Documents, '005_signing': m005, '006_recordings': m006Recordings,
         '007_staff_sessions': m007StaffSessions,
         '008_lockouts': m008Lockouts,
+        '009_retention': m009Retention,
       };
     },
   };

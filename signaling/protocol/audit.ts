@@ -86,6 +86,13 @@ export const AUDIT_ACTIONS = [
   'record.confirmed',
   'record.objected',
   'record.final',
+  // personal data and retention (issue 12): the organisation's schedule, deletions by it, a person's data export
+  'retention.schedule_changed',
+  'retention.recordings_deleted',
+  'retention.transcripts_deleted',
+  'retention.chat_deleted',
+  'retention.identity_deleted',
+  'data.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -21,6 +21,8 @@ export const TABLES = [
   'agreements', 'agreement_changes', 'agreement_snapshots', 'agreement_clients', 'agreement_versions',
   // issue 11, staff sessions (server/store/m007-staff-sessions.ts)
   'staff_sessions',
+  // issue 12, retention schedules per organisation (server/store/m009-retention.ts)
+  'retention_schedules',
 ] as const;
 export type Table = (typeof TABLES)[number];
 /** Compile-time check that TABLES names every table of the store's Database type (a snapshot that misses one proves nothing). */

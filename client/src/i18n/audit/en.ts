@@ -79,4 +79,10 @@ export const enAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': 'Hearing record confirmed by a party',
   'audit.event.record.objected': 'Objection to the hearing record',
   'audit.event.record.final': 'Hearing record final: confirmed by every party',
+  'audit.event.retention.schedule_changed': 'Retention schedule changed',
+  'audit.event.retention.recordings_deleted': 'Recordings deleted by the retention schedule',
+  'audit.event.retention.transcripts_deleted': 'Transcripts deleted by the retention schedule',
+  'audit.event.retention.chat_deleted': 'Chat messages deleted by the retention schedule',
+  'audit.event.retention.identity_deleted': 'Identity data deleted by the retention schedule',
+  'audit.event.data.exported': 'Personal data exported',
 };

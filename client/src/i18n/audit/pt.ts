@@ -74,4 +74,10 @@ export const ptAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': 'Auto da audiência confirmado por uma parte',
   'audit.event.record.objected': 'Reclamação de uma parte contra o auto da audiência',
   'audit.event.record.final': 'Auto da audiência definitivo: confirmado por todas as partes',
+  'audit.event.retention.schedule_changed': 'Prazo de conservação alterado',
+  'audit.event.retention.recordings_deleted': 'Gravações apagadas pelo prazo de conservação',
+  'audit.event.retention.transcripts_deleted': 'Transcrições apagadas pelo prazo de conservação',
+  'audit.event.retention.chat_deleted': 'Mensagens do chat apagadas pelo prazo de conservação',
+  'audit.event.retention.identity_deleted': 'Dados de identificação apagados pelo prazo de conservação',
+  'audit.event.data.exported': 'Dados pessoais exportados',
 };

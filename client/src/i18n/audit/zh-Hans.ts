@@ -74,4 +74,10 @@ export const zhHansAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': '当事人确认笔录',
   'audit.event.record.objected': '当事人对笔录提出异议',
   'audit.event.record.final': '笔录经全体当事人确认，已定稿',
+  'audit.event.retention.schedule_changed': '数据保存期限已修改',
+  'audit.event.retention.recordings_deleted': '录音录像已按保存期限删除',
+  'audit.event.retention.transcripts_deleted': '转写文本已按保存期限删除',
+  'audit.event.retention.chat_deleted': '聊天内容已按保存期限删除',
+  'audit.event.retention.identity_deleted': '身份信息已按保存期限删除',
+  'audit.event.data.exported': '个人数据已导出',
 };

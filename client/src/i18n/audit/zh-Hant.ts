@@ -74,4 +74,10 @@ export const zhHantAudit: AuditEventCatalogue = {
   'audit.event.record.confirmed': '當事人確認筆錄',
   'audit.event.record.objected': '當事人對筆錄提出異議',
   'audit.event.record.final': '筆錄經全體當事人確認，已定稿',
+  'audit.event.retention.schedule_changed': '資料保存期限已修改',
+  'audit.event.retention.recordings_deleted': '錄音錄影已按保存期限刪除',
+  'audit.event.retention.transcripts_deleted': '轉寫文本已按保存期限刪除',
+  'audit.event.retention.chat_deleted': '聊天內容已按保存期限刪除',
+  'audit.event.retention.identity_deleted': '身份資料已按保存期限刪除',
+  'audit.event.data.exported': '個人資料已匯出',
 };
