@@ -48,7 +48,9 @@ type EntryRow = Selectable<AuditEntriesTable>;
 function entryProblem(chainId: string, r: EntryRow, redactionsNamed: ReadonlySet<number>): string | null {
   const seq = Number(r.seq);
   const base = { chainId, seq, at: r.at, actor: r.actor, action: r.action, prevHash: r.prev_hash };
-  if (r.data_sha256) {
+  // A payload hashed the old way (an entry re-hashed by hand, say) is judged the old way: the link from the next entry
+  // still catches any change, as it always did.
+  if (r.data_sha256 && entryHash({ ...base, data: r.data }) !== r.hash) {
     if (entryHashV2({ ...base, dataSha256: r.data_sha256 }) !== r.hash) return 'content does not match its hash (entry altered)';
     if (r.redacted_at) return redactionsNamed.has(seq) ? null : 'redacted, but no retention entry names the redaction (entry altered)';
     return payloadDigest(r.data) === r.data_sha256 ? null : 'content does not match its hash (entry altered)';
