@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, HearingView } from '../../signaling/protocol/api.js';
 import type { ExportManifest } from '../../signaling/protocol/privacy.js';
 import { newId } from '../../server/lib/ids.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, type DbKind, type TestServer } from '../helpers/server.js';
 import {
   createCase, expectError, issueLink, participantByRole, partyIdentity, scheduleHearing, standardParticipants, tokenOf, transition,
 } from '../helpers/fixtures.js';
@@ -35,14 +35,14 @@ function cli(s: TestServer, script: string, ...args: string[]): Promise<{ code: 
 
 interface Seeded { c: CaseView; h: HearingView; applicant: string; respondent: string; appToken: string; files: Record<'applicant' | 'respondent', { id: string; abs: string; bytes: Buffer }[]> }
 
-describe('personal data and retention (sqlite)', () => {
+describe.each<DbKind>(['sqlite', 'postgres'])('personal data and retention (%s)', (dbKind) => {
   let s: TestServer;
   let mediator: string;
   let admin: string;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-retention-'));
 
   beforeAll(async () => {
-    s = await startTestServer('sqlite');
+    s = await startTestServer(dbKind);
     [mediator, admin] = [await s.login('demo.mediator'), await s.login('demo.admin')];
   });
   afterAll(async () => {
