@@ -15,7 +15,7 @@ const PROTOCOL = '^signaling/protocol/';
 /** What other layers may know of the SFU: its interface, never an engine (werift today, mediasoup some day). */
 const MEDIA_INTERFACE = '^server/media/engine[.]ts$';
 const WIRING = '^server/(main|wiring|demo)[.]ts$|^server/cli/';
-const LAYERS = ['config', 'lib', 'auth', 'cases', 'store', 'http', 'hearings', 'media', 'documents', 'signing', 'court', 'pad', 'recordings'];
+const LAYERS = ['config', 'lib', 'auth', 'cases', 'store', 'http', 'hearings', 'media', 'documents', 'signing', 'court', 'pad', 'recordings', 'privacy'];
 
 /** `from` may import its own folder and the listed folders (regexes), nothing else of ours. */
 function layer(name, from, allowed, comment) {
@@ -48,7 +48,7 @@ module.exports = {
     layer('store-imports-lib-config', '^server/store/', server('lib', 'config'), 'server/store is below the domain: it must not know cases, auth or http.'),
     layer('auth-imports-lib-config-protocol', '^server/auth/', [...server('lib', 'config'), PROTOCOL], 'server/auth (tokens, grants, permissions) depends on lib, config and the protocol only.'),
     layer('cases-imports-lib-store-protocol', '^server/cases/', [...server('lib', 'store'), PROTOCOL], 'server/cases is the domain: it uses the store and lib, never auth or http (permission checks happen above it).'),
-    layer('http-imports-auth-cases-documents-signing-court-pad-recordings-lib-config-protocol', '^server/http/', [...server('auth', 'cases', 'documents', 'signing', 'court', 'lib', 'config', 'pad', 'recordings'), PROTOCOL], 'server/http reaches the database only through the domain services (no server/store), and is reached only from the wiring.'),
+    layer('http-imports-auth-cases-documents-signing-court-pad-recordings-lib-config-protocol', '^server/http/', [...server('auth', 'cases', 'documents', 'signing', 'court', 'lib', 'config', 'pad', 'recordings', 'privacy'), PROTOCOL], 'server/http reaches the database only through the domain services (no server/store), and is reached only from the wiring.'),
     layer('hearings-imports-lib-cases-media-interface-protocol', '^server/hearings/', [...server('lib', 'auth', 'cases'), MEDIA_INTERFACE, PROTOCOL], 'server/hearings: lib, the access policy (server/auth, issue 12), cases and the media interface (server/media/engine.ts), never an engine implementation.'),
     layer('media-imports-lib-config-protocol', '^server/media/', [...server('lib', 'config'), PROTOCOL], 'server/media (the SFU) knows nothing of cases, hearings or storage.'),
     layer('signing-imports-lib-cases-store-documents-protocol', '^server/signing/', [...server('lib', 'cases', 'store', 'documents'), PROTOCOL], 'server/signing (signing ceremony, seal): lib, cases, store, and the documents layer for PDFs and certificates; the pad only through the AgreementSource shape passed in by the wiring.'),
@@ -57,6 +57,7 @@ module.exports = {
     layer('pad-imports-lib-auth-cases-store-protocol', '^server/pad/', [...server('lib', 'auth', 'cases', 'store'), PROTOCOL], 'server/pad (drafting pad: agreements, Yjs documents, templates, lock for signature): lib, auth (token checks), cases, store.'),
     layer('signaling-gateway-no-store-media', '^signaling/(?!protocol/)', ['^signaling/', ...server('lib', 'config', 'auth', 'cases', 'hearings', 'pad')], 'The socket.io gateway calls the domain modules, never the media engine or the storage directly.'),
     layer('server-recordings-imports-lib-config-cases-store-hearings-media-interface-protocol-recordings', '^server/recordings/', [...server('lib', 'config', 'cases', 'store', 'hearings'), MEDIA_INTERFACE, PROTOCOL, '^recordings/'], 'server/recordings: the recording service of the case file (store, audit) behind the live hearing\'s RecordingBackend; runs the recordings/ pipeline.'),
+    layer('privacy-imports-lib-config-store-cases-recordings-signing-protocol', '^server/privacy/', [...server('lib', 'config', 'store', 'cases', 'recordings', 'signing'), PROTOCOL], 'server/privacy (issue 12: retention schedules, the retention run, personal-data exports): its own table through the store; the data of other layers only through their services (cases, recordings, signing for the sealed agreement).'),
     layer('recordings-imports-lib-config-media-interface-protocol', '^recordings/', [...server('lib', 'config'), MEDIA_INTERFACE, PROTOCOL], 'recordings/ uses server/lib, server/config, the media interface (server/media/engine.ts) and the protocol.'),
     {
       name: 'server-folder-has-a-layer',

@@ -37,6 +37,7 @@ import { documentPort } from './signing/documents-adapter.js';
 import { CourtService } from './court/service.js';
 import { createPadNamespace, type PadNamespace } from '../signaling/pad/index.js';
 import { PAD_NAMESPACE } from '../signaling/protocol/pad.js';
+import { createPrivacy, startRetentionTimer, type Privacy } from './privacy/index.js';
 
 export interface Services {
   config: Config; log: Logger; store: Store; audit: AuditLog; roster: Roster; cases: CaseService; hearings: HearingService;
@@ -53,6 +54,8 @@ export interface Services {
   agreements: AgreementService;
   /** Signing ceremony and seal, judicial confirmation (issue 5). */
   signing: SigningService; court: CourtService;
+  /** Retention schedules, the retention run and personal-data exports (issue 12). */
+  privacy: Privacy;
 }
 
 /** Longest link lifetime the config allows (90 days) plus a day: a rotated-out key must keep verifying its links. */
@@ -108,7 +111,8 @@ export async function createServices(config: Config, log: Logger = createLogger(
   const signingDocs = documentPort(documentService.credentials);
   const signing = new SigningService({ db: store.db, audit, cases, hearings, roster, agreements, documents: signingDocs, secret, log });
   const court = new CourtService({ db: store.db, audit, cases, roster, signing, documents: signingDocs, log });
-  return { config, log, store, audit, roster, cases, hearings, links, loginGuard, keyring, tokens, sessions, principals, hearingRoom, agreements, signing, court, documents: documentService, recordings };
+  const privacy = createPrivacy({ db: store.db, audit, log, recordings, cases, hearings, hearingRoom, documents: signing.files });
+  return { config, log, store, audit, roster, cases, hearings, links, loginGuard, keyring, tokens, sessions, principals, hearingRoom, agreements, signing, court, documents: documentService, recordings, privacy };
 }
 
 export interface RunningServer {
@@ -235,12 +239,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     services.keyring.reload().then(() => services.keyring.rotateIfDue()).catch((err) => services.log.warn({ err }, 'key rotation check failed'));
   }, 60_000);
   rotation.unref();
+  const retention = startRetentionTimer(services.privacy, config.retentionRunHours, services.log);
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl, port, services, server, app, liveHearings, gateway, pad, mediaEngine,
     close() {
       closing ??= (async () => {
         clearInterval(rotation);
+        retention.stop();
         server.closeAllConnections();
         // The gateway first (no new joins), then the live hearings (their routers), then the engine under them.
         await pad.close();

@@ -4,6 +4,7 @@ import type {
   IssueLinkBody, LogoutAllResult,
 } from '../../signaling/protocol/api.js';
 import type { CaseStatus } from '../../signaling/protocol/domain.js';
+import type { RetentionScheduleBody, RetentionScheduleView } from '../../signaling/protocol/privacy.js';
 import { ERROR_CODES, type ErrorCode } from '../../signaling/protocol/errors.js';
 import { getParticipantSession, getStaffSession } from './session.js';
 
@@ -130,6 +131,9 @@ export const api = {
   // A signed-in staff member's own link: the staff session goes along; its 401 (expired) stays on the join page.
   verifyIdentity: (body: VerifyIdentityBody) =>
     request<ParticipantSession>('POST', '/api/join/verify', { body, auth: 'signedIn' in body ? 'staff' : 'none', quiet: true }),
+  // Personal data and retention (issue 12): the organisation's schedule (org_admin).
+  getRetention: (orgId: string) => request<RetentionScheduleView>('GET', `/api/orgs/${enc(orgId)}/retention`),
+  setRetention: (orgId: string, body: RetentionScheduleBody) => request<RetentionScheduleView>('PUT', `/api/orgs/${enc(orgId)}/retention`, { body }),
   participantMe: () =>
     request<Pick<ParticipantSession, 'participant' | 'caseNumber' | 'hearing'>>('GET', '/api/participant/me', { auth: 'participant' }),
 };

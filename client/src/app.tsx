@@ -26,6 +26,7 @@ const VerifyView = lazyView(() => import('./views/Verify.js').then((m) => m.Veri
 const SignView = lazyView(() => import('./signing/SignView.js').then((m) => m.SignView));
 const CourtQueueView = lazyView(() => import('./court/CourtViews.js').then((m) => m.CourtQueueView));
 const CourtReviewView = lazyView(() => import('./court/CourtViews.js').then((m) => m.CourtReviewView));
+const RetentionSettingsView = lazyView(() => import('./privacy/RetentionSettings.js').then((m) => m.RetentionSettingsView));
 
 /** Where to go after signing in, when a staff page was opened without a session. */
 let returnTo: string | null = null;
@@ -132,6 +133,7 @@ export function App() {
   else if (route.name === 'newCase') body = <CaseNewView session={session} />;
   else if (route.name === 'court') body = <CourtQueueView />;
   else if (route.name === 'courtRequest') body = <CourtReviewView key={route.id} id={route.id} />;
+  else if (route.name === 'retention') body = <RetentionSettingsView session={session} />;
   else body = <CaseDetailView key={route.id} caseId={route.id} session={session} />;
 
   return (

@@ -47,6 +47,7 @@ export type Route =
   | { name: 'sign' }
   | { name: 'court' }
   | { name: 'courtRequest'; id: string }
+  | { name: 'retention' }
   | { name: 'notFound' };
 
 export function matchRoute(pathname: string): Route {
@@ -63,6 +64,7 @@ export function matchRoute(pathname: string): Route {
   if (p === '/verify') return { name: 'verify' };
   if (p === '/sign') return { name: 'sign' };
   if (p === '/court') return { name: 'court' };
+  if (p === '/settings/retention') return { name: 'retention' };
   const court = /^\/court\/requests\/([^/]+)$/.exec(p);
   if (court?.[1]) return { name: 'courtRequest', id: decodeURIComponent(court[1]) };
   const m = /^\/cases\/([^/]+)$/.exec(p);

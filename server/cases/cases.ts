@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, CasesTable, PartiesTable } from '../store/schema.js';
 import type { CaseListQuery, CaseListResult, CaseSummaryView, CreateCaseBody, PartyView } from '../../signaling/protocol/api.js';
 import type { CaseStatus, Currency, DisputeType, IdType, PartyKind, PartySide, Site, StaffRole } from '../../signaling/protocol/domain.js';
@@ -95,7 +95,7 @@ export class CaseService {
     return rows.map(partyView);
   }
 
-  async partyRow(partyId: string): Promise<PartiesTable | undefined> {
+  async partyRow(partyId: string): Promise<Selectable<PartiesTable> | undefined> {
     return this.db.selectFrom('parties').selectAll().where('id', '=', partyId).executeTakeFirst();
   }
 
@@ -161,7 +161,8 @@ export class CaseService {
     const at = this.now().toISOString();
     const res = await trx
       .updateTable('cases')
-      .set({ status: to, updated_at: at })
+      // Archiving closes the case: the retention schedule counts from here (server/privacy).
+      .set({ status: to, updated_at: at, ...(to === 'archived' ? { closed_at: at } : {}) })
       .where('id', '=', current.id)
       .where('status', '=', current.status)
       .executeTakeFirst();
@@ -180,7 +181,7 @@ export class CaseService {
   }
 }
 
-export function caseRecord(r: CasesTable): CaseRecord {
+export function caseRecord(r: Selectable<CasesTable>): CaseRecord {
   return {
     id: r.id as CaseId, number: r.number, orgId: r.org_id, site: r.site as Site, status: r.status as CaseStatus,
     disputeTypes: JSON.parse(r.dispute_types) as DisputeType[], claim: { amount: r.claim_amount, currency: r.claim_currency as Currency },
@@ -188,7 +189,7 @@ export function caseRecord(r: CasesTable): CaseRecord {
   };
 }
 
-export function partyView(r: PartiesTable): PartyView {
+export function partyView(r: Selectable<PartiesTable>): PartyView {
   return {
     id: r.id, side: r.side as PartySide, kind: r.kind as PartyKind, name: r.name, idType: r.id_type as IdType,
     idNumberMasked: `****${r.id_number_last4}`, phoneMasked: r.phone ? `****${r.phone.replace(/\D/g, '').slice(-4)}` : null,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database, HearingChatTable } from '../store/schema.js';
 import type { HearingStatus } from '../../signaling/protocol/domain.js';
 import type { AuditAction } from '../../signaling/protocol/audit.js';
@@ -105,7 +105,7 @@ export class HearingRoomStore {
   }
 }
 
-const toChat = (r: HearingChatTable): ChatRecord => ({
+const toChat = (r: Selectable<HearingChatTable>): ChatRecord => ({
   id: r.id, caseId: r.case_id, hearingId: r.hearing_id, roomId: r.room_id, inCaucus: Number(r.in_caucus) === 1,
   fromId: r.from_participant_id, fromName: r.from_name, to: r.recipient as ChatRecord['to'], text: r.text, at: r.at,
 });

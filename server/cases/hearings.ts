@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, HearingParticipantsTable, HearingsTable } from '../store/schema.js';
 import type { HearingParticipantView, ScheduleHearingBody } from '../../signaling/protocol/api.js';
 import type { HearingMode, HearingRole, HearingStatus, Site } from '../../signaling/protocol/domain.js';
@@ -12,7 +12,7 @@ import { normaliseName, type IdentityHasher } from './identity.js';
 export interface HearingRecord {
   id: string; caseId: string; startsAt: string; durationMinutes: number; site: Site; mode: HearingMode; status: HearingStatus;
 }
-export type ParticipantRow = HearingParticipantsTable;
+export type ParticipantRow = Selectable<HearingParticipantsTable>;
 
 /** Which staff role may fill which hearing role. */
 const STAFF_FOR_ROLE: Record<string, string> = { mediator: 'mediator', arbitrator: 'arbitrator', clerk: 'clerk', court: 'court' };
@@ -33,7 +33,7 @@ export class HearingService {
     const parties = await this.db.selectFrom('parties').select(['id', 'name', 'side']).where('case_id', '=', caseId).execute();
     const at = this.now().toISOString();
     const hearingId = newId<'hearing'>('hrg');
-    const rows: ParticipantRow[] = [];
+    const rows: Insertable<HearingParticipantsTable>[] = [];
     for (const [i, p] of body.participants.entries()) {
       const base = { id: newId<'participant'>('ptc'), hearing_id: hearingId, case_id: caseId, role: p.role, created_at: at };
       if ('partyId' in p) {

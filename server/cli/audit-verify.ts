@@ -25,11 +25,24 @@ try {
     process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
     process.stdout.write(v.ok ? `audit chain ${chainId}: intact, ${v.checked} entries\n` : `audit chain ${chainId}: BROKEN at entry ${v.firstBroken?.seq}: ${v.firstBroken?.reason}\n`);
     process.exitCode = v.ok ? 0 : 2;
+    // Deletions by the retention schedule (issue 12): each is an entry of the chain, with the schedule that expired.
+    const deletions = (await services.audit.entries(chainId)).filter((e) => e.action.startsWith('retention.') && e.action !== 'retention.schedule_changed');
+    const redacted = await services.audit.redactions(chainId);
+    if (deletions.length > 0 || redacted.length > 0) {
+      process.stdout.write(`${JSON.stringify({ deletedByPolicy: deletions.map((e) => ({ seq: e.seq, at: e.at, action: e.action, data: e.data })), redactedEntries: redacted }, null, 2)}\n`);
+      for (const e of deletions) {
+        const d = e.data as { schedule?: { category?: string; days?: number; closedAt?: string; expiredAt?: string; scheduleSource?: string } };
+        const s = d.schedule ?? {};
+        process.stdout.write(`deleted by policy: ${e.action} at ${e.at} (entry ${e.seq}; ${s.category} kept ${s.days} days after the case closed ${s.closedAt}, ${s.scheduleSource} schedule)\n`);
+      }
+      if (redacted.length > 0) process.stdout.write(`redacted by policy: ${redacted.length} entr${redacted.length === 1 ? 'y' : 'ies'} (${redacted.map((r) => r.seq).join(', ')}): payload cleared, hash kept and verified\n`);
+    }
     // Recordings: each stored file against the case file's SHA-256 and the audit chain's (server/recordings/verify.ts).
     const rec = await verifyRecordings(services.recordings.service, chainId);
     if (rec.checked > 0) {
       process.stdout.write(`${JSON.stringify({ recordings: rec }, null, 2)}\n`);
-      process.stdout.write(rec.ok ? `recordings of ${chainId}: intact, ${rec.checked} files\n` : `recordings of ${chainId}: ${rec.problems.length} file(s) do not match: ${rec.problems.map((p) => `${p.path} (${p.reason})`).join(', ')}\n`);
+      const gone = rec.deletedByPolicy.length > 0 ? ` (${rec.deletedByPolicy.length} deleted by policy, rows and hashes kept)` : '';
+      process.stdout.write(rec.ok ? `recordings of ${chainId}: intact, ${rec.checked} files${gone}\n` : `recordings of ${chainId}: ${rec.problems.length} file(s) do not match: ${rec.problems.map((p) => `${p.path} (${p.reason})`).join(', ')}\n`);
       if (rec.shredded.length > 0) process.stdout.write(`recordings of ${chainId}: ${rec.shredded.length} caucus file(s) shredded (their key was destroyed; unreadable by design, not corrupted)\n`);
       if (!rec.ok) process.exitCode = 2;
     }

@@ -48,6 +48,8 @@ const schema = z.object({
   CONCORD_SESSION_TTL_MINUTES: int(1, 7 * 24 * 60).default(8 * 60),
   CONCORD_LINK_TTL_HOURS: int(1, 24 * 90).default(72),
   CONCORD_JWT_ROTATE_DAYS: int(1, 365).default(30),
+  // Hours between in-process retention runs (issue 12); 0 turns the timer off (tests; or `npm run retention:run` from cron).
+  CONCORD_RETENTION_RUN_HOURS: int(0, 24 * 7).default(24),
   CONCORD_BODY_LIMIT_KB: int(1, 10_240).default(100),
   CONCORD_LOGIN_MAX_ATTEMPTS: int(1, 10_000).default(100),
   CONCORD_LOGIN_ACCOUNT_MAX_ATTEMPTS: int(1, 1_000).default(5),
@@ -84,6 +86,8 @@ export interface Config {
   readonly sessionTtlMinutes: number;
   readonly linkTtlHours: number;
   readonly jwtRotateDays: number;
+  /** Hours between in-process retention runs; 0: no timer. */
+  readonly retentionRunHours: number;
   readonly bodyLimitKb: number;
   /** Failed sign-ins per address per 15 minutes (all accounts together). */
   readonly loginMaxAttempts: number;
@@ -159,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTtlMinutes: e.CONCORD_SESSION_TTL_MINUTES,
     linkTtlHours: e.CONCORD_LINK_TTL_HOURS,
     jwtRotateDays: e.CONCORD_JWT_ROTATE_DAYS,
+    retentionRunHours: e.CONCORD_RETENTION_RUN_HOURS,
     bodyLimitKb: e.CONCORD_BODY_LIMIT_KB,
     loginMaxAttempts: e.CONCORD_LOGIN_MAX_ATTEMPTS,
     loginAccountMaxAttempts: e.CONCORD_LOGIN_ACCOUNT_MAX_ATTEMPTS,

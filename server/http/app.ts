@@ -16,6 +16,7 @@ import { verifyRouter } from './routes/verify.js';
 import { agreementsRouter } from './routes/agreements.js';
 import { signingRouter } from './routes/signing.js';
 import { courtRouter } from './routes/court.js';
+import { privacyRouter } from './routes/privacy.js';
 
 export interface AppOptions {
   /** Built browser client (vite output); served with an SPA fallback when it exists. */
@@ -92,6 +93,7 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
   api.use(agreementsRouter(deps));
   api.use('/signing', signingRouter(deps));
   api.use('/court', courtRouter(deps));
+  api.use(privacyRouter(deps));
   api.use(notFoundHandler);
   app.use('/api', api);
 

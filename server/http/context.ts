@@ -18,6 +18,7 @@ import type { AgreementService } from '../pad/agreements.js';
 import type { DocumentService } from '../documents/index.js';
 import type { SigningService } from '../signing/service.js';
 import type { CourtService } from '../court/service.js';
+import type { Privacy } from '../privacy/index.js';
 
 /** Everything the HTTP layer calls, passed in explicitly by the wiring. */
 export interface HttpDeps {
@@ -48,6 +49,8 @@ export interface HttpDeps {
   /** Signing ceremony and seal, judicial confirmation (issue 5). */
   signing: SigningService;
   court: CourtService;
+  /** Retention schedules and personal-data exports (issue 12). */
+  privacy: Privacy;
 }
 
 export type Handler = (req: Request, res: Response) => Promise<void> | void;

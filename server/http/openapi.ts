@@ -6,6 +6,7 @@ import { pathAdder } from './openapi-paths.js';
 import { registerAgreementPaths } from './routes/agreements-openapi.js';
 import { registerRecordingPaths } from './routes/recordings-openapi.js';
 import { registerSigningPaths } from './routes/signing-openapi.js';
+import { registerPrivacyPaths } from './routes/privacy-openapi.js';
 
 /**
  * The OpenAPI document, generated from the same zod schemas that validate requests. Every mounted route has an entry:
@@ -75,6 +76,7 @@ export function openApiDocument(): unknown {
   add('get', '/api/openapi.json', 'This document', { public: true });
   registerAgreementPaths(add);
   registerRecordingPaths(add);
+  registerPrivacyPaths(add);
 
   return new OpenApiGeneratorV31(reg.definitions).generateDocument({
     openapi: '3.1.0',

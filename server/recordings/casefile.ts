@@ -84,6 +84,7 @@ export class RecordingCaseFile {
   async file(caseId: string, fileId: string, reader: Reader) {
     const f = await this.db.selectFrom('recording_files').selectAll().where('id', '=', fileId).where('case_id', '=', caseId).executeTakeFirst();
     if (!f) throw new NotFoundError('file');
+    if (f.deleted_by_policy) throw new InvalidStateError('this file was deleted by the retention schedule', { deletedAt: f.deleted_by_policy });
     if (f.track_id) {
       const t = await this.db.selectFrom('recording_tracks').select(['private', 'room_id']).where('id', '=', f.track_id).executeTakeFirst();
       if (!t || !reader.sees('recording.read', { roomId: t.room_id, private: t.private === 1 })) throw new NotFoundError('file');

@@ -11,12 +11,16 @@ import { CaucusItems } from './caucus-items.js';
 import type { HearingRoomStore } from '../cases/hearing-room.js';
 import type { HearingService } from '../cases/hearings.js';
 import { BOX_LABELS, SecretBox } from '../lib/secret-box.js';
+import { RecordingRetention } from './retention.js';
+import { RecordingSubjectData } from './subject.js';
 
 export { RecordingService } from './service.js';
 export { RecordingCaseFile, type Reader } from './casefile.js';
 export { RecordingJobs } from './jobs.js';
 export { CaucusVault, SHREDDED_MESSAGE } from './vault.js';
 export { CaucusItems, partyKeyOf } from './caucus-items.js';
+export { RecordingRetention } from './retention.js';
+export { RecordingSubjectData } from './subject.js';
 
 export interface Recordings {
   service: RecordingService;
@@ -24,6 +28,9 @@ export interface Recordings {
   jobs: RecordingJobs;
   /** Confidential caucus items: the facts access decisions need, and their release (issue 12). */
   caucusItems: CaucusItems;
+  /** Deletion by the retention schedule, and one person's part for their data export (issue 12). */
+  retention: RecordingRetention;
+  subject: RecordingSubjectData;
 }
 
 /** The recordings of the case file, wired: a stopped recording is composed and transcribed in the background. */
@@ -32,5 +39,8 @@ export function createRecordings(o: { db: Kysely<Database>; audit: AuditLog; con
   const service = new RecordingService({ ...o, vault });
   const jobs = new RecordingJobs(service);
   service.afterStop.push((id) => void jobs.enqueue(id));
-  return { service, casefile: new RecordingCaseFile(service), jobs, caucusItems: new CaucusItems(service, o.rooms, o.hearings) };
+  return {
+    service, casefile: new RecordingCaseFile(service), jobs, caucusItems: new CaucusItems(service, o.rooms, o.hearings),
+    retention: new RecordingRetention(service), subject: new RecordingSubjectData(service),
+  };
 }

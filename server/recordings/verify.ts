@@ -12,6 +12,8 @@ export interface FilesVerification {
    * problems), but nobody can read them any more, by design.
    */
   shredded: { fileId: string; path: string }[];
+  /** Files the retention schedule deleted: gone on purpose, their rows and hashes kept (issue 12). */
+  deletedByPolicy: { fileId: string; path: string; sha256: string; deletedAt: string }[];
 }
 export type RecordingsVerification = FilesVerification;
 
@@ -26,7 +28,8 @@ export async function verifyStoredFiles(svc: RecordingService, caseId: string): 
   const rows = await svc.db
     .selectFrom('recording_files').innerJoin('recordings', 'recordings.id', 'recording_files.recording_id')
     .select(['recording_files.id', 'recording_files.path', 'recording_files.sha256', 'recordings.site'])
-    .where('recording_files.case_id', '=', caseId).execute();
+    // Files deleted by the retention schedule are gone on purpose (listed apart by verifyRecordings).
+    .where('recording_files.case_id', '=', caseId).where('recording_files.deleted_by_policy', 'is', null).execute();
   const keyShredded = (await svc.vault.state(caseId)) === 'shredded';
   const problems: FileProblem[] = [];
   const shredded: FilesVerification['shredded'] = [];
@@ -41,7 +44,7 @@ export async function verifyStoredFiles(svc: RecordingService, caseId: string): 
     if (sha256 !== f.sha256) problems.push({ fileId: f.id, path: f.path, reason: 'sha256 mismatch' });
     else if (keyShredded && isCaucusPath(f.path)) shredded.push({ fileId: f.id, path: f.path });
   }
-  return { ok: problems.length === 0, checked: rows.length, problems, shredded };
+  return { ok: problems.length === 0, checked: rows.length, problems, shredded, deletedByPolicy: [] };
 }
 
 /** The SHA-256 recorded in the audit chain for each file: the case file's hashes must match those too. */
@@ -59,17 +62,20 @@ async function auditedHashes(svc: RecordingService, caseId: string): Promise<Map
 /**
  * The recordings part of `npm run audit:verify`: every stored file of the case hashes to the SHA-256 the case file
  * holds, and that hash is the one the audit chain recorded when the file was finished (so changing a file, or its
- * row, or both, is detected as long as the chain itself holds). For caucus files both are hashes of the ciphertext.
+ * row, or both, is detected as long as the chain itself holds). A file deleted by the retention schedule is listed
+ * as such, not as missing; its row must still match the chain. For caucus files both are hashes of the ciphertext.
  */
 export async function verifyRecordings(svc: RecordingService, caseId: string): Promise<RecordingsVerification> {
   const files = await svc.verifyFiles(caseId);
   const audited = await auditedHashes(svc, caseId);
-  const rows = await svc.db.selectFrom('recording_files').select(['id', 'path', 'sha256']).where('case_id', '=', caseId).execute();
+  const rows = await svc.db.selectFrom('recording_files').select(['id', 'path', 'sha256', 'deleted_by_policy']).where('case_id', '=', caseId).execute();
   const problems = [...files.problems];
+  const deletedByPolicy: RecordingsVerification['deletedByPolicy'] = [];
   for (const r of rows) {
     const a = audited.get(r.id);
     if (!a) problems.push({ fileId: r.id, path: r.path, reason: 'not in the audit chain' });
     else if (a !== r.sha256) problems.push({ fileId: r.id, path: r.path, reason: 'case-file hash differs from the audit chain' });
+    if (r.deleted_by_policy) deletedByPolicy.push({ fileId: r.id, path: r.path, sha256: r.sha256, deletedAt: r.deleted_by_policy });
   }
-  return { ok: problems.length === 0, checked: rows.length, problems, shredded: files.shredded };
+  return { ok: problems.length === 0, checked: rows.length, problems, shredded: files.shredded, deletedByPolicy };
 }

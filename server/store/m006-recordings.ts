@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import type { Added } from './m010-retention.js';
 
 /**
  * Recordings, transcripts and the hearing record (笔录), issue 6. A recording is one recording session of a hearing
@@ -30,6 +31,8 @@ export interface RecordingFilesTable {
   id: string; recording_id: string; case_id: string; track_id: string | null;
   /** segment | composed */
   kind: string; seq: number; path: string; start_ms: number; duration_ms: number; bytes: number; sha256: string; created_at: string;
+  /** The file was deleted by the retention schedule (migration 009): when. The row keeps its hash. */
+  deleted_by_policy: Added<string>;
 }
 export interface RecordingConsentsTable {
   id: string; case_id: string; hearing_id: string; participant_id: string; display_name: string;
@@ -42,6 +45,7 @@ export interface TranscriptsTable {
   id: string; recording_id: string; case_id: string; engine: string;
   /** queued | running | done | failed */
   status: string; progress: number; error: string | null; sha256: string | null; created_at: string; finished_at: string | null;
+  deleted_by_policy: Added<string>;
 }
 export interface TranscriptSegmentsTable {
   id: string; transcript_id: string; track_id: string; participant_id: string; speaker: string; seq: number;

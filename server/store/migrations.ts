@@ -6,6 +6,7 @@ import { m006Recordings } from './m006-recordings.js';
 import { m007StaffSessions } from './m007-staff-sessions.js';
 import { m008Lockouts } from './m008-lockouts.js';
 import { m009Caucus } from './m009-caucus.js';
+import { m010Retention } from './m010-retention.js';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types both understand (text, integer),
@@ -196,6 +197,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '007_staff_sessions': m007StaffSessions,
         '008_lockouts': m008Lockouts,
         '009_caucus': m009Caucus,
+        '010_retention': m010Retention,
       };
     },
   };

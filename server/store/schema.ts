@@ -6,6 +6,7 @@ import type { PadTables } from './m003-pad.js';
 import type { SessionTables } from './m007-staff-sessions.js';
 import type { LockoutTables } from './m008-lockouts.js';
 import type { CaucusTables } from './m009-caucus.js';
+import type { Added, RetentionTables } from './m010-retention.js';
 
 /**
  * Table types. Portable between SQLite and PostgreSQL: ids and timestamps are text (ISO-8601 UTC),
@@ -19,10 +20,14 @@ export interface StaffTable {
 export interface CasesTable {
   id: string; number: string; org_id: string; site: string; status: string; dispute_types: string;
   claim_amount: string; claim_currency: string; summary: string; created_by: string; created_at: string; updated_at: string;
+  /** When the case became `archived` (migration 009): the clock of the retention schedule. */
+  closed_at: Added<string>;
 }
 export interface PartiesTable {
   id: string; case_id: string; side: string; kind: string; name: string; name_norm: string; id_type: string;
   id_number_hash: string; id_number_last4: string; phone: string | null; representative: string | null; created_at: string;
+  /** Identity data cleared by the retention schedule (migration 009): when. */
+  deleted_by_policy: Added<string>;
 }
 export interface CaseStaffTable { case_id: string; staff_id: string; role: string }
 export interface HearingsTable {
@@ -32,6 +37,7 @@ export interface HearingsTable {
 export interface HearingParticipantsTable {
   id: string; hearing_id: string; case_id: string; role: string; display_name: string; party_id: string | null;
   staff_id: string | null; guest_name_norm: string | null; guest_id_hash: string | null; created_at: string;
+  deleted_by_policy: Added<string>;
 }
 export interface LinksTable {
   id: string; case_id: string; hearing_id: string; participant_id: string; role: string; expires_at: string;
@@ -42,6 +48,9 @@ export interface IdentityChecksTable {
 }
 export interface AuditEntriesTable {
   chain_id: string; seq: number; at: string; actor: string; action: string; data: string; prev_hash: string; hash: string;
+  /** Set on entries written since migration 009: the hash covers this digest of `data`, so `data` can be redacted. */
+  data_sha256: Added<string>;
+  redacted_at: Added<string>;
 }
 export interface AuditHeadsTable { chain_id: string; seq: number; hash: string; updated_at: string }
 export interface SigningKeysTable { kid: string; secret: string; created_at: string; retired_at: string | null }
@@ -50,10 +59,11 @@ export interface CaseCountersTable { prefix: string; value: number }
 export interface HearingChatTable {
   id: string; case_id: string; hearing_id: string; room_id: string; in_caucus: number; from_participant_id: string;
   from_name: string; recipient: string; text: string; at: string;
+  deleted_by_policy: Added<string>;
 }
 
 /** Tables of later migrations are declared next to their migration and joined in here. */
-export interface Database extends PadTables, SigningTables, DocumentsTables, RecordingTables, SessionTables, LockoutTables, CaucusTables {
+export interface Database extends PadTables, SigningTables, DocumentsTables, RecordingTables, SessionTables, LockoutTables, CaucusTables, RetentionTables {
   organisations: OrganisationsTable;
   staff: StaffTable;
   cases: CasesTable;

@@ -89,6 +89,13 @@ export const AUDIT_ACTIONS = [
   // confidential caucus material (issue 12)
   'caucus.item_released',
   'caucus.key_shredded',
+  // personal data and retention (issue 12): the organisation's schedule, deletions by it, a person's data export
+  'retention.schedule_changed',
+  'retention.recordings_deleted',
+  'retention.transcripts_deleted',
+  'retention.chat_deleted',
+  'retention.identity_deleted',
+  'data.exported',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -23,6 +23,8 @@ export const TABLES = [
   'staff_sessions',
   // issue 12, confidential caucus material: caucus records, per-case keys, releases (server/store/m009-caucus.ts)
   'caucuses', 'caucus_keys', 'caucus_releases',
+  // issue 12, retention schedules per organisation (server/store/m010-retention.ts)
+  'retention_schedules',
 ] as const;
 export type Table = (typeof TABLES)[number];
 /** Compile-time check that TABLES names every table of the store's Database type (a snapshot that misses one proves nothing). */

@@ -41,6 +41,8 @@ export async function startTestServer(
     CONCORD_LOG_LEVEL: 'silent',
     CONCORD_SECRET: 'test-secret-test-secret-test-secret-0123',
     CONCORD_DEMO: 'false',
+    // The in-process retention timer stays off; tests run retention through the service or the CLI.
+    CONCORD_RETENTION_RUN_HOURS: '0',
     ...(db === 'postgres' ? { DATABASE_URL: PG_URL, CONCORD_PG_SCHEMA: schema } : {}),
     ...env,
   };

@@ -57,6 +57,10 @@ export const HTTP_REGISTRY: Record<string, HttpEntry> = {
 
   'GET /api/cases/{caseId}/recordings': { action: 'recording.list', method: 'GET', path: (t) => `${c(t)}/recordings` },
   'POST /api/cases/{caseId}/caucus-items/{itemId}/release': { action: 'caucus.release', elsewhere: 'needs a held caucus with recorded material: test/court/caucus-package.test.ts (release rules)' },
+  'GET /api/orgs/{orgId}/retention': { action: 'retention.manage', elsewhere: 'names an organisation, not a case: test/integration/retention.test.ts (own org, other org, roles)' },
+  'PUT /api/orgs/{orgId}/retention': { action: 'retention.manage', elsewhere: 'names an organisation, not a case: test/integration/retention.test.ts (own org, other org, roles)' },
+  'GET /api/cases/{caseId}/my-data.zip': { action: 'data.export', elsewhere: 'needs recorded material of the person: test/integration/retention.test.ts (own case, other case)' },
+  'GET /api/cases/{caseId}/participants/{participantId}/export.zip': { action: 'data.export', elsewhere: 'needs recorded material of the person: test/integration/retention.test.ts (org_admin, other case)' },
   'GET /api/cases/{caseId}/recordings/verify': { action: 'recording.verify', method: 'GET', path: (t) => `${c(t)}/recordings/verify` },
   'GET /api/cases/{caseId}/recordings/{recordingId}/files/{fileId}': { action: 'recording.read', facts: 'caucus_file', method: 'GET', path: (t) => `${rec(t)}/files/${t.caucusFileId}` },
   'GET /api/cases/{caseId}/recordings/{recordingId}/timeline': { action: 'recording.list', method: 'GET', path: (t) => `${rec(t)}/timeline` },

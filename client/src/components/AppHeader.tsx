@@ -31,6 +31,9 @@ export function AppHeader({ session, onLogout, onLogoutAll }: Props) {
               <span class="user-name" data-testid="user-name" title={t('nav.signedInAs', { name: session.staff.displayName })}>
                 {session.staff.displayName}
               </span>
+              {session.staff.role === 'org_admin' ? (
+                <a class="btn btn-ghost btn-small" href="/settings/retention" data-testid="nav-retention" onClick={onLinkClick}>{t('nav.retention')}</a>
+              ) : null}
               <button type="button" class="btn btn-ghost btn-small" data-testid="logout" onClick={onLogout}>
                 {t('nav.logout')}
               </button>

@@ -22,6 +22,7 @@ export const en = {
   'nav.cases': 'Cases',
   'nav.logout': 'Log out',
   'nav.logoutAll': 'Sign out everywhere',
+  'nav.retention': 'Data retention',
   'nav.logoutAllHint': 'End every session of this account, on all devices',
   'nav.signedOutEverywhere': 'You are signed out on every device.',
   'nav.logoutFailed': 'Signed out in this browser, but the server could not be reached: the session may stay valid until it expires. Sign in and out again, or use "Sign out everywhere".',

@@ -23,6 +23,7 @@ export const pt: Catalogue = {
   'nav.cases': 'Processos',
   'nav.logout': 'Terminar sessão',
   'nav.logoutAll': 'Terminar sessão em todo o lado',
+  'nav.retention': 'Conservação de dados',
   'nav.logoutAllHint': 'Terminar todas as sessões desta conta, em todos os dispositivos',
   'nav.signedOutEverywhere': 'A sessão foi terminada em todos os dispositivos.',
   'nav.logoutFailed': 'Sessão terminada neste navegador, mas o servidor não respondeu: a sessão pode continuar válida até expirar. Entre e saia de novo, ou use "Terminar sessão em todo o lado".',

@@ -23,6 +23,7 @@ export const zhHans: Catalogue = {
   'nav.cases': '案件',
   'nav.logout': '退出登录',
   'nav.logoutAll': '在所有设备上退出',
+  'nav.retention': '数据保存',
   'nav.logoutAllHint': '结束此账户在所有设备上的登录',
   'nav.signedOutEverywhere': '已在所有设备上退出登录。',
   'nav.logoutFailed': '已在此浏览器中退出，但无法连接服务器：该登录在过期前可能仍然有效。请重新登录后再退出，或使用“在所有设备上退出”。',

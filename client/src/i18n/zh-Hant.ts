@@ -23,6 +23,7 @@ export const zhHant: Catalogue = {
   'nav.cases': '案件',
   'nav.logout': '登出',
   'nav.logoutAll': '在所有裝置上登出',
+  'nav.retention': '資料保存',
   'nav.logoutAllHint': '結束此帳戶在所有裝置上的登入',
   'nav.signedOutEverywhere': '已在所有裝置上登出。',
   'nav.logoutFailed': '已在此瀏覽器中登出，但無法連線伺服器：該登入在到期前可能仍然有效。請重新登入後再登出，或使用「在所有裝置上登出」。',

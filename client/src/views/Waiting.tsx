@@ -9,6 +9,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { roleLabel, siteLabel } from '../labels.js';
 import { navigate } from '../router.js';
 import { PadEntry } from '../pad/RoomPadButton.js';
+import { DownloadMyData } from '../privacy/DownloadMyData.js';
 import { clearParticipantSession, getParticipantSession, updateParticipantSession } from '../session.js';
 import { RecordReview } from '../recordings/RecordReview.js';
 
@@ -101,6 +102,7 @@ export function WaitingView() {
       ) : null}
       <p class="hint">{t('waiting.tips')}</p>
       <RecordReview />
+      <DownloadMyData />
       <ErrorBanner error={error} />
       <div class="waiting-foot">
         <span class="muted small" data-testid="waiting-checked">{checkedAt ? t('waiting.checked', { time: formatTime(checkedAt) }) : ''}</span>

@@ -81,4 +81,10 @@ export const enAudit: AuditEventCatalogue = {
   'audit.event.record.final': 'Hearing record final: confirmed by every party',
   'audit.event.caucus.item_released': 'Caucus item released (counts once the mediator and the party both released it)',
   'audit.event.caucus.key_shredded': 'Caucus key destroyed: the caucus recordings of this case can no longer be read',
+  'audit.event.retention.schedule_changed': 'Retention schedule changed',
+  'audit.event.retention.recordings_deleted': 'Recordings deleted by the retention schedule',
+  'audit.event.retention.transcripts_deleted': 'Transcripts deleted by the retention schedule',
+  'audit.event.retention.chat_deleted': 'Chat messages deleted by the retention schedule',
+  'audit.event.retention.identity_deleted': 'Identity data deleted by the retention schedule',
+  'audit.event.data.exported': 'Personal data exported',
 };

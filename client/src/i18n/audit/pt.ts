@@ -76,4 +76,10 @@ export const ptAudit: AuditEventCatalogue = {
   'audit.event.record.final': 'Auto da audiência definitivo: confirmado por todas as partes',
   'audit.event.caucus.item_released': 'Elemento da reunião separada libertado (conta quando o mediador e a parte o libertaram)',
   'audit.event.caucus.key_shredded': 'Chave das reuniões separadas destruída: as gravações das reuniões separadas deste processo já não podem ser lidas',
+  'audit.event.retention.schedule_changed': 'Prazo de conservação alterado',
+  'audit.event.retention.recordings_deleted': 'Gravações apagadas pelo prazo de conservação',
+  'audit.event.retention.transcripts_deleted': 'Transcrições apagadas pelo prazo de conservação',
+  'audit.event.retention.chat_deleted': 'Mensagens do chat apagadas pelo prazo de conservação',
+  'audit.event.retention.identity_deleted': 'Dados de identificação apagados pelo prazo de conservação',
+  'audit.event.data.exported': 'Dados pessoais exportados',
 };

@@ -76,4 +76,10 @@ export const zhHansAudit: AuditEventCatalogue = {
   'audit.event.record.final': '笔录经全体当事人确认，已定稿',
   'audit.event.caucus.item_released': '背对背调解材料已放行（须调解员与该方当事人均放行方生效）',
   'audit.event.caucus.key_shredded': '背对背调解密钥已销毁：本案背对背调解录音录像不再可读',
+  'audit.event.retention.schedule_changed': '数据保存期限已修改',
+  'audit.event.retention.recordings_deleted': '录音录像已按保存期限删除',
+  'audit.event.retention.transcripts_deleted': '转写文本已按保存期限删除',
+  'audit.event.retention.chat_deleted': '聊天内容已按保存期限删除',
+  'audit.event.retention.identity_deleted': '身份信息已按保存期限删除',
+  'audit.event.data.exported': '个人数据已导出',
 };

@@ -76,4 +76,10 @@ export const zhHantAudit: AuditEventCatalogue = {
   'audit.event.record.final': '筆錄經全體當事人確認，已定稿',
   'audit.event.caucus.item_released': '背對背調解材料已放行（須調解員與該方當事人均放行方生效）',
   'audit.event.caucus.key_shredded': '背對背調解密鑰已銷毀：本案背對背調解錄音錄影不再可讀',
+  'audit.event.retention.schedule_changed': '資料保存期限已修改',
+  'audit.event.retention.recordings_deleted': '錄音錄影已按保存期限刪除',
+  'audit.event.retention.transcripts_deleted': '轉寫文本已按保存期限刪除',
+  'audit.event.retention.chat_deleted': '聊天內容已按保存期限刪除',
+  'audit.event.retention.identity_deleted': '身份資料已按保存期限刪除',
+  'audit.event.data.exported': '個人資料已匯出',
 };
