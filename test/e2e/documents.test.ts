@@ -126,7 +126,7 @@ describe('documents people can read, a court page a judge can use, a case page i
     expect(await list.locator('li').count()).toBe(12);
     expect(await list.getAttribute('start')).toBe('1');
     expect(await list.locator('li').nth(9).textContent()).toContain('Extra term 10');
-    expect(await list.locator('li').nth(9).evaluate((li) => (li as HTMLLIElement).value)).toBe(10);
+    expect(await list.locator('li').nth(9).getAttribute('value')).toBe('10');
 
     // Locked, with the reason said, until the end of the text has been on screen.
     expect(await page.getByTestId('sign-read').isDisabled()).toBe(true);
@@ -242,7 +242,7 @@ describe('documents people can read, a court page a judge can use, a case page i
       expect(new URL(page.url()).hash).toBe('#documents');
       await page.keyboard.press('ArrowRight');
       expect(await page.getByTestId('case-tab-recordings').getAttribute('aria-selected')).toBe('true');
-      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('case-tab-recordings');
+      expect(await page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute('data-testid')`)).toBe('case-tab-recordings');
       await page.keyboard.press('ArrowRight');
       await page.getByTestId('audit-trail').waitFor();
       // Events in words in the audit trail.

@@ -173,7 +173,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     await respondent.reload();
     await respondent.locator('[data-testid="confirmation-outcome"][data-status="confirmed"]').first().waitFor();
     await respondent.getByTestId('ruling-link').first().waitFor();
-  }, 150_000);
+  }, 240_000);
 
   it('the judge rejects with reasons in the browser; the party sees the reasons on their signing page', async () => {
     // Signing and the request over HTTP (shown above in the browser); the decision and what the party sees, in Chromium.
