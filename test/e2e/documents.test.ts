@@ -132,9 +132,14 @@ describe('documents people can read, a court page a judge can use, a case page i
     expect(await page.getByTestId('sign-read').isDisabled()).toBe(true);
     expect(await page.getByTestId('sign-read-hint').isVisible()).toBe(true);
 
-    // The PDF preview before signing: the server's rendering of the text to be signed.
+    // The PDF preview before signing: the server's rendering of the text to be signed, framed without a CSP refusal.
+    const refusals: string[] = [];
+    page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) refusals.push(m.text()); });
     await page.getByTestId('sign-preview-pdf').click();
     await page.getByTestId('sign-preview-frame').waitFor({ state: 'attached' });
+    await expect.poll(() => page.frames().some((f) => f.url().startsWith('blob:'))).toBe(true);
+    await settled(page);
+    expect(refusals).toEqual([]);
     const res = await fetch(`${s.url}/api/signing/agreements/${d.demo.agreementId}/preview.pdf`, { headers: { Authorization: `Bearer ${d.applicant}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/pdf');
