@@ -12,6 +12,8 @@
 /** Our own code; everything else is node_modules or node core. */
 const OWN = '^(server|signaling|recordings|client|test|bench)/';
 const PROTOCOL = '^signaling/protocol/';
+/** The agreement document's one Markdown parse, shared by the browser and the PDF (so the two cannot differ). */
+const DOCUMENT = '^signaling/document/';
 /** What other layers may know of the SFU: its interface, never an engine (werift today, mediasoup some day). */
 const MEDIA_INTERFACE = '^server/media/engine[.]ts$';
 const WIRING = '^server/(main|wiring|demo)[.]ts$|^server/cli/';
@@ -42,6 +44,16 @@ module.exports = {
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/zod/' },
     },
 
+    // ---- the agreement's document structure: bundled into the client and used by the PDF layout
+    layer('document-imports-nothing-internal', DOCUMENT, [], 'signaling/document (the agreement Markdown parse) is shared by the browser and server/documents and depends on nothing of ours.'),
+    {
+      name: 'document-only-markdown-it',
+      comment: 'signaling/document is bundled into the client: markdown-it is its only package, node core is off limits.',
+      severity: 'error',
+      from: { path: DOCUMENT },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-bundled', 'npm-no-pkg', 'npm-unknown'], pathNot: ['^node_modules/markdown-it/', '^node_modules/@types/markdown-it/'] },
+    },
+
     // ---- server layers, bottom up
     layer('config-imports-only-protocol', '^server/config/', [PROTOCOL], 'server/config reads the environment and depends on nothing of ours.'),
     layer('lib-imports-only-protocol', '^server/lib/', [PROTOCOL], 'server/lib (logger, errors, ids) may use the protocol error codes, nothing else of ours.'),
@@ -53,9 +65,9 @@ module.exports = {
     layer('media-imports-lib-config-protocol', '^server/media/', [...server('lib', 'config'), PROTOCOL], 'server/media (the SFU) knows nothing of cases, hearings or storage.'),
     layer('signing-imports-lib-cases-store-documents-protocol', '^server/signing/', [...server('lib', 'cases', 'store', 'documents'), PROTOCOL], 'server/signing (signing ceremony, seal): lib, cases, store, and the documents layer for PDFs and certificates; the pad only through the AgreementSource shape passed in by the wiring.'),
     layer('court-imports-lib-cases-store-signing-protocol', '^server/court/', [...server('lib', 'cases', 'store', 'signing'), PROTOCOL], 'server/court (judicial confirmation): lib, cases, store and signing.'),
-    layer('documents-imports-lib-store-cases-protocol', '^server/documents/', [...server('lib', 'store', 'cases'), PROTOCOL], 'server/documents (PDF rendering, organisation certificates, PAdES signing, verification): lib, store, cases, protocol.'),
+    layer('documents-imports-lib-store-cases-protocol', '^server/documents/', [...server('lib', 'store', 'cases'), PROTOCOL, DOCUMENT], 'server/documents (PDF rendering, organisation certificates, PAdES signing, verification): lib, store, cases, protocol, and signaling/document for the agreement\'s parsed Markdown.'),
     layer('pad-imports-lib-auth-cases-store-protocol', '^server/pad/', [...server('lib', 'auth', 'cases', 'store'), PROTOCOL], 'server/pad (drafting pad: agreements, Yjs documents, templates, lock for signature): lib, auth (token checks), cases, store.'),
-    layer('signaling-gateway-no-store-media', '^signaling/(?!protocol/)', ['^signaling/', ...server('lib', 'config', 'auth', 'cases', 'hearings', 'pad')], 'The socket.io gateway calls the domain modules, never the media engine or the storage directly.'),
+    layer('signaling-gateway-no-store-media', '^signaling/(?!protocol/|document/)', ['^signaling/', ...server('lib', 'config', 'auth', 'cases', 'hearings', 'pad')], 'The socket.io gateway calls the domain modules, never the media engine or the storage directly.'),
     layer('server-recordings-imports-lib-config-cases-store-hearings-media-interface-protocol-recordings', '^server/recordings/', [...server('lib', 'config', 'cases', 'store', 'hearings'), MEDIA_INTERFACE, PROTOCOL, '^recordings/'], 'server/recordings: the recording service of the case file (store, audit) behind the live hearing\'s RecordingBackend; runs the recordings/ pipeline.'),
     layer('privacy-imports-lib-config-store-cases-recordings-signing-protocol', '^server/privacy/', [...server('lib', 'config', 'store', 'cases', 'recordings', 'signing'), PROTOCOL], 'server/privacy (issue 12: retention schedules, the retention run, personal-data exports): its own table through the store; the data of other layers only through their services (cases, recordings, signing for the sealed agreement).'),
     layer('recordings-imports-lib-config-media-interface-protocol', '^recordings/', [...server('lib', 'config'), MEDIA_INTERFACE, PROTOCOL], 'recordings/ uses server/lib, server/config, the media interface (server/media/engine.ts) and the protocol.'),
@@ -68,7 +80,7 @@ module.exports = {
     },
 
     // ---- the browser app: its own files and the shared protocol, nothing from the server side
-    layer('client-imports-only-protocol', '^client/', ['^signaling/protocol/'], 'client/ may import signaling/protocol and its own files, never server/ (it is a separate bundle).'),
+    layer('client-imports-only-protocol', '^client/', ['^signaling/protocol/', DOCUMENT], 'client/ may import signaling/protocol, signaling/document (the agreement parse the PDF uses too) and its own files, never server/ (it is a separate bundle).'),
     {
       name: 'client-no-node-core',
       comment: 'client/src runs in the browser: no node core modules.',

@@ -168,18 +168,8 @@ export class CourtService {
     if (!sealed) throw new InvalidStateError('the agreement is not effective: nothing to confirm', { reason: 'not_effective' });
     const record = await this.d.cases.get(r.case_id);
     checkTransition(record.status, 'confirmed', 'court', undefined);
-    const docs = this.d.documents;
-    if (!docs) throw new AppError('UNAVAILABLE', 'rulings cannot be rendered on this server');
-    const judge = await this.d.roster.getStaff(staff.id);
-    const court = await this.d.roster.getOrganisation(staff.orgId);
-    const { info, parties } = await this.d.signing.sealer.caseInfo(r.case_id);
-    const agreement = await this.d.signing.lockedAgreement(r.agreement_id, Number(r.lock_seq));
     const at = this.now();
-    const rulingNumber = `(${at.getUTCFullYear()}) 司法确认 ${record.number}`;
-    const pdf = await docs.renderRuling({
-      caseInfo: info, courtName: court.name, judgeName: judge.displayName, agreement, agreementPdfSha256: sealed.pdf_sha256, parties,
-      decidedAt: at.toISOString(), note: note ?? null, rulingNumber,
-    });
+    const { docs, court, rulingNumber, pdf } = await this.renderRuling(r, staff, note, at, record.number);
     const creds = await docs.credentials(court.id);
     const sealedRuling = await docs.sign(pdf, { credentials: creds, reason: '司法确认裁定 Confirmation ruling', name: court.name, location: court.site, visibleSeal: true });
     await this.d.db.transaction().execute(async (trx) => {
@@ -198,6 +188,32 @@ export class CourtService {
       });
     });
     return this.summary(await this.row(id));
+  }
+
+  /** The confirmation ruling as it would be issued now with this note: the same rendering, not sealed, not stored. */
+  async previewRuling(id: string, staff: CourtStaff, note: string | undefined): Promise<Uint8Array> {
+    this.assertCourt(staff);
+    const r = await this.row(id);
+    if (r.status !== 'requested') throw new InvalidStateError(`this request was already ${r.status}`, { reason: 'decided' });
+    const record = await this.d.cases.get(r.case_id);
+    return (await this.renderRuling(r, staff, note, this.now(), record.number)).pdf;
+  }
+
+  private async renderRuling(r: CourtConfirmationsTable, staff: CourtStaff, note: string | undefined, at: Date, caseNumber: string) {
+    const sealed = await this.d.signing.sealer.sealed(r.agreement_id, Number(r.lock_seq));
+    if (!sealed) throw new InvalidStateError('the agreement is not effective: nothing to confirm', { reason: 'not_effective' });
+    const docs = this.d.documents;
+    if (!docs) throw new AppError('UNAVAILABLE', 'rulings cannot be rendered on this server');
+    const judge = await this.d.roster.getStaff(staff.id);
+    const court = await this.d.roster.getOrganisation(staff.orgId);
+    const { info, parties } = await this.d.signing.sealer.caseInfo(r.case_id);
+    const agreement = await this.d.signing.lockedAgreement(r.agreement_id, Number(r.lock_seq));
+    const rulingNumber = `(${at.getUTCFullYear()}) 司法确认 ${caseNumber}`;
+    const pdf = await docs.renderRuling({
+      caseInfo: info, courtName: court.name, judgeName: judge.displayName, agreement, agreementPdfSha256: sealed.pdf_sha256, parties,
+      decidedAt: at.toISOString(), note: note ?? null, rulingNumber,
+    });
+    return { docs, court, rulingNumber, pdf };
   }
 
   async reject(id: string, staff: CourtStaff, reasons: string): Promise<ConfirmationSummaryView> {

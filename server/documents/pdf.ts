@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PDFDocument, PDFHexString, PDFName, rgb, type PDFImage } from 'pdf-lib';
+import { listNumber, parseAgreement } from '../../signaling/document/agreement.js';
 import { ValidationError } from '../lib/errors.js';
 import { beginUpdate, finishUpdate } from './incremental.js';
 import { labelsFor, type DocLabels } from './labels.js';
@@ -117,35 +118,32 @@ function partyBlock(w: Writer, l: DocLabels, parties: PartyLine[]): void {
   w.space(8);
 }
 
-/** Renders the agreement's canonical text: "# " headings, "## " sub-headings, blank-line-separated paragraphs. */
+/**
+ * Renders the agreement's canonical text from its one Markdown parse (signaling/document/agreement.ts, the same blocks
+ * the browser shows): "# " headings, "## " sub-headings, numbered clauses with their numbers, paragraphs line by line.
+ * The first heading, when it is the title, is already in the title block.
+ */
 function clauses(w: Writer, agreement: LockedAgreement): void {
-  const lines = agreement.text.replace(/\n$/, '').split('\n');
   let skippedTitle = false;
-  let para: string[] = [];
-  const flush = () => {
-    for (const line of para) w.text(line, { size: 10.5 });
-    if (para.length) w.space(6);
-    para = [];
-  };
-  for (const line of lines) {
-    if (line.startsWith('# ')) {
-      flush();
-      const h = line.slice(2).trim();
-      if (!skippedTitle && h === agreement.title.trim()) {
+  for (const b of parseAgreement(agreement.text)) {
+    if (b.kind === 'heading') {
+      if (!skippedTitle && b.level === 1 && b.text === agreement.title.trim()) {
         skippedTitle = true;
         continue;
       }
-      w.text(h, { size: 14, style: 'bold', keepWithNext: 24, after: 4 });
-    } else if (line.startsWith('## ')) {
-      flush();
-      w.text(line.slice(3).trim(), { size: 12, style: 'bold', keepWithNext: 22, after: 2 });
-    } else if (line.trim() === '') {
-      flush();
+      if (b.level === 1) w.text(b.text, { size: 14, style: 'bold', keepWithNext: 24, after: 4 });
+      else w.text(b.text, { size: 12, style: 'bold', keepWithNext: 22, after: 2 });
+    } else if (b.kind === 'paragraph') {
+      for (const line of b.lines) w.text(line, { size: 10.5 });
+      w.space(6);
     } else {
-      para.push(line);
+      b.items.forEach((lines, i) => {
+        const mark = b.ordered ? listNumber(b, i) : '•';
+        lines.forEach((line, j) => w.text(j === 0 ? `${mark} ${line}` : line, { size: 10.5, indent: j === 0 ? 0 : 16 }));
+        w.space(6);
+      });
     }
   }
-  flush();
 }
 
 function fieldValue(l: DocLabels, key: string, value: string): string {

@@ -38,6 +38,8 @@ export function createApp(deps: HttpDeps, opts: AppOptions = {}): Express {
           defaultSrc: ["'self'"],
           connectSrc: ["'self'", 'ws:', 'wss:'],
           mediaSrc: ["'self'", 'blob:'],
+          // PDF previews rendered on request (signing, ruling) are fetched with the session and framed as blob: URLs.
+          frameSrc: ["'self'", 'blob:'],
           imgSrc: ["'self'", 'data:', 'blob:'],
           // The browser client reads its link token from the fragment and must not leak it in a Referer.
           upgradeInsecureRequests: null,

@@ -3,7 +3,7 @@ import type { Database } from '../store/schema.js';
 import type { SignaturesTable } from '../store/m005-signing.js';
 import type { Logger } from '../lib/logger.js';
 import { newId } from '../lib/ids.js';
-import { ConflictError, InvalidStateError, NotFoundError, PermissionDeniedError, ValidationError } from '../lib/errors.js';
+import { AppError, ConflictError, InvalidStateError, NotFoundError, PermissionDeniedError, ValidationError } from '../lib/errors.js';
 import type { AuditLog } from '../cases/audit.js';
 import type { CaseService } from '../cases/cases.js';
 import type { HearingService } from '../cases/hearings.js';
@@ -262,6 +262,19 @@ export class SigningService {
 
   async lockedText(agreementId: string, lockSeq: number): Promise<string | null> {
     return (await this.lockedAgreement(agreementId, lockSeq).catch(() => null))?.text ?? null;
+  }
+
+  /**
+   * The PDF of the text to be signed, before signing: the same renderer as the sealed copy, with no signature and no
+   * seal (a preview, not a document of the case file: nothing is stored).
+   */
+  async previewPdf(agreementId: string): Promise<Uint8Array> {
+    const locked = await this.d.agreements.lockedContent(agreementId);
+    if (!locked) throw new InvalidStateError('the agreement is not locked: there is no text to sign yet', { reason: 'not_locked' });
+    const docs = this.d.documents;
+    if (!docs) throw new AppError('UNAVAILABLE', 'PDFs cannot be rendered on this server');
+    const { info, parties } = await this.sealer.caseInfo(locked.caseId);
+    return docs.renderAgreement({ agreement: locked, caseInfo: info, parties, signatures: [] });
   }
 
   /** Retry sealing after a failure (mediator, from the console). */

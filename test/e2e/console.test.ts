@@ -43,6 +43,7 @@ describe('mediator console and join page in Chromium', () => {
     expect(caseId).toBeTruthy();
     await expect.poll(() => page.getByTestId('case-status').getAttribute('data-status')).toBe('registered');
 
+    await page.getByTestId('case-tab-hearings').click();
     await page.getByTestId('hearing-starts-at').fill('2026-12-03T10:00');
     await page.getByTestId('hearing-duration').fill('90');
     await page.getByTestId('hearing-submit').click();
@@ -76,6 +77,7 @@ describe('mediator console and join page in Chromium', () => {
 
     // Back in the console, the audit trail records it all and verifies.
     await page.reload();
+    await page.getByTestId('case-tab-audit').click();
     await page.getByTestId('audit-verify-status').waitFor();
     expect(await page.getByTestId('audit-verify-status').getAttribute('data-ok')).toBe('true');
     const actions = await s.services.audit.entries(caseId!);

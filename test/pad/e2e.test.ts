@@ -123,7 +123,7 @@ it('the mediator opens a new agreement from the case page in the console', async
   const me = await s.api('GET', '/api/auth/me', { token });
   await ctx.addInitScript({ content: `localStorage.setItem('concord.lang', 'en'); localStorage.setItem('concord.session', ${JSON.stringify(JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString(), staff: me.body.staff }))});` });
   const page = await ctx.newPage();
-  await page.goto(`${s.url}/cases/${f.caseId}`);
+  await page.goto(`${s.url}/cases/${f.caseId}#documents`);
   await page.waitForSelector('[data-testid="agreements-section"] [data-testid="agreement-row"]');
   await page.selectOption('[data-testid="agreement-new-language"]', 'pt');
   await page.click('[data-testid="agreement-create"]');

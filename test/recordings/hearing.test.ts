@@ -154,7 +154,7 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 600
     const ctx = await englishContext(browser);
     const page = await ctx.newPage();
     await signInStaff(page, s.url, demo.staff.clerk.username, DEMO_PASSWORD);
-    await page.goto(`${s.url}/cases/${demo.caseId}`);
+    await page.goto(`${s.url}/cases/${demo.caseId}#recordings`);
     const card = page.getByTestId('recording').first();
     await card.waitFor();
     await expect.poll(() => page.getByTestId('transcript').textContent(), { timeout: 15_000 }).toContain('forward');

@@ -74,6 +74,9 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     expect(await card.getAttribute('data-agreement-status')).toBe('locked');
     expect((await page.getByTestId('sign-hash').textContent())?.trim()).toBe(expectedHash);
     expect(await page.getByTestId('sign-text').textContent()).toContain('调解协议书');
+    // "I have read" stays locked until the end of the text has been on screen.
+    expect(await page.getByTestId('sign-read').isDisabled()).toBe(true);
+    await page.getByTestId('agreement-end').scrollIntoViewIfNeeded();
     await page.getByTestId('sign-read').check();
     await page.getByTestId('sign-otp-request').click();
     const code = (await page.getByTestId('sign-otp-code').textContent())!.trim();
@@ -112,7 +115,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
 
     // The mediator signs last, from the console.
     const mediator = await staffSignsIn('demo.mediator');
-    await mediator.goto(`${s.url}/cases/${demo.caseId}`);
+    await mediator.goto(`${s.url}/cases/${demo.caseId}#documents`);
     await mediator.getByTestId('signing-section').waitFor();
     expect(await mediator.locator('[data-testid="signer-slot"][data-signed="true"]').count()).toBe(2);
     await ceremony(mediator, 'drawn', locked.sha256);
@@ -143,7 +146,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
 
     // The judge: case page -> review -> PDF viewer and audit timeline -> confirm.
     const judge = await staffSignsIn('demo.judge');
-    await judge.goto(`${s.url}/cases/${demo.caseId}`);
+    await judge.goto(`${s.url}/cases/${demo.caseId}#documents`);
     await judge.getByTestId('court-review-link').click();
     await judge.getByTestId('court-review').waitFor();
     const pdfSrc = (await judge.getByTestId('court-pdf').getAttribute('src'))!;
@@ -155,6 +158,8 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     expect(await judge.locator('[data-testid="court-timeline-entry"][data-action="agreement.sealed"]').count()).toBe(1);
     await judge.getByTestId('court-confirm').click();
     await judge.getByTestId('court-text').fill('经审查，该调解协议合法有效。');
+    await judge.getByTestId('court-preview').click();
+    await judge.getByTestId('court-ruling-pdf').waitFor();
     await judge.getByTestId('court-submit').click();
     await judge.locator('[data-testid="court-review"][data-status="confirmed"]').waitFor();
     const rulingHref = (await judge.getByTestId('ruling-link').getAttribute('href'))!;
@@ -168,7 +173,7 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     await respondent.reload();
     await respondent.locator('[data-testid="confirmation-outcome"][data-status="confirmed"]').first().waitFor();
     await respondent.getByTestId('ruling-link').first().waitFor();
-  }, 150_000);
+  }, 240_000);
 
   it('the judge rejects with reasons in the browser; the party sees the reasons on their signing page', async () => {
     // Signing and the request over HTTP (shown above in the browser); the decision and what the party sees, in Chromium.
@@ -187,6 +192,8 @@ describe('signing ceremony and judicial confirmation in Chromium', () => {
     await judge.getByTestId('court-reject').click();
     const reasons = '协议未载明社会保险费的处理，请补充后重新申请。';
     await judge.getByTestId('court-text').fill(reasons);
+    await judge.getByTestId('court-preview').click();
+    expect(await judge.getByTestId('court-preview-text').textContent()).toContain(reasons);
     await judge.getByTestId('court-submit').click();
     await judge.locator('[data-testid="court-review"][data-status="rejected"]').waitFor();
     expect(await caseStatusOf(d.demo.caseId)).toBe('confirmation_rejected');

@@ -83,6 +83,10 @@ const FIXTURE: Record<string, string> = {
   'client/src/i18n/en.ts': `import type { Catalogue } from './index.js';\nexport const en: Catalogue = {};\n`,
   'client/src/server_violation.ts': `import { AppError } from '../../server/lib/errors.js';\nexport const e = AppError;\n`,
   'client/src/core_violation.ts': `import path from 'node:path';\nexport const p = path;\n`,
+  'signaling/document/agreement.ts': `export const parseAgreement = (s: string) => [s];\n`,
+  'signaling/document/core_violation.ts': `import fs from 'node:fs';\nexport const f = fs;\n`,
+  'signaling/document/internal_violation.ts': `import { AppError } from '../../server/lib/errors.js';\nexport const e = AppError;\n`,
+  'client/src/doc.ts': `import { parseAgreement } from '../../signaling/document/agreement.js';\nexport const d = parseAgreement;\n`,
   'test/helpers/server.ts': `import { wire } from '../../server/wiring.js';\nexport const helper = wire;\n`,
 };
 
@@ -103,6 +107,8 @@ const EXPECTED: [from: string, to: string, rule: string][] = [
   ['recordings/cases_violation.ts', 'server/cases/cases.ts', 'recordings-imports-lib-config-media-interface-protocol'],
   ['client/src/server_violation.ts', 'server/lib/errors.ts', 'client-imports-only-protocol'],
   ['client/src/core_violation.ts', 'path', 'client-no-node-core'],
+  ['signaling/document/core_violation.ts', 'fs', 'document-only-markdown-it'],
+  ['signaling/document/internal_violation.ts', 'server/lib/errors.ts', 'document-imports-nothing-internal'],
 ];
 
 describe('import rules bite (fixture in a temp folder, same config)', () => {

@@ -113,6 +113,12 @@ export const en = {
   'detail.reason': 'Reason {optional}',
   'detail.changing': 'Saving…',
   'detail.changed': 'Status changed to “{status}”.',
+  'detail.tabs': "Case sections",
+  'detail.tab.overview': "Overview",
+  'detail.tab.hearings': "Hearings",
+  'detail.tab.documents': "Documents",
+  'detail.tab.recordings': "Recordings",
+  'detail.tab.audit': "Audit",
   'detail.hearings': 'Hearings',
   'detail.noHearings': 'No hearing scheduled yet.',
 

@@ -114,6 +114,12 @@ export const pt: Catalogue = {
   'detail.reason': 'Motivo {optional}',
   'detail.changing': 'A guardar…',
   'detail.changed': 'O estado passou a «{status}».',
+  'detail.tabs': "Secções do processo",
+  'detail.tab.overview': "Resumo",
+  'detail.tab.hearings': "Audiências",
+  'detail.tab.documents': "Documentos",
+  'detail.tab.recordings': "Gravações",
+  'detail.tab.audit': "Auditoria",
   'detail.hearings': 'Sessões',
   'detail.noHearings': 'Ainda não há sessões marcadas.',
 

@@ -114,6 +114,12 @@ export const zhHans: Catalogue = {
   'detail.reason': '理由{optional}',
   'detail.changing': '正在保存…',
   'detail.changed': '状态已变更为“{status}”。',
+  'detail.tabs': "案件分区",
+  'detail.tab.overview': "概况",
+  'detail.tab.hearings': "调解会",
+  'detail.tab.documents': "文书",
+  'detail.tab.recordings': "录像",
+  'detail.tab.audit': "审计",
   'detail.hearings': '调解会',
   'detail.noHearings': '尚未安排调解会。',
 

@@ -114,6 +114,12 @@ export const zhHant: Catalogue = {
   'detail.reason': '理由{optional}',
   'detail.changing': '正在儲存…',
   'detail.changed': '狀態已變更為「{status}」。',
+  'detail.tabs': "案件分區",
+  'detail.tab.overview': "概況",
+  'detail.tab.hearings': "調解會",
+  'detail.tab.documents': "文書",
+  'detail.tab.recordings': "錄像",
+  'detail.tab.audit': "審計",
   'detail.hearings': '調解會',
   'detail.noHearings': '尚未安排調解會。',
 

@@ -7,6 +7,7 @@ import { authorshipDecorations, createPadEditor, type FieldInfo, type PadEditor 
 import { FieldsPanel, formatFieldValue } from './FieldsPanel.js';
 import { HistoryPanel } from './HistoryPanel.js';
 import { LockPanel } from './LockPanel.js';
+import { PadPreview } from './PadPreview.js';
 import { PadProvider, type PadStatus } from './provider.js';
 import './pad.css';
 
@@ -51,7 +52,7 @@ export function PadView({ agreementId, compact = false }: { agreementId: string;
   const [problem, setProblem] = useState<string | null>(null);
   const [editorFault, setEditorFault] = useState(false);
   const [showAuthors, setShowAuthors] = useState(false);
-  const [tab, setTab] = useState<'terms' | 'history'>('terms');
+  const [tab, setTab] = useState<'terms' | 'history' | 'preview'>('terms');
   const people = usePeople(provider);
 
   // One provider (socket + Y.Doc) per mount; a refused change rebuilds it from the server's state.
@@ -191,6 +192,7 @@ export function PadView({ agreementId, compact = false }: { agreementId: string;
             <div class="pad-tabs" role="tablist">
               <button type="button" role="tab" aria-selected={tab === 'terms'} data-testid="pad-tab-terms" onClick={() => setTab('terms')}>{tp('pad.fields')}</button>
               <button type="button" role="tab" aria-selected={tab === 'history'} data-testid="pad-tab-history" onClick={() => setTab('history')}>{tp('pad.history')}</button>
+              <button type="button" role="tab" aria-selected={tab === 'preview'} data-testid="pad-tab-preview" onClick={() => setTab('preview')}>{tp('pad.preview')}</button>
             </div>
             {tab === 'terms' ? (
               <>
@@ -200,8 +202,10 @@ export function PadView({ agreementId, compact = false }: { agreementId: string;
                     onInsert={(text) => editor.current?.insert(text)} />
                 ) : null}
               </>
-            ) : (
+            ) : tab === 'history' ? (
               <HistoryPanel agreementId={agreementId} access={access} />
+            ) : (
+              <PadPreview agreementId={agreementId} />
             )}
           </aside>
         ) : null}

@@ -1,6 +1,7 @@
-import { useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { OtpIssued, SigningStatusView, SignerSlotView } from '../../../signaling/protocol/signing.js';
 import { ApiError } from '../api.js';
+import { AgreementDocument } from '../components/AgreementDocument.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { formatDateTime } from '../format.js';
 import { useLang } from '../i18n/index.js';
@@ -72,6 +73,9 @@ interface Props { auth: SignAuth; status: SigningStatusView; onStatus: (s: Signi
 export function Ceremony({ auth, status, onStatus }: Props) {
   useLang();
   const [read, setRead] = useState(false);
+  // "I have read" unlocks once the end of the text has been on screen.
+  const [endSeen, setEndSeen] = useState(false);
+  const onEndSeen = useCallback(() => setEndSeen(true), []);
   const [otp, setOtp] = useState<OtpIssued | null>(null);
   const [code, setCode] = useState('');
   const [sig, setSig] = useState<SignatureValue | null>(null);
@@ -134,8 +138,9 @@ export function Ceremony({ auth, status, onStatus }: Props) {
         <>
           <details open={canSign} class="sign-text-box">
             <summary>{st('text.show')}</summary>
-            <pre class="sign-text" data-testid="sign-text" lang="zh">{status.text}</pre>
+            <AgreementDocument text={status.text ?? ''} label={st('doc.label')} testId="sign-text" onEndSeen={canSign ? onEndSeen : undefined} />
           </details>
+          {!status.effective ? <PdfPreview auth={auth} agreementId={status.agreementId} /> : null}
           <p class="small">{st('text.hash')} <code data-testid="sign-hash" class="hash">{status.sha256}</code> · {st('text.version', { n: status.lockSeq ?? 0 })}</p>
           <SlotList slots={status.slots} />
         </>
@@ -145,9 +150,11 @@ export function Ceremony({ auth, status, onStatus }: Props) {
         <form class="sign-steps" data-testid="sign-form" onSubmit={submit}>
           <h4>{st('steps.title', { role: roleName(status.me!.role) })}</h4>
           <label class="check">
-            <input type="checkbox" data-testid="sign-read" checked={read} onChange={(e) => setRead((e.currentTarget as HTMLInputElement).checked)} />{' '}
+            <input type="checkbox" data-testid="sign-read" checked={read} disabled={!endSeen} aria-describedby={endSeen ? undefined : `sign-read-hint-${status.agreementId}`}
+              onChange={(e) => setRead((e.currentTarget as HTMLInputElement).checked)} />{' '}
             {st('steps.read')}
           </label>
+          {!endSeen ? <p class="hint" id={`sign-read-hint-${status.agreementId}`} data-testid="sign-read-hint">{st('doc.readHint')}</p> : null}
           <div class="sign-step">
             <p><strong>{st('steps.identity')}</strong> {st('steps.identityHint')}</p>
             <button type="button" class="btn" data-testid="sign-otp-request" disabled={!read || busy} onClick={requestCode}>
@@ -187,5 +194,35 @@ export function Ceremony({ auth, status, onStatus }: Props) {
       <DocumentLinks docs={status.documents} />
       {status.confirmation ? <ConfirmationOutcome c={status.confirmation} /> : null}
     </article>
+  );
+}
+
+/** The server-rendered PDF of the text to be signed (unsigned, unsealed), shown before signing. */
+function PdfPreview({ auth, agreementId }: { auth: SignAuth; agreementId: string }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const load = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setUrl(await signingApi.previewPdf(auth, agreementId));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="sign-preview">
+      <button type="button" class="btn" data-testid="sign-preview-pdf" disabled={busy} onClick={load}>{st('doc.previewPdf')}</button>
+      {url ? (
+        <>
+          {' '}<a href={url} target="_blank" rel="noopener" data-testid="sign-preview-link">{st('doc.openPdf')}</a>
+          <iframe class="pdf-frame" data-testid="sign-preview-frame" src={url} title={st('doc.previewPdf')} />
+        </>
+      ) : null}
+      <SignError error={error} />
+    </div>
   );
 }

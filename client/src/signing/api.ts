@@ -8,6 +8,29 @@ import { getParticipantSession, getStaffSession } from '../session.js';
 /** Which session a call uses: the staff console or a party's participant session (after the link's identity check). */
 export type SignAuth = 'staff' | 'participant';
 
+function authHeader(auth: SignAuth): Record<string, string> {
+  const token = auth === 'staff' ? getStaffSession()?.token : getParticipantSession()?.token;
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+/** A PDF the server renders on request (signing preview, ruling preview), as an object URL for an <iframe> or a link. */
+async function pdf(auth: SignAuth, method: string, path: string, body?: unknown): Promise<string> {
+  const headers: Record<string, string> = { Accept: 'application/pdf', ...authHeader(auth) };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
+  }
+  if (!res.ok) {
+    const e = ((await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    const code = e?.code && (ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as ErrorCode) : 'INTERNAL';
+    throw new ApiError(res.status, code, e?.message ?? `${res.status}`, e?.details);
+  }
+  return URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'application/pdf' }));
+}
+
 async function call<T>(auth: SignAuth, method: string, path: string, body?: unknown): Promise<T> {
   const token = auth === 'staff' ? getStaffSession()?.token : getParticipantSession()?.token;
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -47,6 +70,8 @@ export const signingApi = {
   retrySeal: (agreementId: string) => call<SigningStatusView>('staff', 'POST', `/api/signing/agreements/${enc(agreementId)}/seal`),
   requestConfirmation: (auth: SignAuth, caseId: string, note?: string) =>
     call<ConfirmationSummaryView>(auth, 'POST', `/api/signing/cases/${enc(caseId)}/confirmation`, note ? { note } : {}),
+  previewPdf: (auth: SignAuth, agreementId: string) => pdf(auth, 'GET', `/api/signing/agreements/${enc(agreementId)}/preview.pdf`),
+  previewRuling: (id: string, note?: string) => pdf('staff', 'POST', `/api/court/requests/${enc(id)}/ruling-preview`, note ? { note } : {}),
   courtQueue: () => call<{ items: CourtQueueItem[] }>('staff', 'GET', '/api/court/queue'),
   courtPackage: (id: string) => call<CourtPackageView>('staff', 'GET', `/api/court/requests/${enc(id)}`),
   confirm: (id: string, note?: string) => call<ConfirmationSummaryView>('staff', 'POST', `/api/court/requests/${enc(id)}/confirm`, note ? { note } : {}),

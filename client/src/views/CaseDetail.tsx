@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CaseView, LinkView, StaffView } from '../../../signaling/protocol/api.js';
 import { api } from '../api.js';
 import { AuditTrail } from '../components/AuditTrail.js';
+import { CaseTabBar, CaseTabPanel, useCaseTab } from '../components/CaseTabs.js';
 import { AgreementsSection } from '../pad/AgreementsSection.js';
 import { RecordingsSection } from '../recordings/RecordingsSection.js';
 import { ErrorBanner, Notice } from '../components/ErrorBanner.js';
@@ -31,6 +32,7 @@ export function CaseDetailView({ caseId, session }: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   const [staff, setStaff] = useState<StaffView[] | null>(null);
   const [staffError, setStaffError] = useState<unknown>(null);
+  const [tab, setTab] = useCaseTab();
 
   useEffect(() => {
     api.staff().then((r) => setStaff(r.items), setStaffError);
@@ -96,6 +98,9 @@ export function CaseDetailView({ caseId, session }: Props) {
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {notice ? <Notice testId="notice">{notice}</Notice> : null}
 
+      <CaseTabBar tab={tab} onChoose={setTab} />
+
+      <CaseTabPanel id="overview" tab={tab}>
       <div class="detail-grid">
         <section class="card" aria-labelledby="parties-title">
           <h2 id="parties-title">{t('detail.parties')}</h2>
@@ -139,7 +144,9 @@ export function CaseDetailView({ caseId, session }: Props) {
         setNotice(t('detail.changed', { status: statusLabel(to) }));
         reload();
       }} />
+      </CaseTabPanel>
 
+      <CaseTabPanel id="hearings" tab={tab}>
       <section aria-labelledby="hearings-title" data-testid="hearings">
         <h2 id="hearings-title" class="section-title">{t('detail.hearings')}</h2>
         {c.hearings.length === 0 ? <p class="muted">{t('detail.noHearings')}</p> : null}
@@ -153,12 +160,18 @@ export function CaseDetailView({ caseId, session }: Props) {
         setNotice(t('hearing.scheduled'));
         reload();
       }} />
+      </CaseTabPanel>
 
-      <SigningSection caseId={c.id} session={session} refreshKey={version} onChanged={reload} />
-
-      <RecordingsSection caseId={c.id} refreshKey={version} />
-      <AgreementsSection caseId={c.id} canCreate={session.staff.role === 'mediator' || session.staff.role === 'org_admin'} />
-      <AuditTrail caseId={c.id} refreshKey={version} actorNames={actorNames} />
+      <CaseTabPanel id="documents" tab={tab}>
+        <SigningSection caseId={c.id} session={session} refreshKey={version} onChanged={reload} />
+        <AgreementsSection caseId={c.id} canCreate={session.staff.role === 'mediator' || session.staff.role === 'org_admin'} />
+      </CaseTabPanel>
+      <CaseTabPanel id="recordings" tab={tab}>
+        <RecordingsSection caseId={c.id} refreshKey={version} />
+      </CaseTabPanel>
+      <CaseTabPanel id="audit" tab={tab}>
+        <AuditTrail caseId={c.id} refreshKey={version} actorNames={actorNames} />
+      </CaseTabPanel>
     </section>
   );
 }

@@ -35,6 +35,16 @@ export function courtRouter(deps: HttpDeps): Router {
     res.json(await deps.court.confirm(id, actor, body.note));
   }));
 
+  r.post('/requests/:id/ruling-preview', route(async (req, res) => {
+    const { principal, actor } = await staffFrom(req, deps);
+    const id = idParam(req, 'id');
+    await caseFor(deps, principal, await deps.court.caseOf(id), 'case.read');
+    if (actor.role !== 'court') throw new PermissionDeniedError('only the court decides on judicial confirmation', { reason: 'not_court' });
+    const body = parse(ConfirmBody, req.body);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.type('application/pdf').send(Buffer.from(await deps.court.previewRuling(id, actor, body.note)));
+  }));
+
   r.post('/requests/:id/reject', route(async (req, res) => {
     const { principal, actor } = await staffFrom(req, deps);
     const id = idParam(req, 'id');

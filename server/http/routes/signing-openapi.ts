@@ -25,6 +25,14 @@ export function registerSigningPaths(reg: OpenAPIRegistry, security: Record<stri
     method: 'get', path: '/api/signing/documents/{file}', summary: 'A sealed PDF through its short-lived signed URL (exp, sig)',
     request: { params: z.object({ file: z.string() }), query: z.object({ exp: z.string(), sig: z.string() }) }, responses: { 200: { description: 'application/pdf' } },
   });
+  reg.registerPath({
+    method: 'get', path: '/api/signing/agreements/{agreementId}/preview.pdf', summary: 'The locked text as the PDF it will become, unsigned and unsealed (preview before signing)',
+    request: { params: agreement }, responses: { 200: { description: 'application/pdf' }, 409: { description: 'the agreement is not locked' } },
+  });
+  reg.registerPath({
+    method: 'post', path: '/api/court/requests/{id}/ruling-preview', summary: 'Court: the confirmation ruling as it would be issued with this note, unsealed (nothing is stored)',
+    request: { params: id, body: json(signing.ConfirmBody) }, responses: { 200: { description: 'application/pdf' } },
+  });
   p('get', '/api/court/queue', "Court: requests on the court user's cases", {});
   p('get', '/api/court/requests/{id}', 'Court: the review package', { request: { params: id } });
   p('post', '/api/court/requests/{id}/confirm', 'Court: confirm (ruling sealed with the court certificate)', { request: { params: id, body: json(signing.ConfirmBody) } });

@@ -110,6 +110,16 @@ export function signingRouter(deps: HttpDeps): Router {
     res.status(201).json(await court.request(caseId, who, body.note));
   }));
 
+  /** The text to be signed as the PDF it will become (unsigned, unsealed), for reading before signing. */
+  r.get('/agreements/:agreementId/preview.pdf', route(async (req, res) => {
+    const p = await anyPrincipal(req, deps);
+    const a = await agreementFor(req, p);
+    const bytes = await signing.previewPdf(a.id);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Content-Disposition', `inline; filename="agreement-${a.id}-preview.pdf"`);
+    res.type('application/pdf').send(Buffer.from(bytes));
+  }));
+
   /** The PDF itself, for an <iframe> or a download: the URL's signature (from a view above) is the permission. */
   r.get('/documents/:file', route(async (req, res) => {
     const m = /^([A-Za-z0-9_-]{1,64})\.pdf$/.exec(String(req.params.file ?? ''));

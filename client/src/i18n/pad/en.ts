@@ -40,6 +40,8 @@ export const enPad = {
   'pad.unlock.reason': 'Why unlock? (signatures already given on this text become void)',
   'pad.unlock.confirm': 'Unlock and void signatures',
   'pad.clerkEdit': 'Let the clerk edit',
+  'pad.preview': "Preview",
+  'pad.previewLabel': "The agreement as it will read",
   'pad.history': 'History',
   'pad.versions': 'Named versions',
   'pad.versions.none': 'No named version yet.',

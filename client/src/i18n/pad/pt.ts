@@ -41,6 +41,8 @@ export const ptPad: PadCatalogue = {
   'pad.unlock.reason': 'Porquê desbloquear? (as assinaturas já dadas neste texto deixam de valer)',
   'pad.unlock.confirm': 'Desbloquear e anular assinaturas',
   'pad.clerkEdit': 'Permitir que o escrivão edite',
+  'pad.preview': "Pré-visualização",
+  'pad.previewLabel': "O acordo tal como ficará",
   'pad.history': 'Histórico',
   'pad.versions': 'Versões com nome',
   'pad.versions.none': 'Ainda não há versões com nome.',

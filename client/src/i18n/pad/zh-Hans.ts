@@ -41,6 +41,8 @@ export const zhHansPad: PadCatalogue = {
   'pad.unlock.reason': '解锁原因（已在此文本上完成的签名将失效）',
   'pad.unlock.confirm': '解锁并使签名失效',
   'pad.clerkEdit': '允许书记员编辑',
+  'pad.preview': "预览",
+  'pad.previewLabel': "协议成文预览",
   'pad.history': '历史',
   'pad.versions': '命名版本',
   'pad.versions.none': '尚无命名版本。',

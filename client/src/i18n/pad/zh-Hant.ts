@@ -41,6 +41,8 @@ export const zhHantPad: PadCatalogue = {
   'pad.unlock.reason': '解鎖原因（已在此文本上完成的簽名將失效）',
   'pad.unlock.confirm': '解鎖並使簽名失效',
   'pad.clerkEdit': '允許書記員編輯',
+  'pad.preview': "預覽",
+  'pad.previewLabel': "協議成文預覽",
   'pad.history': '歷史',
   'pad.versions': '命名版本',
   'pad.versions.none': '尚無命名版本。',
