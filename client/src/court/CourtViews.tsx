@@ -108,7 +108,7 @@ export function CourtReviewView({ id }: { id: string }) {
         <p class={`verify ${pkg.audit.verification.ok ? 'verify-ok' : 'verify-bad'}`} data-testid="court-audit-verify" data-ok={String(pkg.audit.verification.ok)}>
           {pkg.audit.verification.ok ? st('court.auditOk', { n: pkg.audit.verification.checked }) : st('court.auditBroken', { seq: pkg.audit.verification.firstBroken?.seq ?? 0 })}
         </p>
-        <ol class="court-timeline" data-testid="court-timeline">
+        <ol class="court-timeline" data-testid="court-timeline" tabIndex={0} aria-label={st('court.audit')}>
           {pkg.audit.entries.map((e) => (
             <li key={e.seq} data-testid="court-timeline-entry" data-action={e.action}>
               <span class="muted small">{formatDateTime(e.at)}</span> <AuditAction code={e.action} showCode /> <span class="small muted">{e.actor}</span>

@@ -134,7 +134,7 @@ export function Ceremony({ auth, status, onStatus }: Props) {
         <>
           <details open={canSign} class="sign-text-box">
             <summary>{st('text.show')}</summary>
-            <pre class="sign-text" data-testid="sign-text" lang="zh">{status.text}</pre>
+            <pre class="sign-text" data-testid="sign-text" lang="zh" tabIndex={0} role="region" aria-label={st('text.show')}>{status.text}</pre>
           </details>
           <p class="small">{st('text.hash')} <code data-testid="sign-hash" class="hash">{status.sha256}</code> · {st('text.version', { n: status.lockSeq ?? 0 })}</p>
           <SlotList slots={status.slots} />
