@@ -14,7 +14,7 @@ import { createDemoCase, type DemoCase } from '../../server/demo.js';
  */
 const LANGS = ['zh-Hans', 'en'] as const;
 
-describe('accessibility (axe-core) on every page state', { timeout: 600_000 }, () => {
+describe('accessibility (axe-core) on every page state', { timeout: 1_200_000 }, () => {
   let s: TestServer;
   let browser: Browser;
   let demo: DemoCase;
@@ -27,7 +27,6 @@ describe('accessibility (axe-core) on every page state', { timeout: 600_000 }, (
     browser = await launchChromium();
   });
   afterAll(async () => {
-    log.write();
     await browser?.close();
     await s?.close();
   });

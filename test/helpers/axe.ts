@@ -32,11 +32,14 @@ export async function runAxe(page: Page): Promise<AxeReport> {
 /** Per page state and language: the counts, written as JSON for docs/TESTING.md's table. */
 export class AxeLog {
   readonly entries: { state: string; lang: string; counts: AxeCounts; violations: AxeViolation[] }[] = [];
+  constructor(private readonly file = path.join('test-results', 'axe.json')) {}
+  /** Adds one result and rewrites the file, so a run cut short still leaves what it measured. */
   add(state: string, lang: string, report: AxeReport): void {
     this.entries.push({ state, lang, ...report });
+    this.write();
   }
-  write(file = path.join('test-results', 'axe.json')): void {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(this.entries, null, 2));
+  write(): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    fs.writeFileSync(this.file, JSON.stringify(this.entries, null, 2));
   }
 }
