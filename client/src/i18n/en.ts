@@ -217,8 +217,8 @@ export const en = {
   'join.attemptsLeft': 'Tries left from this connection: {n}',
 
   'waiting.title': 'Waiting room',
-  'waiting.opens': 'The hearing room opens when the mediator starts the hearing. Please keep this page open.',
-  'waiting.inProgress': 'The mediator has started the hearing. The hearing room will open on this page.',
+  'waiting.opens': 'The hearing room opens when the mediator starts the hearing. Keep this page open: it checks every 30 seconds, then tap “Enter hearing”.',
+  'waiting.inProgress': 'The mediator has started the hearing. Tap “Enter hearing” to check your camera and microphone and go into the room.',
   'waiting.closed': 'This hearing has ended.',
   'waiting.cancelled': 'This hearing was cancelled. The mediation organisation will contact you.',
   'waiting.noSession': 'You have not joined a hearing in this window. Open your personal mediation link again.',

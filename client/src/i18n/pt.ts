@@ -220,8 +220,8 @@ export const pt: Catalogue = {
   'join.attemptsLeft': 'Tentativas restantes a partir desta ligação: {n}',
 
   'waiting.title': 'Sala de espera',
-  'waiting.opens': 'A sala da sessão abre quando o mediador iniciar a sessão. Mantenha esta página aberta.',
-  'waiting.inProgress': 'O mediador iniciou a sessão. A sala da sessão vai abrir nesta página.',
+  'waiting.opens': 'A sala da sessão abre quando o mediador iniciar a sessão. Mantenha esta página aberta (verifica a cada 30 segundos) e toque em “Entrar na sessão”.',
+  'waiting.inProgress': 'O mediador iniciou a sessão. Toque em “Entrar na sessão” para verificar a câmara e o microfone e entrar na sala.',
   'waiting.closed': 'Esta sessão terminou.',
   'waiting.cancelled': 'Esta sessão foi cancelada. A organização de mediação vai contactá-lo.',
   'waiting.noSession': 'Ainda não entrou numa sessão nesta janela. Abra de novo a sua ligação pessoal de mediação.',

@@ -218,8 +218,8 @@ export const zhHans: Catalogue = {
   'join.attemptsLeft': '此网络连接剩余尝试次数：{n}',
 
   'waiting.title': '等候室',
-  'waiting.opens': '调解员开始调解后，调解室将会开放。请保持本页面打开。',
-  'waiting.inProgress': '调解员已开始调解，调解室将在本页面打开。',
+  'waiting.opens': '调解员开始调解后，调解室才会开放。请保持本页面打开（每 30 秒自动查看一次），届时点击“进入调解室”。',
+  'waiting.inProgress': '调解员已开始调解。请点击“进入调解室”，检查摄像头和麦克风后进入调解室。',
   'waiting.closed': '本次调解会已结束。',
   'waiting.cancelled': '本次调解会已取消，调解组织将与您联系。',
   'waiting.noSession': '您尚未在此窗口进入调解会，请重新打开您的个人调解链接。',

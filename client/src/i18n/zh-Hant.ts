@@ -218,8 +218,8 @@ export const zhHant: Catalogue = {
   'join.attemptsLeft': '此網絡連線剩餘嘗試次數：{n}',
 
   'waiting.title': '等候室',
-  'waiting.opens': '調解員開始調解後，調解室便會開放。請保持本頁面開啟。',
-  'waiting.inProgress': '調解員已開始調解，調解室將在本頁面開啟。',
+  'waiting.opens': '調解員開始調解後，調解室才會開放。請保持本頁面開啟（每 30 秒自動查看一次），屆時點擊「進入調解室」。',
+  'waiting.inProgress': '調解員已開始調解。請點擊「進入調解室」，檢查鏡頭和麥克風後進入調解室。',
   'waiting.closed': '本次調解會已結束。',
   'waiting.cancelled': '本次調解會已取消，調解機構將與您聯絡。',
   'waiting.noSession': '您尚未在此視窗進入調解會，請重新開啟您的個人調解連結。',

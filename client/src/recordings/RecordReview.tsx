@@ -39,7 +39,11 @@ export function RecordReview() {
     <section class="card" data-testid="record-review" data-status={rec.status}>
       <h2 class="h3">{tr('rec.record')}</h2>
       <ol>{rec.lines.map((l, i) => <li key={i}>{l.atMs !== undefined ? <span class="muted">[{clock(l.atMs)}] </span> : null}{l.text}</li>)}</ol>
-      <p class="small muted">{tr('rec.hash')} <code>{rec.sha256}</code></p>
+      <details class="small muted" data-testid="record-technical">
+        <summary>{tr('rec.technical')}</summary>
+        <p>{tr('rec.hashExplain')}</p>
+        <p>{tr('rec.hash')} <code class="hash">{rec.sha256}</code></p>
+      </details>
       {rec.status === 'review' && !mine ? (
         <div class="rec-actions">
           <button type="button" class="btn btn-primary" data-testid="record-confirm" disabled={busy} onClick={() => void sign('confirmed')}>{tr('rec.confirm')}</button>

@@ -204,7 +204,7 @@ function RecordEditor(props: { caseId: string; hearingId: string; transcript: Tr
       {lines.map((l, i) => (
         <div class="rec-line" key={i}>
           {l.atMs !== undefined ? <button type="button" class="link-button" onClick={() => props.seek(l.atMs!)}>{clock(l.atMs)}</button> : null}
-          <textarea rows={2} value={l.text} disabled={locked} data-testid={`record-line-${i}`}
+          <textarea rows={2} value={l.text} disabled={locked} data-testid={`record-line-${i}`} aria-label={`${tr('rec.record')} ${i + 1}`}
             onInput={(e) => setLines(lines.map((x, j) => (j === i ? { ...x, text: (e.currentTarget as HTMLTextAreaElement).value } : x)))} />
           <button type="button" class="btn btn-ghost btn-small" disabled={locked} onClick={() => setLines(lines.map((x, j) => (j === i ? { ...x, atMs: Math.round(props.currentMs()) } : x)))}>{tr('rec.insertTime')}</button>
         </div>

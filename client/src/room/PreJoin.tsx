@@ -1,12 +1,13 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ParticipantSession } from '../../../signaling/protocol/api.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { t } from '../i18n/index.js';
 import { roleLabel } from '../labels.js';
-import type { LocalMedia, LocalMediaState } from './devices.js';
+import type { LocalMediaState } from './devices.js';
 import type { RoomController } from './controller.js';
 import { useMediaElement } from './hooks.js';
 import { Icon } from './icons.js';
+import { LevelMeter, SpeakerTest } from './MediaChecks.js';
 
 const ACCEPT_KEY = 'concord.roomAccepted';
 
@@ -30,28 +31,6 @@ export function SelfPreview({ local, testId, name }: { local: LocalMediaState; t
           <span>{t('prejoin.cameraOff')}</span>
         </div>
       )}
-    </div>
-  );
-}
-
-/** Microphone level bar, updated per animation frame straight on the DOM (no re-render). */
-export function LevelMeter({ local }: { local: LocalMedia }) {
-  const bar = useRef<HTMLDivElement>(null);
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    let raf = 0;
-    const tick = () => {
-      const v = local.level();
-      if (bar.current) bar.current.style.transform = `scaleX(${v.toFixed(3)})`;
-      if (box.current) box.current.dataset.level = v.toFixed(2);
-      raf = requestAnimationFrame(tick);
-    };
-    raf = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(raf);
-  }, [local]);
-  return (
-    <div class="meter" ref={box} data-testid="prejoin-level" role="meter" aria-label={t('prejoin.level')} aria-valuemin={0} aria-valuemax={1}>
-      <div class="meter-bar" ref={bar} />
     </div>
   );
 }
@@ -127,6 +106,7 @@ export function PreJoin({ room, session, local, joining, error }: Props) {
             <DeviceSelect id="prejoin-mic" testId="prejoin-mic" label={t('prejoin.mic')} value={local.micId} devices={local.mics}
               onChange={(id) => void room.local.setMic(id)} />
           </div>
+          <SpeakerTest />
         </div>
         <div>
           <h2 class="h3">{t('prejoin.rulesTitle')}</h2>

@@ -59,7 +59,7 @@ function Room({ session, onRejoin }: { session: ParticipantSession; onRejoin: ()
   const framed = (body: ComponentChildren) => (
     <div class="room room-framed" data-testid="hearing-room" data-phase={phase}>
       <AppHeader session={null} />
-      <div class="room-page">{body}</div>
+      <main id="main" class="room-page">{body}</main>
     </div>
   );
 
@@ -154,7 +154,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
           </div>
         ) : null}
       </div>
-      <div class="room-body">
+      <main id="main" class="room-body">
         <div class="room-stage">
           <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
             selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
@@ -170,7 +170,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
             ) : null}
           </aside>
         ) : null}
-      </div>
+      </main>
       <ControlsBar micOn={state.local.micOn} cameraOn={state.local.cameraOn} sharing={!!media?.screenTrack} canShare={canShare}
         handRaised={self.handRaised} audioOnly={!!media?.audioOnly} chatOpen={chatOpen} peopleOpen={peopleOpen} unread={unread}
         waiting={waiting} forced={state.forced} mediaReady={!!media && media.status !== 'idle'}

@@ -8,8 +8,8 @@ import { formatDateTime, formatTime } from '../format.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { roleLabel, siteLabel } from '../labels.js';
 import { navigate } from '../router.js';
-import { PadEntry } from '../pad/RoomPadButton.js';
 import { DownloadMyData } from '../privacy/DownloadMyData.js';
+import { WaitingAgreement } from './WaitingAgreement.js';
 import { clearParticipantSession, getParticipantSession, updateParticipantSession } from '../session.js';
 import { RecordReview } from '../recordings/RecordReview.js';
 
@@ -78,7 +78,7 @@ export function WaitingView() {
         {h.status === 'scheduled' ? <span class="pulse" aria-hidden="true" /> : null}
         <span>{t(statusMessage[h.status])}</span>
       </div>
-      <PadEntry />
+      <WaitingAgreement refresh={checkedAt} />
       <dl class="facts">
         <dt>{t('join.case')}</dt>
         <dd data-testid="waiting-case-number">{session.caseNumber}</dd>

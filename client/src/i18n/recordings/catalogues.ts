@@ -65,6 +65,8 @@ export const enRecordings = {
   'rec.confirm': 'I confirm this record',
   'rec.object': 'I object',
   'rec.hash': 'SHA-256',
+  'rec.technical': 'Technical details',
+  'rec.hashExplain': 'This fingerprint (SHA-256) identifies exactly this version of the record: if a single character changes, the fingerprint changes. You do not need to check it; it lets the court confirm later that the record was not altered.',
 };
 export type RecKey = keyof typeof enRecordings;
 type Key = RecKey;
@@ -133,6 +135,8 @@ const zhHans: Record<Key, string> = {
   'rec.confirm': '我确认本笔录',
   'rec.object': '我有异议',
   'rec.hash': 'SHA-256',
+  'rec.technical': '技术细节',
+  'rec.hashExplain': '这个指纹（SHA-256）唯一标识本版笔录：哪怕改动一个字，指纹也会改变。您无需核对它；它让法院日后可以确认笔录未被改动。',
 };
 const zhHant: Record<Key, string> = {
   'rec.indicator': '錄影中',
@@ -198,6 +202,8 @@ const zhHant: Record<Key, string> = {
   'rec.confirm': '我確認本筆錄',
   'rec.object': '我有異議',
   'rec.hash': 'SHA-256',
+  'rec.technical': '技術細節',
+  'rec.hashExplain': '這個指紋（SHA-256）唯一標識本版筆錄：哪怕改動一個字，指紋也會改變。您無需核對它；它讓法院日後可以確認筆錄未被改動。',
 };
 const pt: Record<Key, string> = {
   'rec.indicator': 'A gravar',
@@ -263,6 +269,8 @@ const pt: Record<Key, string> = {
   'rec.confirm': 'Confirmo este auto',
   'rec.object': 'Oponho-me',
   'rec.hash': 'SHA-256',
+  'rec.technical': 'Detalhes técnicos',
+  'rec.hashExplain': 'Esta impressão digital (SHA-256) identifica exatamente esta versão do auto: se um único carácter mudar, ela muda. Não precisa de a verificar; permite ao tribunal confirmar mais tarde que o auto não foi alterado.',
 };
 /** Every language complete (Record<Key, string>): a missing key is a compile error. */
 export const recordingsCatalogues: Record<Lang, Record<Key, string>> = { en: enRecordings, 'zh-Hans': zhHans, 'zh-Hant': zhHant, pt };
