@@ -11,8 +11,9 @@ import { buildDir, findMediasoupPackage, MESON_OPTIONS, patchFile } from './work
  * the subprojects, libsrtp 2, the DTLS BIO fix), `meson setup` + `ninja mediasoup-worker`, check the binary by
  * starting it through mediasoup's own API, then move it into `<cache>/mediasoup-<version>-<key>/`. Nothing is
  * downloaded: meson runs with --wrap-mode=nodownload and mediasoup's npm scripts (GitHub, pip) are never called.
- * A build already in the cache returns at once; two builds at the same time each use their own scratch folder and
- * the last rename wins.
+ * A build already in the cache returns at once. The scratch folder is named after the cache key, so a build that was
+ * interrupted resumes where it stopped (ninja is incremental); a second build:mediasoup while one runs says so and
+ * leaves it alone.
  */
 export type BuildResult =
   | { readonly status: 'cached' | 'built'; readonly bin: string; readonly seconds: number }
@@ -44,20 +45,33 @@ export async function buildMediasoupWorker(opts: BuildOptions): Promise<BuildRes
     return { status: 'unavailable', reason: `missing Debian build packages: ${missing.join(' ')} (apt-get install ${missing.join(' ')})` };
   }
 
-  fs.mkdirSync(opts.cacheDir, { recursive: true });
-  const scratch = fs.mkdtempSync(path.join(opts.cacheDir, `.build-mediasoup-${pkg.version}-`));
+  const scratch = path.join(opts.cacheDir, `.build-${path.basename(target)}`);
+  fs.mkdirSync(scratch, { recursive: true });
+  const owner = takeOwnership(path.join(scratch, 'owner'));
+  if (owner !== undefined) return { status: 'unavailable', reason: `another build:mediasoup is building it (pid ${owner}, in ${scratch})` };
   const log = path.join(scratch, 'build.log');
   const source = path.join(scratch, 'worker');
+  const patched = path.join(scratch, 'patched');
   const out = path.join(scratch, 'out');
   const progress = opts.progress ?? (() => undefined);
   try {
-    progress(`copying ${path.join(pkg.dir, 'worker')} and applying ${path.relative(process.cwd(), patch)}`);
-    // Only what the tarball ships: leave out anything a previous install script may have left behind.
-    const skip = new Set(['out', 'prebuild', 'pip_invoke', 'packagecache'].map((d) => path.join(pkg.dir, 'worker', d)));
-    fs.cpSync(path.join(pkg.dir, 'worker'), source, { recursive: true, filter: (src) => !skip.has(src) });
-    await run('patch', ['-p1', '--batch', '--forward', '-d', source, '-i', patch], log);
-    progress(`meson setup (${MESON_OPTIONS.join(' ')})`);
-    await run('meson', ['setup', out, source, ...MESON_OPTIONS], log);
+    if (!fs.existsSync(patched)) {
+      progress(`copying ${path.join(pkg.dir, 'worker')} and applying ${path.relative(process.cwd(), patch)}`);
+      fs.rmSync(source, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+      // Only what the tarball ships: leave out anything a previous install script may have left behind.
+      const skip = new Set(['out', 'prebuild', 'pip_invoke', 'packagecache'].map((d) => path.join(pkg.dir, 'worker', d)));
+      fs.cpSync(path.join(pkg.dir, 'worker'), source, { recursive: true, filter: (src) => !skip.has(src) });
+      await run('patch', ['-p1', '--batch', '--forward', '-d', source, '-i', patch], log);
+      fs.writeFileSync(patched, `${patch}\n`);
+    }
+    if (!fs.existsSync(path.join(out, 'build.ninja'))) {
+      progress(`meson setup (${MESON_OPTIONS.join(' ')})`);
+      fs.rmSync(out, { recursive: true, force: true });
+      await run('meson', ['setup', out, source, ...MESON_OPTIONS], log);
+    } else {
+      progress(`resuming the interrupted build in ${scratch}`);
+    }
     const jobs = opts.jobs ?? os.availableParallelism();
     progress(`ninja -j${jobs} mediasoup-worker (about 5 minutes on 2 idle cores; log: ${log})`);
     await run('ninja', ['-C', out, `-j${jobs}`, 'mediasoup-worker'], log);
@@ -73,8 +87,26 @@ export async function buildMediasoupWorker(opts: BuildOptions): Promise<BuildRes
     fs.rmSync(scratch, { recursive: true, force: true });
     return { status: 'built', bin, seconds: seconds() };
   } catch (err) {
+    fs.rmSync(path.join(scratch, 'owner'), { force: true });
     const tail = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-25).join('\n') : '';
     return { status: 'failed', reason: `${err instanceof Error ? err.message : String(err)} (full log: ${log})\n${tail}` };
+  }
+}
+
+/** Writes our pid into the owner file; returns the pid of a live other owner instead (then nothing is written). */
+function takeOwnership(file: string): number | undefined {
+  const other = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : NaN;
+  if (Number.isInteger(other) && other > 0 && other !== process.pid && alive(other)) return other;
+  fs.writeFileSync(file, String(process.pid));
+  return undefined;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
