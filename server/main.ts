@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './lib/logger.js';
 import { createDemoCase, formatDemo } from './demo.js';
+import { locateMediasoupWorker } from './media/mediasoup/worker-bin.js';
 import { startServer } from './wiring.js';
 
 /** `npm start`: the service on its configured (by default embedded) store, with a demo case when CONCORD_DEMO is on. */
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const running = await startServer(config, { log });
+  // The hearings run on werift; say whether the mediasoup worker is built here (issue 13), and why not.
+  const mediasoup = locateMediasoupWorker(config.mediasoup);
+  if (mediasoup.ok) log.info({ worker: mediasoup.bin }, `media engine: werift (mediasoup ${mediasoup.version} worker built, its engine is not wired yet)`);
+  else log.info(`media engine: werift (no mediasoup worker: ${mediasoup.reason})`);
   const storeName = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
   if (config.demo) {
     const demo = await createDemoCase(running.services, running.url);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import path from 'node:path';
 import { recordingsConfig, type RecordingsConfig } from './recordings.js';
+import { mediasoupConfig, type MediasoupConfig } from './mediasoup.js';
 
 /**
  * The only place that reads process.env. Every variable is documented in README.md ("Configuration").
@@ -112,6 +113,8 @@ export interface Config {
   readonly iceServers: readonly { readonly urls: string | readonly string[]; readonly username?: string; readonly credential?: string }[];
   /** Recordings and transcripts: storage root per site, segment length, engines (server/config/recordings.ts). */
   readonly recordings: RecordingsConfig;
+  /** The mediasoup worker: a given binary, or the build cache (server/config/mediasoup.ts). */
+  readonly mediasoup: MediasoupConfig;
   /** Caps on socket.io sockets (per namespace) and engine.io connections (signaling/gateway/limits.ts). */
   readonly sockets: SocketLimitsConfig;
 }
@@ -149,6 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const dataDir = path.resolve(e.CONCORD_DATA_DIR);
   const recordings = recordingsConfig(cleaned as Record<string, string>, dataDir);
   if (Array.isArray(recordings)) throw new ConfigError(`invalid configuration:\n${recordings.join('\n')}`);
+  const mediasoup = mediasoupConfig(cleaned as Record<string, string>);
+  if (Array.isArray(mediasoup)) throw new ConfigError(`invalid configuration:\n${mediasoup.join('\n')}`);
   return Object.freeze({
     host: e.CONCORD_HOST,
     port: e.CONCORD_PORT,
@@ -184,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     }),
     recordings,
+    mediasoup,
     iceServers: Object.freeze((e.CONCORD_ICE_SERVERS ?? []).map((s) => Object.freeze({ ...s }))),
     sockets: Object.freeze({
       perSession: e.CONCORD_SOCKETS_PER_SESSION,
