@@ -108,7 +108,7 @@ describe('caucus material and the court package', { timeout: 120_000 }, () => {
     expect(pkg.audit.entries.length).toBe((await s.services.audit.entries(d.demo.caseId)).length);
   });
 
-  it('pages: the mediator who held the caucus releases it on the case page; the court review page says caucus material is never in the package', { timeout: 300_000 }, async () => {
+  it('pages: the mediator who held the caucus releases it on the case page; clerk, judge and arbitrator see no caucus; the court review page says caucus material is never in the package', { timeout: 300_000 }, async () => {
     // A hang guard, not a speed check: three browser sign-ins took 97 s beside other engineers' suites (load ~40).
     const browser = await launchChromium();
     try {
@@ -116,24 +116,30 @@ describe('caucus material and the court package', { timeout: 120_000 }, () => {
       const page = await ctx.newPage();
       page.setDefaultTimeout(30_000);
       await signInStaff(page, s.url, 'demo.mediator', DEMO_PASSWORD);
-      await page.goto(`${s.url}/cases/${d.demo.caseId}`);
+      await page.goto(`${s.url}/cases/${d.demo.caseId}#recordings`);
       const item = page.locator(`[data-testid="caucus-item"][data-item-id="${caucusId}"]`);
       await item.waitFor();
       expect(await item.getAttribute('data-released')).toBe('false');
       await item.getByTestId('caucus-release').click();
       await item.getByTestId('caucus-release').waitFor({ state: 'detached' });
       expect(await item.getByTestId('caucus-release-state').textContent()).toBe('Released by the mediator; the party has not released it');
-      // Another staff member (the clerk) sees the recordings but not the caucus at all (the access policy).
+      // The mediator who held it sees the caucus tracks (so the counts below can tell).
+      expect(await page.locator('[data-testid="recording-tracks"] li[data-private="true"]').count()).toBeGreaterThan(0);
+      // Other staff (the clerk, the judge, the Hong Kong arbitrator) see the joint recording, never the caucus (the policy).
       const clerk = await (await englishContext(browser)).newPage();
       await signInStaff(clerk, s.url, 'demo.clerk', DEMO_PASSWORD);
-      await clerk.goto(`${s.url}/cases/${d.demo.caseId}`);
-      await clerk.getByTestId('recordings').waitFor();
-      await clerk.getByTestId('recording').first().waitFor();
-      expect(await clerk.locator(`[data-testid="caucus-item"][data-item-id="${caucusId}"]`).count()).toBe(0);
-      // The judge's review page.
       const judge = await (await englishContext(browser)).newPage();
       await signInStaff(judge, s.url, 'demo.judge', DEMO_PASSWORD);
-      await judge.goto(`${s.url}/cases/${d.demo.caseId}`);
+      const arbitrator = await (await englishContext(browser)).newPage();
+      await signInStaff(arbitrator, s.url, 'demo.arbitrator.hk', DEMO_PASSWORD);
+      for (const other of [clerk, judge, arbitrator]) {
+        await other.goto(`${s.url}/cases/${d.demo.caseId}#recordings`);
+        await other.getByTestId('recording').first().waitFor();
+        expect(await other.locator(`[data-testid="caucus-item"][data-item-id="${caucusId}"]`).count()).toBe(0);
+        expect(await other.locator('[data-testid="recording-tracks"] li[data-private="true"]').count()).toBe(0);
+      }
+      // The judge's review page.
+      await judge.goto(`${s.url}/cases/${d.demo.caseId}#documents`);
       await judge.getByTestId('court-review-link').click();
       await judge.getByTestId('court-review').waitFor();
       expect(await judge.getByTestId('court-no-caucus').textContent()).toMatch(/^Caucus material is never part of this package/);
