@@ -93,6 +93,11 @@ export const POLICY = [
     description: 'Ask for a one-time code and sign (the signer set then decides whose signature is wanted).',
     allow: { ...CASE_READERS, ...participants('own_case') },
   },
+  {
+    action: 'signing.detail',
+    description: 'See where each signature was made (network address, browser): the organisation\'s staff and the assigned court, not a panel arbitrator from elsewhere and not the parties.',
+    allow: { org_admin: when('own_org'), mediator: when('own_org'), clerk: when('own_org'), court: when('assigned') },
+  },
   { action: 'signing.manage', description: 'Set the signer set, retry the seal.', allow: MANAGERS },
   { action: 'confirmation.request', description: 'Ask the court to confirm the effective agreement (司法确认).', allow: { ...MANAGERS, ...each(PARTY_ROLES, when('own_case')) } },
   { action: 'court.queue', description: "See the court's queue of confirmation requests.", allow: { court: when('always') } },

@@ -38,8 +38,9 @@ export function courtRouter(deps: HttpDeps): Router {
   r.post('/requests/:id/ruling-preview', route(async (req, res) => {
     const { principal, actor } = await staffFrom(req, deps);
     const id = idParam(req, 'id');
-    await caseFor(deps, principal, await deps.court.caseOf(id), 'case.read');
-    if (actor.role !== 'court') throw new PermissionDeniedError('only the court decides on judicial confirmation', { reason: 'not_court' });
+    // Previewing the ruling is part of deciding: the same row as confirm and reject.
+    const access = await caseFor(deps, principal, await deps.court.caseOf(id), 'case.read');
+    if (!can(principal, 'court.decide', access)) throw new PermissionDeniedError('only the court decides on judicial confirmation', { reason: 'not_court' });
     const body = parse(ConfirmBody, req.body);
     res.setHeader('Cache-Control', 'private, no-store');
     res.type('application/pdf').send(Buffer.from(await deps.court.previewRuling(id, actor, body.note)));

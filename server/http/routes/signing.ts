@@ -4,6 +4,7 @@ import {
 } from '../../../signaling/protocol/signing.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { ParticipantPrincipal, StaffPrincipal } from '../../auth/principal.js';
+import { can } from '../../auth/policy.js';
 
 type Principal = StaffPrincipal | ParticipantPrincipal;
 import type { SigningService } from '../../signing/service.js';
@@ -26,14 +27,14 @@ export async function anyPrincipal(req: Request, deps: HttpDeps): Promise<StaffP
 
 type SigningAction = 'signing.read' | 'signing.sign' | 'signing.manage' | 'confirmation.request';
 
-const isStaffReviewer = (p: Principal) => p.kind === 'staff' && p.role !== 'arbitrator';
-
 export function signingRouter(deps: HttpDeps): Router {
   const r = Router();
   const { signing, court } = deps;
 
   const statusFor = async (agreementId: string, p: Principal): Promise<SigningStatusView> => {
-    const view = await signing.status(agreementId, p, { staffDetail: isStaffReviewer(p) });
+    const a = await signing.agreement(agreementId);
+    const staffDetail = can(p, 'signing.detail', await deps.cases.access(a.caseId));
+    const view = await signing.status(agreementId, p, { staffDetail });
     return { ...view, confirmation: await court.latestFor(view.caseId) };
   };
   /** Loads the agreement and checks the caller may see its case. */
