@@ -62,8 +62,10 @@ describe('accessibility (axe-core) on every page state', { timeout: 1_200_000 },
     await check(page, 'console case list');
     await page.goto(`${s.url}/cases/${demo.caseId}`);
     await page.getByTestId('case-detail').waitFor();
-    await page.getByTestId('audit-verify-status').waitFor();
     await check(page, 'case page');
+    await page.goto(`${s.url}/cases/${demo.caseId}#audit`);
+    await page.getByTestId('audit-verify-status').waitFor();
+    await check(page, 'case page / audit');
     await page.goto(`${s.url}/pad/${demo.agreementId}`);
     await page.locator('[data-testid="pad-status"][data-status="synced"]').waitFor();
     await check(page, 'pad');
@@ -143,7 +145,7 @@ describe('accessibility (axe-core) on every page state', { timeout: 1_200_000 },
     await rec.stop(recordingId, mediatorPid);
     const clerk = await newPage();
     await signInStaff(clerk, s.url, 'demo.clerk', DEMO_PASSWORD);
-    await clerk.goto(`${s.url}/cases/${demo.caseId}`);
+    await clerk.goto(`${s.url}/cases/${demo.caseId}#recordings`);
     await clerk.getByTestId('hearing-record').waitFor();
     await clerk.getByTestId('record-add').click();
     await clerk.getByTestId('record-line-0').fill('调解员宣布调解开始。');

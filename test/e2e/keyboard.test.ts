@@ -141,6 +141,9 @@ describe('keyboard-only use: join, room controls, pad, signing', { timeout: 600_
     expect(await top()).toBe(0);
     await applicant.keyboard.press('PageDown');
     await expect.poll(top).toBeGreaterThan(0);
+    // "I have read" unlocks once the end of the text has been shown (issue 16.2): End scrolls there by keyboard.
+    await applicant.keyboard.press('End');
+    await expect.poll(() => applicant.getByTestId('sign-read').isEnabled(), { timeout: 30_000 }).toBe(true);
     await tabTo(applicant, 'sign-read');
     await applicant.keyboard.press('Space');
     expect(await applicant.getByTestId('sign-read').isChecked()).toBe(true);

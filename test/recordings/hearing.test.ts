@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
@@ -118,17 +121,25 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 600
     expect(new Set(tracks.map((t) => t.participant_id))).toEqual(new Set([people.mediator.id, people.applicant.id, respondentId]));
     const priv = tracks.filter((t) => t.private === 1);
     expect(new Set(priv.map((t) => t.participant_id))).toEqual(new Set([people.mediator.id, people.applicant.id]));
+    // Caucus tracks are encrypted at rest (issue 12): probed through the case key, into a file of the test's own.
+    const probe = async (path: string) => {
+      if (!path.startsWith('caucus/')) return ffprobe(svc.absolute(rec.site, path));
+      const plain = join(mkdtempSync(join(tmpdir(), 'concord-caucus-')), 'plain.webm');
+      await svc.vault.decryptToFile(demo.caseId, svc.absolute(rec.site, path), plain);
+      return ffprobe(plain);
+    };
     for (const t of tracks) {
       const own = files.filter((x) => x.track_id === t.id);
       expect(own.length, `${t.display_name} ${t.kind}`).toBeGreaterThan(0);
-      const p = await ffprobe(svc.absolute(rec.site, own[0]!.path));
+      if (t.private === 1) expect(own.every((x) => x.path.startsWith('caucus/')), `${t.display_name} ${t.kind} stored apart`).toBe(true);
+      const p = await probe(own[0]!.path);
       expect(p.streams.map((x) => x.codec)).toEqual([t.kind === 'audio' ? 'opus' : t.codec]);
       if (t.kind === 'video') expect(['vp8', 'h264', 'vp9']).toContain(t.codec);
       // The speaker's audio covers the hearing from its first packet to the end, within 3 s (several times the usual
       // gap, which a loaded machine widens: the recorder and ffmpeg start a moment late).
       if (t.kind === 'audio' && t.participant_id === respondentId) {
         let total = 0;
-        for (const x of own) total += (await ffprobe(svc.absolute(rec.site, x.path))).duration;
+        for (const x of own) total += (await probe(x.path)).duration;
         expect(Math.abs(total * 1000 - (hearingMs - (t.offset_ms ?? 0))), `${t.display_name} audio: ${total} s in files, hearing ${hearingMs} ms, track from ${t.offset_ms} ms`).toBeLessThan(3000);
       }
     }

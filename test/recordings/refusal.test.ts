@@ -161,7 +161,7 @@ describe('a party refuses recording in the room', { timeout: 600_000 }, () => {
     const ctx = await englishContext(browser);
     const page = await ctx.newPage();
     await signInStaff(page, s.url, demo.staff.clerk.username, DEMO_PASSWORD);
-    await page.goto(`${s.url}/cases/${demo.caseId}`);
+    await page.goto(`${s.url}/cases/${demo.caseId}#recordings`);
     await page.getByTestId('recording').first().waitFor();
     const consents = page.locator('[data-testid="recording-consents"] li');
     await expect.poll(() => consents.count(), { timeout: 60_000 }).toBe(3);

@@ -89,7 +89,7 @@ export function CourtReviewView({ id }: { id: string }) {
         <p class={`verify ${pkg.audit.verification.ok ? 'verify-ok' : 'verify-bad'}`} data-testid="court-audit-verify" data-ok={String(pkg.audit.verification.ok)}>
           {pkg.audit.verification.ok ? st('court.auditOk', { n: pkg.audit.verification.checked }) : st('court.auditBroken', { seq: pkg.audit.verification.firstBroken?.seq ?? 0 })}
         </p>
-        <ol class="court-timeline" data-testid="court-timeline">
+        <ol class="court-timeline" data-testid="court-timeline" tabIndex={0} aria-label={st('court.audit')}>
           {pkg.audit.entries.map((e) => (
             <li key={e.seq} data-testid="court-timeline-entry" data-action={e.action}>
               <span class="muted small">{formatDateTime(e.at)}</span> <AuditAction code={e.action} />
@@ -116,7 +116,7 @@ export function CourtReviewView({ id }: { id: string }) {
           {pkg.hearingRecord.map((h) => <li key={h.hearingId}>{h.hearingId} · chat <code class="hash">{h.chatSha256}</code>{h.record ? <> · record <code class="hash">{h.record.sha256}</code></> : null}</li>)}
           {pkg.recordings.map((r) => <li key={r.id}>{r.id} · <code class="hash">{r.sha256}</code></li>)}
         </ul>
-        <ol class="court-timeline small" data-testid="court-timeline-codes">
+        <ol class="court-timeline small" data-testid="court-timeline-codes" tabIndex={0} aria-label={st('court.audit')}>
           {pkg.audit.entries.map((e) => <li key={e.seq}><code>{e.action}</code> · {e.actor}</li>)}
         </ol>
         <h3>{st('court.certificate')}</h3>
