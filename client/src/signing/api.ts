@@ -13,35 +13,33 @@ function authHeader(auth: SignAuth): Record<string, string> {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
-/** A PDF the server renders on request (signing preview, ruling preview), as an object URL for an <iframe> or a link. */
-async function pdf(auth: SignAuth, method: string, path: string, body?: unknown): Promise<string> {
-  const headers: Record<string, string> = { Accept: 'application/pdf', ...authHeader(auth) };
+/** One request with the chosen session's token: the response, or NETWORK when none arrives. */
+async function send(auth: SignAuth, method: string, path: string, accept: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Accept: accept, ...authHeader(auth) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'same-origin' });
+    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'same-origin' });
   } catch (e) {
     throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
   }
-  if (!res.ok) {
-    const e = ((await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    const code = e?.code && (ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as ErrorCode) : 'INTERNAL';
-    throw new ApiError(res.status, code, e?.message ?? `${res.status}`, e?.details);
-  }
+}
+
+/** The server's error body as an ApiError (a code we do not know reads as INTERNAL). */
+function apiError(status: number, json: unknown): ApiError {
+  const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+  const code = e?.code && (ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as ErrorCode) : 'INTERNAL';
+  return new ApiError(status, code, e?.message ?? `${status}`, e?.details);
+}
+
+/** A PDF the server renders on request (signing preview, ruling preview), as an object URL for an <iframe> or a link. */
+async function pdf(auth: SignAuth, method: string, path: string, body?: unknown): Promise<string> {
+  const res = await send(auth, method, path, 'application/pdf', body);
+  if (!res.ok) throw apiError(res.status, await res.json().catch(() => undefined));
   return URL.createObjectURL(new Blob([await res.arrayBuffer()], { type: 'application/pdf' }));
 }
 
 async function call<T>(auth: SignAuth, method: string, path: string, body?: unknown): Promise<T> {
-  const token = auth === 'staff' ? getStaffSession()?.token : getParticipantSession()?.token;
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'same-origin' });
-  } catch (e) {
-    throw new ApiError(0, 'NETWORK', e instanceof Error ? e.message : 'network error');
-  }
+  const res = await send(auth, method, path, 'application/json', body);
   const text = await res.text();
   let json: unknown;
   try {
@@ -49,11 +47,7 @@ async function call<T>(auth: SignAuth, method: string, path: string, body?: unkn
   } catch {
     json = undefined;
   }
-  if (!res.ok) {
-    const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    const code = e?.code && (ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as ErrorCode) : 'INTERNAL';
-    throw new ApiError(res.status, code, e?.message ?? `${res.status}`, e?.details);
-  }
+  if (!res.ok) throw apiError(res.status, json);
   return json as T;
 }
 
