@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { AuditLog } from '../cases/audit.js';
 import { canonicalize, sha256Hex } from './canonical.js';
 import { loadPadDoc, PadDoc } from './doc.js';
+import { editStats, type EditStats } from './edit-stats.js';
 import type { KeyedQueue } from './queue.js';
 import { b64, type AgreementsTable, type PadActor, type PadDb, type PadTrx } from './types.js';
 import { checkUpdate } from './validate-update.js';
@@ -164,39 +165,32 @@ export class LiveDocs {
     if (accepted.length === 0) return;
 
     let captured: Uint8Array | null = null;
-    let ins = 0;
-    let del = 0;
-    let excerpt = '';
+    let stats: EditStats = { inserted: 0, deleted: 0, excerpt: '' };
     const onUpdate = (u: Uint8Array) => {
       captured = u;
     };
-    const onText = (e: Y.YTextEvent) => {
-      for (const d of e.changes.delta) {
-        if (typeof d.insert === 'string') {
-          ins += d.insert.length;
-          if (excerpt.length < 60) excerpt += d.insert.slice(0, 60 - excerpt.length);
-        }
-        if (d.delete) del += d.delete;
-      }
+    const onTransaction = (tr: Y.Transaction) => {
+      // Summed: an observer reading a text event's delta would open a second (empty) transaction.
+      const s = editStats(tr, pad.text);
+      stats = { inserted: stats.inserted + s.inserted, deleted: stats.deleted + s.deleted, excerpt: (stats.excerpt + s.excerpt).slice(0, 60) };
     };
     pad.doc.on('update', onUpdate);
-    pad.text.observe(onText);
+    pad.doc.on('afterTransaction', onTransaction);
     const at = this.opts.now().toISOString();
     try {
       for (const a of accepted) {
         captured = null;
-        ins = del = 0;
-        excerpt = '';
+        stats = { inserted: 0, deleted: 0, excerpt: '' };
         Y.applyUpdate(pad.doc, a.p.update, a.p.actor.author);
         a.effective = captured;
-        a.ins = ins;
-        a.del = del;
-        a.excerpt = excerpt;
+        a.ins = stats.inserted;
+        a.del = stats.deleted;
+        a.excerpt = stats.excerpt;
         if (captured) a.seq = ++pad.seq;
       }
     } finally {
       pad.doc.off('update', onUpdate);
-      pad.text.unobserve(onText);
+      pad.doc.off('afterTransaction', onTransaction);
     }
     if (pad.doc.store.pendingStructs || pad.doc.store.pendingDs) {
       this.opts.log?.error({ agreementId: pad.id }, 'a checked update left pending structs');

@@ -7,6 +7,7 @@ import {
 } from '../../../signaling/protocol/pad.js';
 import { PROTOCOL_VERSION, type ErrorCode } from '../../../signaling/protocol/errors.js';
 import { Emitter } from '../room/emitter.js';
+import { LocalChanges } from './local-changes.js';
 
 export type PadStatus = 'connecting' | 'synced' | 'offline' | 'refused';
 
@@ -54,10 +55,13 @@ export class PadProvider extends Emitter<PadEvents> {
   access: PadAccess | null = null;
   self: PadUser | null = null;
   readonly authors = new Map<number, { author: string; name: string; role: string }>();
-  /** Local updates not yet acknowledged (in order). */
+  /** Local edits not yet encoded (encoded when they can be sent, or when they reach half the size limit). */
+  private readonly local: LocalChanges;
+  /** Encoded local updates not yet acknowledged (in order). */
   private pending: Uint8Array[] = [];
   private inflight: Uint8Array[] | null = null;
   private generation = 0;
+  private flushQueued = false;
   private awarenessTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Handshakes refused for too many connections in a row; reset once connected. */
@@ -72,6 +76,7 @@ export class PadProvider extends Emitter<PadEvents> {
     this.doc = opts.doc ?? new Y.Doc();
     this.text = this.doc.getText(PAD_TEXT);
     this.awareness = new Awareness(this.doc);
+    this.local = new LocalChanges(this.doc, (PAD_MAX_UPDATE_BYTES * 3) / 4);
     const token = opts.token;
     this.socket = io(`${opts.url}${PAD_NAMESPACE}`, {
       reconnectionDelay: 200,
@@ -79,7 +84,7 @@ export class PadProvider extends Emitter<PadEvents> {
       ...opts.socket,
       auth: (cb) => cb({ token: typeof token === 'function' ? token() : token, protocol: PROTOCOL_VERSION, agreementId: opts.agreementId }),
     });
-    this.doc.on('update', this.onLocalUpdate);
+    this.doc.on('afterTransaction', this.onTransaction);
     this.awareness.on('update', this.onAwareness);
     this.socket.on('connect', () => {
       this.refusals = 0;
@@ -131,7 +136,7 @@ export class PadProvider extends Emitter<PadEvents> {
 
   /** Local changes not yet stored by the server. */
   get unsaved(): number {
-    return this.pending.length + (this.inflight?.length ?? 0);
+    return this.pending.length + (this.inflight?.length ?? 0) + (this.local.empty ? 0 : 1);
   }
 
   get connected(): boolean {
@@ -154,7 +159,7 @@ export class PadProvider extends Emitter<PadEvents> {
     this.destroyed = true;
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.doc.off('update', this.onLocalUpdate);
+    this.doc.off('afterTransaction', this.onTransaction);
     this.awareness.off('update', this.onAwareness);
     this.awareness.destroy();
     this.socket.removeAllListeners();
@@ -173,10 +178,18 @@ export class PadProvider extends Emitter<PadEvents> {
     this.emit('authors', this.authors);
   }
 
-  private readonly onLocalUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === this) return;
-    this.pending.push(update);
-    this.flush();
+  private readonly onTransaction = (tr: Y.Transaction): void => {
+    if (tr.origin === this) return;
+    const full = this.local.add(tr);
+    if (full) this.pending.push(full);
+    // Sent once the current task's edits are done (and Yjs has merged their structs): one update for a burst of them.
+    if (!this.local.empty && !this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
   };
 
   private readonly onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
@@ -225,7 +238,10 @@ export class PadProvider extends Emitter<PadEvents> {
     target.set(this.doc.clientID, serverSv.get(this.doc.clientID) ?? 0);
     const missing = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(target));
     const ahead = (Y.decodeStateVector(Y.encodeStateVector(this.doc)).get(this.doc.clientID) ?? 0) > (serverSv.get(this.doc.clientID) ?? 0);
-    if ((ahead || this.pending.length > 0) && missing.byteLength <= PAD_MAX_UPDATE_BYTES) this.pending = [missing];
+    if ((ahead || this.pending.length > 0 || !this.local.empty) && missing.byteLength <= PAD_MAX_UPDATE_BYTES) {
+      this.pending = [missing];
+      this.local.clear();
+    }
     this.awareness.setLocalStateField('user', { name: d.self.name, color: d.self.color, colorLight: `${d.self.color}33`, role: d.self.role });
     this.setStatus('synced');
     this.emit('state', { agreement: d.agreement, access: d.access });
@@ -235,8 +251,12 @@ export class PadProvider extends Emitter<PadEvents> {
 
   /** Sends the queued local updates, merged up to the size limit, one batch in flight at a time. */
   private flush(): void {
+    if (!this.inflight && this.status === 'synced') {
+      const update = this.local.take();
+      if (update) this.pending.push(update);
+    }
     if (this.destroyed || this.status !== 'synced' || this.inflight || this.pending.length === 0 || !this.access?.canEdit) {
-      if (this.pending.length === 0 && !this.inflight) this.emit('saved', { unsaved: 0 });
+      if (this.unsaved === 0) this.emit('saved', { unsaved: 0 });
       return;
     }
     const batch: Uint8Array[] = [];
