@@ -8,6 +8,7 @@ import type { RoomController } from './controller.js';
 import { useMediaElement } from './hooks.js';
 import { Icon } from './icons.js';
 import { LevelMeter, SpeakerTest } from './MediaChecks.js';
+import { TestCall } from './TestCall.js';
 
 const ACCEPT_KEY = 'concord.roomAccepted';
 
@@ -107,6 +108,7 @@ export function PreJoin({ room, session, local, joining, error }: Props) {
               onChange={(id) => void room.local.setMic(id)} />
           </div>
           <SpeakerTest />
+          <TestCall room={room} local={local} />
         </div>
         <div>
           <h2 class="h3">{t('prejoin.rulesTitle')}</h2>
