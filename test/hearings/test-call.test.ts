@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TestCalls, echoIdOf } from '../../server/hearings/test-call.js';
 import { createLogger } from '../../server/lib/logger.js';
-import { verdictOf, type EchoSample } from '../../client/src/room/testCall.js';
+import { verdictOf, type EchoSample } from '../../client/src/room/echo.js';
 import { FakeMediaEngine } from './fake-media.js';
 
 /**

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import type { RoomController } from './controller.js';
 import type { LocalMediaState } from './devices.js';
 import { runTestCall, type TestCallProgress, type TestCallResult, type TestCallRun } from './testCall.js';
@@ -49,29 +49,29 @@ export function TestCall({ room, local }: { room: RoomController; local: LocalMe
   const result = state.kind === 'done' ? state.result : null;
   return (
     <div class="test-call" data-testid="test-call" data-state={state.kind} data-verdict={result?.verdict ?? ''}>
-      <h2 class="h3">{t('prejoin.testCallTitle')}</h2>
-      <p class="small muted">{t('prejoin.testCallIntro')}</p>
+      <h2 class="h3">{rt('prejoin.testCallTitle')}</h2>
+      <p class="small muted">{rt('prejoin.testCallIntro')}</p>
       <button type="button" class="btn" data-testid="test-call-start" aria-disabled={running || noDevice ? 'true' : undefined} onClick={() => void start()}>
-        {running ? t('prejoin.testCallRunning') : state.kind === 'idle' ? t('prejoin.testCallStart') : t('prejoin.testCallAgain')}
+        {running ? rt('prejoin.testCallRunning') : state.kind === 'idle' ? rt('prejoin.testCallStart') : rt('prejoin.testCallAgain')}
       </button>
       {running ? (
         <progress class="test-call-progress" data-testid="test-call-progress" max={100} value={Math.round(state.progress.fraction * 100)}
-          aria-label={t('prejoin.testCallProgress')} />
+          aria-label={rt('prejoin.testCallProgress')} />
       ) : null}
       <div role="status" class="test-call-status" data-testid="test-call-status">
-        {noDevice && !running && (local.problem || (!local.micOn && !local.cameraOn)) ? <p class="small">{t('prejoin.testCallNoDevice')}</p> : null}
-        {running ? <p class="small">{t(PHASE_TEXT[state.progress.phase])}</p> : null}
+        {noDevice && !running && (local.problem || (!local.micOn && !local.cameraOn)) ? <p class="small">{rt('prejoin.testCallNoDevice')}</p> : null}
+        {running ? <p class="small">{rt(PHASE_TEXT[state.progress.phase])}</p> : null}
         {result ? (
           <div class={`test-call-verdict verdict-${result.verdict}`} data-testid="test-call-verdict" data-reason={result.reason ?? ''}>
-            <p class="small">{t(VERDICT_TEXT[result.verdict])}</p>
+            <p class="small">{rt(VERDICT_TEXT[result.verdict])}</p>
             {result.verdict !== 'blocked' ? (
               <p class="small" data-testid="test-call-detail">
-                {t('prejoin.testCallDetail', { loss: result.lossPct ?? 0, rtt: result.rttMs ?? '?', kbps: result.kbps ?? 0 })}
+                {rt('prejoin.testCallDetail', { loss: result.lossPct ?? 0, rtt: result.rttMs ?? '?', kbps: result.kbps ?? 0 })}
               </p>
             ) : null}
           </div>
         ) : null}
-        {state.kind === 'failed' ? <p class="small">{t('prejoin.testCallFailed')}</p> : null}
+        {state.kind === 'failed' ? <p class="small">{rt('prejoin.testCallFailed')}</p> : null}
       </div>
     </div>
   );

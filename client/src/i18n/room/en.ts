@@ -1,6 +1,5 @@
 /** English strings of the hearing room (pre-join, lobby, the hearing, closed): the reference for the other languages. */
 export const enRoom = {
-  'room.title': 'Hearing room',
 
   'prejoin.title': 'Before you enter',
   'prejoin.camera': 'Camera',

@@ -2,7 +2,6 @@ import type { RoomCatalogue } from './en.js';
 
 /** Português (Macau) of the hearing room. Complete: a missing key is a compile error. */
 export const ptRoom: RoomCatalogue = {
-  'room.title': 'Sala de mediação',
 
   'prejoin.title': 'Antes de entrar',
   'prejoin.camera': 'Câmara',

@@ -2,7 +2,6 @@ import type { RoomCatalogue } from './en.js';
 
 /** 调解室（进入前准备、等候室、调解中、结束）的简体中文文本：完整目录，缺少任何键都会导致编译错误。 */
 export const zhHansRoom: RoomCatalogue = {
-  'room.title': '调解室',
 
   'prejoin.title': '进入前的准备',
   'prejoin.camera': '摄像头',

@@ -2,7 +2,6 @@ import type { RoomCatalogue } from './en.js';
 
 /** 調解室（進入前準備、等候室、調解中、結束）的繁體中文文本（香港／澳門用語）。 */
 export const zhHantRoom: RoomCatalogue = {
-  'room.title': '調解室',
 
   'prejoin.title': '進入前的準備',
   'prejoin.camera': '鏡頭',
