@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { launchChromium } from '../helpers/browser.js';
 import { newPersonPage } from '../helpers/room.js';
+import { runAxe } from '../helpers/axe.js';
 import { blockUdpPorts, unblock, unblockAll } from '../helpers/netblock.js';
 import { createDemoCase, type DemoCase } from '../../server/demo.js';
 
@@ -84,6 +85,14 @@ describe('pre-join test call in Chromium', { timeout: 150_000 }, () => {
       expect(good, JSON.stringify(good)).toMatchObject({ verdict: 'good', sawProgress: true });
       expect(good.text).toMatch(/Good/);
       expect(await page.getByTestId('test-call-detail').textContent()).toMatch(/Loss 0 %/);
+      // The verdict's colours and text pass axe (no critical or serious violation), in English and Chinese.
+      for (const lang of ['en', 'zh-Hans']) {
+        await page.getByTestId('lang-switch').first().selectOption(lang);
+        await expect.poll(() => page.evaluate('document.documentElement.lang')).toBe(lang);
+        const bad = (await runAxe(page)).violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
+        expect(bad, `${lang}: ${JSON.stringify(bad)}`).toEqual([]);
+      }
+      await page.getByTestId('lang-switch').first().selectOption('en');
       // The server ended the call: no test call and no router left (nobody joined the hearing, so it has none).
       await expect.poll(() => s.liveHearings.testCalls.open).toBe(0);
       await expect.poll(() => routersOpen(s)).toBe(0);

@@ -19,6 +19,7 @@ export interface TestCallProgress {
 }
 
 const POLL_MS = 250;
+const median = (v: number[]): number | null => (v.length ? [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]! : null);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface TestCallRun {
@@ -77,10 +78,12 @@ export function runTestCall(client: HearingClient, local: LocalMediaState, progr
     let first: EchoSample | null = null;
     let last: EchoSample | null = null;
     const waitFrom = Date.now();
+    const rtts: number[] = [];
     while (!cancelled && offer && !failed()) {
       const s = readEcho(await sub.getStats(), Date.now());
       trace('test call: sample', { ...s, pub: pub.connectionState, sub: sub.connectionState });
       if (!first && s.packets > 0) first = s;
+      if (first && s.rttMs !== null) rtts.push(s.rttMs);
       last = s;
       if (first && s.at - first.at >= TEST_CALL_MEASURE_MS) break;
       if (!first && s.at - waitFrom >= TEST_CALL_WAIT_MS) break;
@@ -90,6 +93,8 @@ export function runTestCall(client: HearingClient, local: LocalMediaState, progr
       await sleep(POLL_MS);
     }
     if (cancelled) throw new Error('cancelled');
+    // One slow STUN answer on a busy phone is not a slow link: the window's median round trip counts.
+    if (first && last) last = { ...last, rttMs: median(rtts) };
     return verdictOf(first, first ? last : null, !!video, failed());
   };
   const result = run().finally(stop);
