@@ -42,7 +42,8 @@ export function runTestCall(client: HearingClient, local: LocalMediaState, progr
   const run = async (): Promise<TestCallResult> => {
     const tell = (phase: TestCallPhase, fraction: number) => progress({ phase, fraction: Math.max(0, Math.min(1, fraction)) });
     tell('connecting', 0.05);
-    const { iceServers } = await client.request('testCall.start', {});
+    // Placing the router may start a media worker (the first media of the server): more than a usual request's wait.
+    const { iceServers } = await client.request('testCall.start', {}, 60_000);
     const config: RTCConfiguration = {
       bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require',
       ...(iceServers.length ? { iceServers: iceServers.map((s) => ({ ...s, urls: typeof s.urls === 'string' ? s.urls : [...s.urls] })) } : {}),
