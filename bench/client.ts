@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { startTestServer, type TestServer } from '../test/helpers/server.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { loadJoinPage, WEAK_PHONE, type JoinPageLoad } from '../test/helpers/page-weight.js';
@@ -12,8 +13,8 @@ import { fmt, machine, percentile } from './lib.js';
  * is quiet (with the waiting page's chunk the join page prefetches). Two servers in the same run, runs alternating:
  * "before" serves the plain files with a one-hour cache as before issue 16, "after" the precompressed ones.
  */
-async function serve(precompressedClient: boolean): Promise<{ s: TestServer; link: string }> {
-  const s = await startTestServer('sqlite', {}, { precompressedClient });
+async function serve(precompressedClient: boolean, clientDir?: string): Promise<{ s: TestServer; link: string }> {
+  const s = await startTestServer('sqlite', {}, { precompressedClient, ...(clientDir ? { clientDir } : {}) });
   const demo = await createDemoCase(s.services, s.url);
   return { s, link: demo.links.applicant };
 }
@@ -33,8 +34,12 @@ function rows(label: string, loads: JoinPageLoad[]) {
   };
 }
 
-export async function benchClient(runs: number, log: (line: string) => void = () => undefined) {
-  const before = await serve(false);
+/**
+ * `beforeDir`: another build of the client (e.g. the previous commit's `client/dist`), served precompressed like the
+ * current one: then "before" and "after" compare two builds, not two ways of serving one.
+ */
+export async function benchClient(runs: number, log: (line: string) => void = () => undefined, beforeDir?: string) {
+  const before = await serve(!!beforeDir, beforeDir);
   const after = await serve(true);
   const browser = await launchChromium();
   try {
@@ -53,7 +58,8 @@ export async function benchClient(runs: number, log: (line: string) => void = ()
       log(`${label}, last run:`);
       for (const r of results[label].at(-1)?.resources ?? []) log(`  ${String(r.bytes).padStart(7)} B  ${r.encoding.padEnd(8)} ${new URL(r.url).pathname}`);
     }
-    return [rows('before: plain files, max-age 1 h', results.before), rows('after: br/gzip, immutable', results.after)];
+    const labels = beforeDir ? [`before: ${beforeDir}, br/gzip`, 'after: client/dist, br/gzip'] : ['before: plain files, max-age 1 h', 'after: br/gzip, immutable'];
+    return [rows(labels[0]!, results.before), rows(labels[1]!, results.after)];
   } finally {
     await browser.close();
     await before.s.close();
@@ -64,5 +70,12 @@ export async function benchClient(runs: number, log: (line: string) => void = ()
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`machine: ${machine()}`);
   console.log(`network: ${WEAK_PHONE.latencyMs} ms latency, ${WEAK_PHONE.downBytesPerS} B/s down, ${WEAK_PHONE.upBytesPerS} B/s up; CPU ${WEAK_PHONE.cpuSlowdown}x slower`);
-  console.table(await benchClient(Number(process.argv[2] ?? 9), (l) => console.log(l)));
+  // npm run bench:client [runs] [--before <another build's dist folder>]
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--before');
+  const beforeDir = at >= 0 ? args[at + 1] : undefined;
+  const runs = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--before') ?? 9);
+  console.log(`load average: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (start)`);
+  console.table(await benchClient(runs, (l) => console.log(l), beforeDir));
+  console.log(`load average: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (end)`);
 }

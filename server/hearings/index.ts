@@ -7,3 +7,4 @@ export { mayControl, mayDo, entersDirectly, type HearingControl } from './permis
 export type { SelfUpdate } from './controls.js';
 export { HearingRecording, type RecordingBackend, type TrackHandle, type TrackSpec } from './recording.js';
 export type { ClosedNotice, ParticipantConnection, ParticipantIdentity, ResumePoint, RosterEntry } from './types.js';
+export { TestCalls, TEST_CALL_MS, echoIdOf, type TestCallOptions } from './test-call.js';

@@ -8,6 +8,7 @@ import { LiveHearing, type HearingServices } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
 import type { ParticipantConnection, ParticipantIdentity, ResumePoint } from './types.js';
 import type { RecordingBackend } from './recording.js';
+import { TestCalls } from './test-call.js';
 
 export interface HearingRegistryOptions {
   hearings: HearingService;
@@ -37,8 +38,11 @@ export class HearingRegistry {
   private readonly linkTimer: ReturnType<typeof setInterval> | undefined;
   private readonly offRevoked: () => void;
   private isClosed = false;
+  /** The pre-join test calls (issue 16.5): routers of their own on the same engine, never a hearing's. */
+  readonly testCalls: TestCalls;
 
   constructor(private readonly opts: HearingRegistryOptions) {
+    this.testCalls = new TestCalls({ engine: opts.engine, log: opts.log });
     // A link revoked here takes its holder out at once; the timer below finds revocations made by another process.
     this.offRevoked = opts.services.links.onRevoked((link) => {
       const h = this.live.get(link.hearingId);
@@ -104,6 +108,7 @@ export class HearingRegistry {
     this.isClosed = true;
     clearInterval(this.linkTimer);
     this.offRevoked();
+    await this.testCalls.close();
     await Promise.allSettled([...this.opening.values()]);
     await Promise.all([...this.live.values()].map((h) => h.close()));
     this.live.clear();

@@ -20,6 +20,7 @@ import { lobbyHandlers } from './handlers/lobby.js';
 import { mediaHandlers } from './handlers/media.js';
 import { outboxHandlers } from './handlers/outbox.js';
 import { recordingHandlers } from './handlers/recording.js';
+import { testCallHandlers } from './handlers/test-call.js';
 import { SocketSession, type HearingSocket, type SocketData } from './session.js';
 
 export type HearingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -57,6 +58,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   ...mediaHandlers,
   ...recordingHandlers,
   ...outboxHandlers,
+  ...testCallHandlers,
 };
 const REQUEST_NAMES = Object.keys(Requests) as RequestName[];
 

@@ -77,7 +77,12 @@ export class SocketSession {
     const [, chat] = await Promise.all([consent ? hearing.controls.setConsent(participant.id, consent) : null, hearing.chat.visibleTo(participant)]);
     // The snapshot and the seq it is as of, taken together: events after it carry a higher seq.
     const outbox = { epoch: participant.outbox.epoch, seq: participant.outbox.head, replayed };
-    return { ...hearing.snapshotFor(participant.id), chat, iceServers: this.iceServers().map((s) => ({ ...s })), outbox };
+    return { ...hearing.snapshotFor(participant.id), chat, iceServers: this.iceServerList(), outbox };
+  }
+
+  /** The STUN/TURN servers clients use (CONCORD_ICE_SERVERS), as plain copies. */
+  iceServerList(): IceServer[] {
+    return this.iceServers().map((s) => ({ ...s }));
   }
 
   async leave(): Promise<void> {
@@ -89,6 +94,7 @@ export class SocketSession {
   }
 
   onDisconnect(): void {
+    this.registry.testCalls.disconnected(this.identity.participantId, this.connection.id);
     if (this.hearing && this.participant) this.hearing.detach(this.participant.id, this.connection);
   }
 

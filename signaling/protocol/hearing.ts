@@ -77,6 +77,17 @@ export const Requests = {
     /** Rendered height (device pixels) of each publisher's tile: the simulcast layer is chosen per tile. */
     tiles: z.record(pid, z.number().int().min(0).max(4320)).refine((r) => Object.keys(r).length <= 50, 'too many tiles').optional(),
   }),
+  // The pre-join test call (issue 16.5): allowed before `hearing.join`. The camera and microphone go to a router of
+  // their own and come back to the same person; nobody in the hearing sees or hears it.
+  /** Places the test call's router; the answer says how long it may last and which ICE servers to use. */
+  'testCall.start': z.strictObject({}),
+  /** The sending connection's offer -> the SFU's answer. */
+  'testCall.publish': z.strictObject({ sdp, sources: z.record(z.string().max(64), trackSource) }),
+  /** Opens the receiving side; answered with its offer (null: the call ended before there was one). */
+  'testCall.receive': z.strictObject({}),
+  'testCall.answer': z.strictObject({ sdp }),
+  /** Ends the test call now (also ended by the time limit and by the socket's disconnect). */
+  'testCall.stop': z.strictObject({}),
 } as const;
 export type RequestName = keyof typeof Requests;
 export type RequestPayload<N extends RequestName> = z.infer<(typeof Requests)[N]>;
@@ -202,6 +213,12 @@ export interface Responses {
   'media.subscribe': { session: string | null };
   'media.answer': null;
   'media.preferences': null;
+  /** `limitMs`: the server closes the call's router this long after the start, whatever the client does. */
+  'testCall.start': { id: string; limitMs: number; iceServers: IceServer[] };
+  'testCall.publish': { sdp: string };
+  'testCall.receive': { sdp: string | null };
+  'testCall.answer': null;
+  'testCall.stop': null;
 }
 
 export type ClientToServerEvents = {

@@ -29,8 +29,8 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   db: DbKind = 'sqlite',
   env: Record<string, string> = {},
-  /** Live-hearing options: a fake media engine, a short reconnection grace period; the limits' clock; plain client serving. */
-  start: Pick<StartOptions, 'mediaEngine' | 'hearingGraceMs' | 'now' | 'precompressedClient'> = {},
+  /** Live-hearing options: a fake media engine, a short reconnection grace period; the limits' clock; plain client serving; another client build. */
+  start: Pick<StartOptions, 'mediaEngine' | 'hearingGraceMs' | 'now' | 'precompressedClient' | 'clientDir'> = {},
 ): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'concord-test-'));
   const schema = `t_${randomBytes(6).toString('hex')}`;

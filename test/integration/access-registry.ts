@@ -127,6 +127,12 @@ export const HEARING_REGISTRY: Record<RequestName, { action: Action; payload: un
   'media.subscribe': { action: 'hearing.join', payload: null },
   'media.answer': { action: 'hearing.join', payload: null },
   'media.preferences': { action: 'hearing.join', payload: null },
+  // Starting one costs a router per principal: tried in test/e2e/test-call.test.ts; a stop with none running changes nothing.
+  'testCall.start': { action: 'hearing.testCall', payload: null },
+  'testCall.publish': { action: 'hearing.testCall', payload: null },
+  'testCall.receive': { action: 'hearing.testCall', payload: null },
+  'testCall.answer': { action: 'hearing.testCall', payload: null },
+  'testCall.stop': { action: 'hearing.testCall', payload: {} },
 };
 
 /** Every pad-namespace event -> its action (the handshake asks pad.read; each edit asks pad.edit in the pad service). */

@@ -6,6 +6,10 @@ import { en } from '../../client/src/i18n/en.js';
 import { zhHans } from '../../client/src/i18n/zh-Hans.js';
 import { zhHant } from '../../client/src/i18n/zh-Hant.js';
 import { pt } from '../../client/src/i18n/pt.js';
+import { enRoom } from '../../client/src/i18n/room/en.js';
+import { zhHansRoom } from '../../client/src/i18n/room/zh-Hans.js';
+import { zhHantRoom } from '../../client/src/i18n/room/zh-Hant.js';
+import { ptRoom } from '../../client/src/i18n/room/pt.js';
 import { enPad } from '../../client/src/i18n/pad/en.js';
 import { zhHansPad } from '../../client/src/i18n/pad/zh-Hans.js';
 import { zhHantPad } from '../../client/src/i18n/pad/zh-Hant.js';
@@ -22,13 +26,14 @@ import { zhHantAudit } from '../../client/src/i18n/audit/zh-Hant.js';
 import { ptAudit } from '../../client/src/i18n/audit/pt.js';
 
 /**
- * Every interface catalogue, loaded as the app loads it (main includes room and documents), checked against English:
+ * Every interface catalogue, loaded as the app loads it (main includes documents; the room's are bundled with the room), checked against English:
  * no key missing or extra, nothing left in English, the same placeholders and markup. The types already make a
  * missing key a compile error; this also catches untranslated copies and broken placeholders, and prints the counts.
  */
 type Strings = Readonly<Record<string, string>>;
 const SECTIONS: Record<string, Record<Lang, Strings>> = {
   main: { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant, pt },
+  room: { en: enRoom, 'zh-Hans': zhHansRoom, 'zh-Hant': zhHantRoom, pt: ptRoom },
   pad: { en: enPad, 'zh-Hans': zhHansPad, 'zh-Hant': zhHantPad, pt: ptPad },
   signing: { en: enSigning, 'zh-Hans': zhHansSigning, 'zh-Hant': zhHantSigning, pt: ptSigning },
   recordings: recordingsCatalogues,

@@ -1,4 +1,3 @@
-import { enRoom } from './room/en.js';
 import { enDocuments } from './documents/en.js';
 
 /** English catalogue: the reference. Its keys define MessageKey; every other catalogue is checked against it. */
@@ -315,7 +314,7 @@ export const en = {
   'hearingStatus.in_progress': 'In progress',
   'hearingStatus.closed': 'Ended',
   'hearingStatus.cancelled': 'Cancelled',
-  ...enRoom,
+  'room.title': 'Hearing room',
   ...enDocuments,
 } satisfies Record<string, string>;
 

@@ -1,4 +1,3 @@
-import { ptRoom } from './room/pt.js';
 import { ptDocuments } from './documents/pt.js';
 import type { Catalogue } from './en.js';
 
@@ -319,6 +318,6 @@ export const pt: Catalogue = {
   'hearingStatus.closed': 'Terminada',
   'hearingStatus.cancelled': 'Cancelada',
 
-  ...ptRoom,
+  'room.title': 'Sala de mediação',
   ...ptDocuments,
 };

@@ -1,4 +1,3 @@
-import { zhHansRoom } from './room/zh-Hans.js';
 import { zhHansDocuments } from './documents/zh-Hans.js';
 import type { Catalogue } from './en.js';
 
@@ -316,6 +315,6 @@ export const zhHans: Catalogue = {
   'hearingStatus.in_progress': '进行中',
   'hearingStatus.closed': '已结束',
   'hearingStatus.cancelled': '已取消',
-  ...zhHansRoom,
+  'room.title': '调解室',
   ...zhHansDocuments,
 };

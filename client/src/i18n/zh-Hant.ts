@@ -1,4 +1,3 @@
-import { zhHantRoom } from './room/zh-Hant.js';
 import { zhHantDocuments } from './documents/zh-Hant.js';
 import type { Catalogue } from './en.js';
 
@@ -316,6 +315,6 @@ export const zhHant: Catalogue = {
   'hearingStatus.in_progress': '進行中',
   'hearingStatus.closed': '已結束',
   'hearingStatus.cancelled': '已取消',
-  ...zhHantRoom,
+  'room.title': '調解室',
   ...zhHantDocuments,
 };

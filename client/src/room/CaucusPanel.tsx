@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { HearingSnapshot, ParticipantState } from '../../../signaling/protocol/hearing.js';
 import { t } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import { roleLabel } from '../labels.js';
 import type { RoomController } from './controller.js';
 import { elapsed, useNow } from './hooks.js';
@@ -37,27 +38,27 @@ export function CaucusControls({ room, snapshot, self }: { room: RoomController;
 
   return (
     <div class="caucus-controls" data-testid="caucus-controls">
-      <h3 class="h4">{t('caucus.title')}</h3>
-      {snapshot.caucuses.length === 0 ? <p class="muted small">{t('caucus.none')}</p> : null}
+      <h3 class="h4">{rt('caucus.title')}</h3>
+      {snapshot.caucuses.length === 0 ? <p class="muted small">{rt('caucus.none')}</p> : null}
       <ul class="people">
         {snapshot.caucuses.map((c, i) => (
           <li key={c.id} class="person caucus-item" data-testid="caucus-item" data-caucus-id={c.id}>
             <div class="person-main">
-              <strong>{t('caucus.running', { n: i + 1, time: elapsed(c.startedAt, now) })}</strong>
-              <span class="small">{t('caucus.members', { names: (c.memberIds ?? []).map((id) => names.get(id) ?? id).join(', ') })}</span>
+              <strong>{rt('caucus.running', { n: i + 1, time: elapsed(c.startedAt, now) })}</strong>
+              <span class="small">{rt('caucus.members', { names: (c.memberIds ?? []).map((id) => names.get(id) ?? id).join(', ') })}</span>
             </div>
             <button type="button" class="btn btn-small" data-testid={`caucus-end-${c.id}`}
-              onClick={() => void room.act('caucus.end', { caucusId: c.id })}>{t('caucus.end')}</button>
+              onClick={() => void room.act('caucus.end', { caucusId: c.id })}>{rt('caucus.end')}</button>
           </li>
         ))}
       </ul>
       {!picking ? (
         <button type="button" class="btn btn-small" data-testid="caucus-start" disabled={!inJoint || candidates.length === 0}
-          title={!inJoint ? t('caucus.mustBeJoint') : undefined} onClick={() => setPicking(true)}>{t('caucus.start')}</button>
+          title={!inJoint ? rt('caucus.mustBeJoint') : undefined} onClick={() => setPicking(true)}>{rt('caucus.start')}</button>
       ) : (
         <fieldset class="caucus-picker" data-testid="caucus-picker">
-          <legend>{t('caucus.pick')}</legend>
-          <p class="hint">{t('caucus.privacy')}</p>
+          <legend>{rt('caucus.pick')}</legend>
+          <p class="hint">{rt('caucus.privacy')}</p>
           {candidates.map((p) => (
             <label key={p.id} class="check">
               <input type="checkbox" data-testid={`caucus-pick-${p.id}`} checked={picked.has(p.id)}
@@ -67,7 +68,7 @@ export function CaucusControls({ room, snapshot, self }: { room: RoomController;
           ))}
           <div class="button-row">
             <button type="button" class="btn btn-primary btn-small" data-testid="caucus-confirm" disabled={busy || ![...picked].some((id) => candidates.some((p) => p.id === id))}
-              onClick={() => void start()}>{t('caucus.confirm')}</button>
+              onClick={() => void start()}>{rt('caucus.confirm')}</button>
             <button type="button" class="btn btn-ghost btn-small" data-testid="caucus-cancel" onClick={() => { setPicking(false); setPicked(new Set()); }}>
               {t('common.cancel')}
             </button>
@@ -90,13 +91,13 @@ export function CaucusBanner({ snapshot, self }: { snapshot: HearingSnapshot; se
     <>
       {mine ? (
         <div class="banner banner-caucus-self" role="status" data-testid="caucus-self-banner" data-caucus-id={mine.id}>
-          <div class="banner-body">{t('banner.inCaucus', { time: elapsed(mine.startedAt, now) })}</div>
+          <div class="banner-body">{rt('banner.inCaucus', { time: elapsed(mine.startedAt, now) })}</div>
         </div>
       ) : null}
       {oldest ? (
         <div class="banner banner-caucus" role="status" data-testid="caucus-banner" data-count={others.length}>
           <div class="banner-body">
-            {others.length > 1 ? t('banner.caucusMany', { n: others.length, time: elapsed(oldest, now) }) : t('banner.caucus', { time: elapsed(oldest, now) })}
+            {others.length > 1 ? rt('banner.caucusMany', { n: others.length, time: elapsed(oldest, now) }) : rt('banner.caucus', { time: elapsed(oldest, now) })}
           </div>
         </div>
       ) : null}

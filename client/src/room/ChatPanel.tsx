@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../../signaling/protocol/hearing.js';
 import { formatTime } from '../format.js';
 import { t } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import { Icon } from './icons.js';
 
 interface Props {
@@ -37,21 +38,21 @@ export function ChatPanel({ messages, selfId, lobby, onSend, onClose }: Props) {
   };
 
   return (
-    <section class="panel chat-panel" data-testid="chat-panel" aria-label={t('chat.title')}>
+    <section class="panel chat-panel" data-testid="chat-panel" aria-label={rt('chat.title')}>
       <div class="panel-head">
-        <h2 class="h3">{t('chat.title')}</h2>
+        <h2 class="h3">{rt('chat.title')}</h2>
         <button type="button" class="icon-btn" data-testid="chat-close" aria-label={t('common.close')} onClick={onClose}>
           <Icon name="close" size={18} />
         </button>
       </div>
       <ol class="chat-list" ref={list} aria-live="polite">
-        {messages.length === 0 ? <li class="muted small chat-empty">{t('chat.empty')}</li> : null}
+        {messages.length === 0 ? <li class="muted small chat-empty">{rt('chat.empty')}</li> : null}
         {messages.map((m) => (
           <li key={m.id} class={`chat-msg ${m.fromId === selfId ? 'mine' : ''} ${m.to === 'mediator' ? 'private' : ''}`}
             data-testid="chat-message" data-from-id={m.fromId} data-to={m.to}>
             <div class="chat-meta">
-              <strong>{m.fromId === selfId ? t('chat.me') : m.fromName}</strong>
-              {m.to === 'mediator' ? <span class="chat-private"> · {t('chat.private')}</span> : null}
+              <strong>{m.fromId === selfId ? rt('chat.me') : m.fromName}</strong>
+              {m.to === 'mediator' ? <span class="chat-private"> · {rt('chat.private')}</span> : null}
               <span class="muted"> · {formatTime(new Date(m.at))}</span>
             </div>
             <div class="chat-text">{m.text}</div>
@@ -60,23 +61,23 @@ export function ChatPanel({ messages, selfId, lobby, onSend, onClose }: Props) {
       </ol>
       <form class="chat-form" onSubmit={send}>
         {lobby ? (
-          <p class="hint">{t('chat.lobbyHint')}</p>
+          <p class="hint">{rt('chat.lobbyHint')}</p>
         ) : (
           <label class="chat-to">
-            <span>{t('chat.to')}</span>
+            <span>{rt('chat.to')}</span>
             <select data-testid="chat-to" value={to} onChange={(e) => setTo((e.currentTarget as HTMLSelectElement).value as 'all' | 'mediator')}>
-              <option value="all">{t('chat.toAll')}</option>
-              <option value="mediator">{t('chat.toMediator')}</option>
+              <option value="all">{rt('chat.toAll')}</option>
+              <option value="mediator">{rt('chat.toMediator')}</option>
             </select>
           </label>
         )}
         <div class="chat-row">
-          <textarea data-testid="chat-input" rows={2} maxLength={2000} value={text} placeholder={t('chat.placeholder')} aria-label={t('chat.placeholder')}
+          <textarea data-testid="chat-input" rows={2} maxLength={2000} value={text} placeholder={rt('chat.placeholder')} aria-label={rt('chat.placeholder')}
             onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)}
             onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) void send(e); }} />
-          <button type="submit" class="btn btn-primary" data-testid="chat-send" disabled={sending || !text.trim()}>{t('chat.send')}</button>
+          <button type="submit" class="btn btn-primary" data-testid="chat-send" disabled={sending || !text.trim()}>{rt('chat.send')}</button>
         </div>
-        <p class="hint">{t('chat.recordNote')}</p>
+        <p class="hint">{rt('chat.recordNote')}</p>
       </form>
     </section>
   );

@@ -1,4 +1,4 @@
-import { t } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import { tp } from '../i18n/pad/index.js';
 import { Icon, type IconName } from './icons.js';
 import { useRoomPad } from '../pad/RoomPadButton.js';
@@ -66,23 +66,23 @@ export function ControlsBar(p: ControlsProps) {
   const chatBadge = p.chatOpen ? 0 : p.unread;
   const rest = (
     <>
-      <Ctl testId="ctl-screen" icon="screen" label={p.sharing ? t('ctl.screen.stop') : t('ctl.screen.start')} pressed={p.sharing}
+      <Ctl testId="ctl-screen" icon="screen" label={p.sharing ? rt('ctl.screen.stop') : rt('ctl.screen.start')} pressed={p.sharing}
         disabled={!p.canShare || !p.mediaReady} onClick={p.onScreen} />
-      <Ctl testId="ctl-hand" icon="hand" label={p.handRaised ? t('ctl.hand.lower') : t('ctl.hand.raise')} pressed={p.handRaised} onClick={p.onHand} />
-      <Ctl testId="ctl-audio-only" icon="audioOnly" label={t('ctl.audioOnly')} pressed={p.audioOnly} disabled={!p.mediaReady} onClick={p.onAudioOnly} />
+      <Ctl testId="ctl-hand" icon="hand" label={p.handRaised ? rt('ctl.hand.lower') : rt('ctl.hand.raise')} pressed={p.handRaised} onClick={p.onHand} />
+      <Ctl testId="ctl-audio-only" icon="audioOnly" label={rt('ctl.audioOnly')} pressed={p.audioOnly} disabled={!p.mediaReady} onClick={p.onAudioOnly} />
       {pad.available ? <Ctl testId="ctl-pad" icon="pad" label={tp('pad.room.open')} pressed={pad.open} onClick={pad.toggle} /> : null}
-      <Ctl testId="ctl-chat" icon="chat" label={t('ctl.chat')} pressed={p.chatOpen} badge={chatBadge} onClick={p.onChat} />
-      <Ctl testId="ctl-people" icon="people" label={t('ctl.people')} pressed={p.peopleOpen} badge={p.waiting} onClick={p.onPeople} />
+      <Ctl testId="ctl-chat" icon="chat" label={rt('ctl.chat')} pressed={p.chatOpen} badge={chatBadge} onClick={p.onChat} />
+      <Ctl testId="ctl-people" icon="people" label={rt('ctl.people')} pressed={p.peopleOpen} badge={p.waiting} onClick={p.onPeople} />
     </>
   );
   return (
-    <nav class={`controls ${compact ? 'controls-compact' : ''}`} data-testid="controls" aria-label={t('ctl.bar')}>
-      <Ctl testId="ctl-mic" icon={p.micOn ? 'mic' : 'micOff'} label={p.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')}
+    <nav class={`controls ${compact ? 'controls-compact' : ''}`} data-testid="controls" aria-label={rt('ctl.bar')}>
+      <Ctl testId="ctl-mic" icon={p.micOn ? 'mic' : 'micOff'} label={p.micOn ? rt('ctl.mic.mute') : rt('ctl.mic.unmute')}
         off={!p.micOn} pressed={!p.micOn} locked={p.forced.audio} onClick={p.onMic} />
-      <Ctl testId="ctl-camera" icon={p.cameraOn ? 'cam' : 'camOff'} label={p.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')}
+      <Ctl testId="ctl-camera" icon={p.cameraOn ? 'cam' : 'camOff'} label={p.cameraOn ? rt('ctl.camera.off') : rt('ctl.camera.on')}
         off={!p.cameraOn} pressed={!p.cameraOn} locked={p.forced.video} onClick={p.onCamera} />
-      {compact ? <MoreMenu label={t('ctl.more')} badge={chatBadge + p.waiting}>{rest}</MoreMenu> : rest}
-      <Ctl testId="ctl-leave" icon="leave" label={t('ctl.leave')} danger onClick={p.onLeave} />
+      {compact ? <MoreMenu label={rt('ctl.more')} badge={chatBadge + p.waiting}>{rest}</MoreMenu> : rest}
+      <Ctl testId="ctl-leave" icon="leave" label={rt('ctl.leave')} danger onClick={p.onLeave} />
       {pad.drawer}
     </nav>
   );

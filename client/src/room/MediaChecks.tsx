@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import type { LocalMedia } from './devices.js';
 
 /** The level a voice passes and the fake or a quiet microphone's hiss does not (0..1, the meter's scale). */
@@ -36,12 +36,12 @@ export function LevelMeter({ local }: { local: LocalMedia }) {
   }, [local]);
   return (
     <div class="mic-check">
-      <div class="meter" ref={box} data-testid="prejoin-level" role="meter" aria-label={t('prejoin.level')}
+      <div class="meter" ref={box} data-testid="prejoin-level" role="meter" aria-label={rt('prejoin.level')}
         aria-valuemin={0} aria-valuemax={100} aria-valuenow={0}>
         <div class="meter-bar" ref={bar} />
       </div>
       <p class={`check-line small ${heard ? 'check-ok' : 'muted'}`} data-testid="mic-check" data-passed={String(heard)} role="status">
-        {heard ? `✓ ${t('prejoin.micCheckOk')}` : t('prejoin.micCheck')}
+        {heard ? `✓ ${rt('prejoin.micCheckOk')}` : rt('prejoin.micCheck')}
       </p>
     </div>
   );
@@ -101,30 +101,30 @@ export function SpeakerTest() {
   };
   return (
     <div class="speaker-test" data-testid="speaker-test" data-state={state}>
-      <h2 class="h3">{t('prejoin.speakerTitle')}</h2>
+      <h2 class="h3">{rt('prejoin.speakerTitle')}</h2>
       {outputs.length > 1 ? (
         <div class="field">
-          <label for="prejoin-speaker">{t('prejoin.speakerOutput')}</label>
+          <label for="prejoin-speaker">{rt('prejoin.speakerOutput')}</label>
           <select id="prejoin-speaker" data-testid="speaker-output" value={sinkId}
             onChange={(e) => setSinkId((e.currentTarget as HTMLSelectElement).value)}>
-            {outputs.map((d, i) => <option key={d.deviceId} value={d.deviceId}>{d.label || t('prejoin.deviceN', { n: i + 1 })}</option>)}
+            {outputs.map((d, i) => <option key={d.deviceId} value={d.deviceId}>{d.label || rt('prejoin.deviceN', { n: i + 1 })}</option>)}
           </select>
         </div>
       ) : null}
       <button type="button" class="btn" data-testid="speaker-play" disabled={state === 'playing'} onClick={play}>
-        {state === 'playing' ? t('prejoin.speakerPlaying') : t('prejoin.speakerPlay')}
+        {state === 'playing' ? rt('prejoin.speakerPlaying') : rt('prejoin.speakerPlay')}
       </button>
       <div role="status" class="speaker-result">
         {state === 'asked' ? (
           <div class="speaker-ask">
-            <span>{t('prejoin.speakerAsk')}</span>
-            <button type="button" class="btn btn-small" data-testid="speaker-heard" onClick={() => setState('heard')}>{t('prejoin.speakerHeard')}</button>
-            <button type="button" class="btn btn-small" data-testid="speaker-not-heard" onClick={() => setState('not_heard')}>{t('prejoin.speakerNotHeard')}</button>
+            <span>{rt('prejoin.speakerAsk')}</span>
+            <button type="button" class="btn btn-small" data-testid="speaker-heard" onClick={() => setState('heard')}>{rt('prejoin.speakerHeard')}</button>
+            <button type="button" class="btn btn-small" data-testid="speaker-not-heard" onClick={() => setState('not_heard')}>{rt('prejoin.speakerNotHeard')}</button>
           </div>
         ) : null}
-        {state === 'heard' ? <p class="check-line small check-ok" data-testid="speaker-ok">✓ {t('prejoin.speakerOk')}</p> : null}
-        {state === 'not_heard' ? <p class="small" data-testid="speaker-help">{t('prejoin.speakerHelp')}</p> : null}
-        {state === 'failed' ? <p class="small" data-testid="speaker-help">{t('prejoin.speakerFailed')}</p> : null}
+        {state === 'heard' ? <p class="check-line small check-ok" data-testid="speaker-ok">✓ {rt('prejoin.speakerOk')}</p> : null}
+        {state === 'not_heard' ? <p class="small" data-testid="speaker-help">{rt('prejoin.speakerHelp')}</p> : null}
+        {state === 'failed' ? <p class="small" data-testid="speaker-help">{rt('prejoin.speakerFailed')}</p> : null}
       </div>
     </div>
   );

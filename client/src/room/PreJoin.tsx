@@ -1,13 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { ParticipantSession } from '../../../signaling/protocol/api.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
-import { t } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import { roleLabel } from '../labels.js';
 import type { LocalMediaState } from './devices.js';
 import type { RoomController } from './controller.js';
 import { useMediaElement } from './hooks.js';
 import { Icon } from './icons.js';
 import { LevelMeter, SpeakerTest } from './MediaChecks.js';
+import { TestCall } from './TestCall.js';
 
 const ACCEPT_KEY = 'concord.roomAccepted';
 
@@ -28,7 +29,7 @@ export function SelfPreview({ local, testId, name }: { local: LocalMediaState; t
       {local.videoTrack ? null : (
         <div class="preview-off">
           <span class="avatar" aria-hidden="true">{name.slice(0, 1)}</span>
-          <span>{t('prejoin.cameraOff')}</span>
+          <span>{rt('prejoin.cameraOff')}</span>
         </div>
       )}
     </div>
@@ -42,9 +43,9 @@ function DeviceSelect(props: { id: string; label: string; value: string; devices
       <label for={props.id}>{props.label}</label>
       <select id={props.id} data-testid={props.testId} value={props.value} disabled={devices.length === 0}
         onChange={(e) => props.onChange((e.currentTarget as HTMLSelectElement).value)}>
-        {devices.length === 0 ? <option value="">{t('prejoin.noDevice')}</option> : null}
+        {devices.length === 0 ? <option value="">{rt('prejoin.noDevice')}</option> : null}
         {devices.map((d, i) => (
-          <option key={d.deviceId || i} value={d.deviceId}>{d.label || t('prejoin.deviceN', { n: i + 1 })}</option>
+          <option key={d.deviceId || i} value={d.deviceId}>{d.label || rt('prejoin.deviceN', { n: i + 1 })}</option>
         ))}
       </select>
     </div>
@@ -75,7 +76,7 @@ export function PreJoin({ room, session, local, joining, error }: Props) {
   };
   return (
     <section class="card prejoin" data-testid="prejoin">
-      <h1>{t('prejoin.title')}</h1>
+      <h1>{rt('prejoin.title')}</h1>
       <p class="muted small">
         {session.caseNumber} · {roleLabel(session.participant.role)} · {name}
       </p>
@@ -85,47 +86,48 @@ export function PreJoin({ room, session, local, joining, error }: Props) {
           <div class="prejoin-toggles">
             <button type="button" class={`round-btn ${local.micOn ? '' : 'off'}`} data-testid="prejoin-mic-toggle" aria-pressed={!local.micOn}
               onClick={() => { room.local.resumeAudio(); void room.local.setMicOn(!local.micOn); }}
-              title={local.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')} aria-label={local.micOn ? t('ctl.mic.mute') : t('ctl.mic.unmute')}>
+              title={local.micOn ? rt('ctl.mic.mute') : rt('ctl.mic.unmute')} aria-label={local.micOn ? rt('ctl.mic.mute') : rt('ctl.mic.unmute')}>
               <Icon name={local.micOn ? 'mic' : 'micOff'} />
             </button>
             <button type="button" class={`round-btn ${local.cameraOn ? '' : 'off'}`} data-testid="prejoin-camera-toggle" aria-pressed={!local.cameraOn}
               onClick={() => void room.local.setCameraOn(!local.cameraOn)}
-              title={local.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')} aria-label={local.cameraOn ? t('ctl.camera.off') : t('ctl.camera.on')}>
+              title={local.cameraOn ? rt('ctl.camera.off') : rt('ctl.camera.on')} aria-label={local.cameraOn ? rt('ctl.camera.off') : rt('ctl.camera.on')}>
               <Icon name={local.cameraOn ? 'cam' : 'camOff'} />
             </button>
             <LevelMeter local={room.local} />
           </div>
           {local.problem ? (
             <div class="banner banner-info" role="status" data-testid="prejoin-media-problem" data-problem={local.problem}>
-              <div class="banner-body">{t(`prejoin.problem.${local.problem}`)}</div>
+              <div class="banner-body">{rt(`prejoin.problem.${local.problem}`)}</div>
             </div>
           ) : null}
           <div class="grid grid-2">
-            <DeviceSelect id="prejoin-camera" testId="prejoin-camera" label={t('prejoin.camera')} value={local.cameraId} devices={local.cameras}
+            <DeviceSelect id="prejoin-camera" testId="prejoin-camera" label={rt('prejoin.camera')} value={local.cameraId} devices={local.cameras}
               onChange={(id) => void room.local.setCamera(id)} />
-            <DeviceSelect id="prejoin-mic" testId="prejoin-mic" label={t('prejoin.mic')} value={local.micId} devices={local.mics}
+            <DeviceSelect id="prejoin-mic" testId="prejoin-mic" label={rt('prejoin.mic')} value={local.micId} devices={local.mics}
               onChange={(id) => void room.local.setMic(id)} />
           </div>
           <SpeakerTest />
+          <TestCall room={room} local={local} />
         </div>
         <div>
-          <h2 class="h3">{t('prejoin.rulesTitle')}</h2>
+          <h2 class="h3">{rt('prejoin.rulesTitle')}</h2>
           <ul class="rules" data-testid="prejoin-rules">
-            <li>{t('prejoin.rule1')}</li>
-            <li>{t('prejoin.rule2')}</li>
-            <li>{t('prejoin.rule3')}</li>
-            <li>{t('prejoin.rule4')}</li>
+            <li>{rt('prejoin.rule1')}</li>
+            <li>{rt('prejoin.rule2')}</li>
+            <li>{rt('prejoin.rule3')}</li>
+            <li>{rt('prejoin.rule4')}</li>
           </ul>
-          <h2 class="h3">{t('prejoin.recordingTitle')}</h2>
-          <p class="notice-text" data-testid="prejoin-recording-notice">{t('prejoin.recording')}</p>
+          <h2 class="h3">{rt('prejoin.recordingTitle')}</h2>
+          <p class="notice-text" data-testid="prejoin-recording-notice">{rt('prejoin.recording')}</p>
           <label class="check accept">
             <input type="checkbox" data-testid="prejoin-accept" checked={accepted} required
               onChange={(e) => setAccepted((e.currentTarget as HTMLInputElement).checked)} />
-            <span>{t('prejoin.accept')}</span>
+            <span>{rt('prejoin.accept')}</span>
           </label>
           <ErrorBanner error={error} />
           <button type="button" class="btn btn-primary btn-block" data-testid="prejoin-join" disabled={!accepted || joining} onClick={join}>
-            {joining ? t('prejoin.joining') : t('prejoin.join')}
+            {joining ? rt('prejoin.joining') : rt('prejoin.join')}
           </button>
         </div>
       </div>

@@ -4,6 +4,7 @@ import type { ParticipantSession } from '../../../signaling/protocol/api.js';
 import { AppHeader } from '../components/AppHeader.js';
 import { LangSwitch } from '../components/LangSwitch.js';
 import { t, useLang } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import { getParticipantSession } from '../session.js';
 import { CaucusBanner } from './CaucusPanel.js';
 import { ChatPanel } from './ChatPanel.js';
@@ -130,14 +131,14 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
         <div class="room-title">
           <span class="brand-mark" aria-hidden="true" />
           <span class="room-case" data-testid="room-case-number">{snapshot.caseNumber}</span>
-          {snapshot.locked ? <span class="badge badge-warn" data-testid="room-locked"><Icon name="lock" size={14} /> {t('people.locked')}</span> : null}
+          {snapshot.locked ? <span class="badge badge-warn" data-testid="room-locked"><Icon name="lock" size={14} /> {rt('people.locked')}</span> : null}
         </div>
         <div class="room-tools">
           <button type="button" class="btn btn-ghost btn-small" data-testid="view-toggle" data-view={mode}
-            aria-label={mode === 'grid' ? t('view.speaker') : t('view.grid')} title={mode === 'grid' ? t('view.speaker') : t('view.grid')}
+            aria-label={mode === 'grid' ? rt('view.speaker') : rt('view.grid')} title={mode === 'grid' ? rt('view.speaker') : rt('view.grid')}
             onClick={() => setMode(mode === 'grid' ? 'speaker' : 'grid')}>
             <Icon name={mode === 'grid' ? 'speaker' : 'grid'} size={18} />
-            <span class="hide-narrow">{mode === 'grid' ? t('view.speaker') : t('view.grid')}</span>
+            <span class="hide-narrow">{mode === 'grid' ? rt('view.speaker') : rt('view.grid')}</span>
           </button>
           <LangSwitch />
         </div>
@@ -149,8 +150,8 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
         <RoomNotices room={room} state={state} />
         {waiting > 0 && !peopleOpen ? (
           <div class="banner banner-info" role="status" data-testid="lobby-notice" data-count={waiting}>
-            <div class="banner-body">{t('people.waitingNotice', { n: waiting })}</div>
-            <button type="button" class="btn btn-small" data-testid="lobby-open" onClick={() => openPeople(true)}>{t('people.open')}</button>
+            <div class="banner-body">{rt('people.waitingNotice', { n: waiting })}</div>
+            <button type="button" class="btn btn-small" data-testid="lobby-open" onClick={() => openPeople(true)}>{rt('people.open')}</button>
           </div>
         ) : null}
       </div>

@@ -1,5 +1,5 @@
 import type { ParticipantState } from '../../../signaling/protocol/hearing.js';
-import { t } from '../i18n/index.js';
+import { rt } from './i18n.js';
 import { roleLabel } from '../labels.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { NotRecordedBadge } from '../recordings/ConsentDialog.js';
@@ -43,8 +43,8 @@ function useRenderedHeight(onHeight: ((px: number) => void) | undefined) {
 
 export function QualityDot({ id, quality }: { id: string; quality: Quality }) {
   return (
-    <span class={`qdot q-${quality}`} data-testid={`quality-${id}`} data-quality={quality} title={t(`quality.${quality}`)}
-      role="img" aria-label={t(`quality.${quality}`)} />
+    <span class={`qdot q-${quality}`} data-testid={`quality-${id}`} data-quality={quality} title={rt(`quality.${quality}`)}
+      role="img" aria-label={rt(`quality.${quality}`)} />
   );
 }
 
@@ -64,28 +64,28 @@ export function VideoTile({ p, track, self, speaking, quality, small, main, notR
         </div>
       )}
       {p.handRaised ? (
-        <span class="tile-hand" data-testid={`hand-${p.id}`} title={t('tile.hand')} role="img" aria-label={t('tile.hand')}>
+        <span class="tile-hand" data-testid={`hand-${p.id}`} title={rt('tile.hand')} role="img" aria-label={rt('tile.hand')}>
           <Icon name="hand" size={20} />
         </span>
       ) : null}
-      {p.presence === 'disconnected' ? <span class="tile-away-label">{t('tile.disconnected')}</span> : null}
+      {p.presence === 'disconnected' ? <span class="tile-away-label">{rt('tile.disconnected')}</span> : null}
       <div class="tile-label">
         <QualityDot id={p.id} quality={quality} />
-        <span class="tile-name">{self ? t('tile.you', { name: p.displayName }) : p.displayName}</span>
+        <span class="tile-name">{self ? rt('tile.you', { name: p.displayName }) : p.displayName}</span>
         <span class={`role-tag role-${p.role}`}>{roleLabel(p.role)}</span>
         {notRecorded ? <NotRecordedBadge testId={`not-recorded-${p.id}`} /> : null}
         {p.audioMuted ? (
-          <span class="tile-icon" data-testid={`muted-audio-${p.id}`} title={t('tile.muted')} role="img" aria-label={t('tile.muted')}>
+          <span class="tile-icon" data-testid={`muted-audio-${p.id}`} title={rt('tile.muted')} role="img" aria-label={rt('tile.muted')}>
             <Icon name="micOff" size={16} />
           </span>
         ) : null}
         {p.forcedMuted?.audio || p.forcedMuted?.video ? (
-          <span class="tile-icon tile-forced" data-testid={`forced-muted-${p.id}`} title={t('tile.forcedMuted')} role="img" aria-label={t('tile.forcedMuted')}>
+          <span class="tile-icon tile-forced" data-testid={`forced-muted-${p.id}`} title={rt('tile.forcedMuted')} role="img" aria-label={rt('tile.forcedMuted')}>
             <Icon name="lock" size={16} />
           </span>
         ) : null}
         {p.videoMuted ? (
-          <span class="tile-icon" data-testid={`muted-video-${p.id}`} title={t('tile.videoOff')} role="img" aria-label={t('tile.videoOff')}>
+          <span class="tile-icon" data-testid={`muted-video-${p.id}`} title={rt('tile.videoOff')} role="img" aria-label={rt('tile.videoOff')}>
             <Icon name="camOff" size={16} />
           </span>
         ) : null}
@@ -101,7 +101,7 @@ function ScreenTile({ p, track, main }: { p: ParticipantState; track: MediaStrea
       <video ref={ref} autoplay playsInline muted />
       <div class="tile-label">
         <Icon name="screen" size={16} />
-        <span class="tile-name">{t('tile.screen', { name: p.displayName })}</span>
+        <span class="tile-name">{rt('tile.screen', { name: p.displayName })}</span>
       </div>
     </div>
   );
@@ -166,7 +166,7 @@ export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote,
           main={mainKey === x.p.id} small={mainKey !== null && mainKey !== x.p.id} notRecorded={notRecorded?.has(x.p.id) ?? false}
           {...(!x.self && onTileHeight ? { onHeight: (px: number) => onTileHeight(x.p.id, px) } : {})} />
       ))}
-      {mates.length === 0 ? <p class="stage-alone muted" data-testid="stage-alone">{t('stage.alone')}</p> : null}
+      {mates.length === 0 ? <p class="stage-alone muted" data-testid="stage-alone">{rt('stage.alone')}</p> : null}
       <div class="remote-audio" aria-hidden="true">
         {audio.map((a) => <RemoteAudioTrack key={a.track.id} pid={a.pid} track={a.track} />)}
       </div>

@@ -101,6 +101,13 @@ export class RoomController {
     }
   }
 
+  /** The connection, open (the pre-join test call runs on it before joining). */
+  async connected(): Promise<HearingClient> {
+    const client = this.ensureClient();
+    await client.whenConnected();
+    return client;
+  }
+
   private ensureClient(): HearingClient {
     if (this.client) return this.client;
     // Joining needs the rules and recording notice read on the pre-join page; the server records that. It is not

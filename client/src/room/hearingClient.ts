@@ -157,6 +157,12 @@ export class HearingClient {
     return snapshot;
   }
 
+  /** Connects if needed; resolves once connected (before any `hearing.join`: the test call needs no more). */
+  async whenConnected(): Promise<void> {
+    this.connect();
+    await this.untilConnected();
+  }
+
   /** Sends one request; resolves with the ack's data, rejects with a HearingError. */
   request<N extends RequestName>(name: N, payload: RequestPayload<N>, timeoutMs = this.timeoutMs): Promise<Responses[N]> {
     const socket = this.socket;

@@ -9,7 +9,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { roleLabel, siteLabel } from '../labels.js';
 import { navigate } from '../router.js';
 import { getStaffSession, setParticipantSession } from '../session.js';
-import { inspectLink, readToken } from './linkInspect.js';
+import { inspectLink, readToken, roleOfToken } from './linkInspect.js';
 
 /** Link-level problems: the link itself cannot be used (as opposed to a wrong name or ID number). */
 function linkProblem(e: unknown): MessageKey | null {
@@ -45,6 +45,10 @@ function JoinFlow() {
   const [busy, setBusy] = useState(false);
   const prefetched = useRef(false);
   const [signedInError, setSignedInError] = useState<unknown>(null);
+  // The form is drawn from the link's own payload at once; the inspection fills in the facts when it answers.
+  const [early] = useState(() => roleOfToken(token));
+  const check = info?.identityCheck ?? early?.identityCheck ?? null;
+  const role = info?.role ?? early?.role ?? null;
 
   useEffect(() => {
     if (token.length < 10) return;
@@ -81,7 +85,7 @@ function JoinFlow() {
   }
 
   async function verify(body: VerifyIdentityBody, onError: (err: unknown) => void) {
-    if (!info || busy) return;
+    if (!check || busy) return;
     prefetchNext();
     setBusy(true);
     setError(null);
@@ -101,21 +105,21 @@ function JoinFlow() {
 
   function submit(e: Event) {
     e.preventDefault();
-    if (!info) return;
-    const body = info.identityCheck === 'staff'
+    if (!check) return;
+    const body = check === 'staff'
       ? { token, username: username.trim(), password }
       : { token, name: name.trim(), idNumber: idNumber.trim() };
     void verify(body, setError);
   }
 
   // Staff signed in to Concord in this browser open their own hearing link without typing the password again.
-  const staff = info?.identityCheck === 'staff' ? getStaffSession() : null;
+  const staff = check === 'staff' ? getStaffSession() : null;
   const continueSignedIn = () => void verify({ token, signedIn: true }, setSignedInError);
 
   return (
     <section class="card narrow join" data-testid="join-view">
       <h1>{t('join.title')}</h1>
-      {loading ? <Loading label={t('join.checking')} /> : null}
+      {loading && !check ? <Loading label={t('join.checking')} /> : null}
       {problem ? (
         <div class="banner banner-error" role="alert" data-testid="join-error" data-problem={problem}>
           <div class="banner-body"><strong>{t(problem)}</strong></div>
@@ -127,21 +131,22 @@ function JoinFlow() {
           <button type="button" class="btn" onClick={() => setAttempt((n) => n + 1)}>{t('common.retry')}</button>
         </>
       ) : null}
-      {info && !problem ? (
+      {check && role && !problem && (info || !error) ? (
         <>
-          <dl class="facts join-facts" data-testid="join-info">
+          {/* Until the inspection answers, the facts hold their place ("…"), so the form does not move under a finger. */}
+          <dl class="facts join-facts" data-testid="join-info" aria-busy={info ? undefined : 'true'} data-loaded={String(!!info)}>
             <dt>{t('join.case')}</dt>
-            <dd data-testid="join-case-number">{info.caseNumber}</dd>
+            <dd data-testid="join-case-number">{info?.caseNumber ?? '…'}</dd>
             <dt>{t('join.role')}</dt>
-            <dd data-testid="join-role">{roleLabel(info.role)}</dd>
+            <dd data-testid="join-role">{roleLabel(role)}</dd>
             <dt>{t('join.name')}</dt>
-            <dd data-testid="join-display-name">{info.displayName}</dd>
+            <dd data-testid="join-display-name">{info?.displayName ?? '…'}</dd>
             <dt>{t('join.hearingAt')}</dt>
-            <dd data-testid="join-hearing-time">{formatDateTime(info.hearing.startsAt)}</dd>
+            <dd data-testid="join-hearing-time">{info ? formatDateTime(info.hearing.startsAt) : '…'}</dd>
             <dt>{t('join.site')}</dt>
-            <dd>{siteLabel(info.hearing.site)}</dd>
+            <dd>{info ? siteLabel(info.hearing.site) : '…'}</dd>
             <dt>{t('join.linkExpires')}</dt>
-            <dd>{formatDateTime(info.expiresAt)}</dd>
+            <dd>{info ? formatDateTime(info.expiresAt) : '…'}</dd>
           </dl>
           {staff ? (
             <div class="join-signed-in" data-testid="join-signed-in" onFocusCapture={prefetchNext} onPointerDown={prefetchNext}>
@@ -153,9 +158,9 @@ function JoinFlow() {
               <p class="muted small">{t('join.orPassword')}</p>
             </div>
           ) : null}
-          <form onSubmit={submit} onFocusCapture={prefetchNext} data-testid="join-form" data-check={info.identityCheck}>
-            <p>{info.identityCheck === 'staff' ? t('join.staffPrompt') : t('join.partyPrompt')}</p>
-            {info.identityCheck === 'staff' ? (
+          <form onSubmit={submit} onFocusCapture={prefetchNext} data-testid="join-form" data-check={check}>
+            <p>{check === 'staff' ? t('join.staffPrompt') : t('join.partyPrompt')}</p>
+            {check === 'staff' ? (
               <>
                 <div class="field">
                   <label for="join-username">{t('join.username')}</label>

@@ -1,4 +1,5 @@
 import type { LinkInspection } from '../../../signaling/protocol/api.js';
+import { HEARING_ROLES, STAFF_HEARING_ROLES, type HearingRole } from '../../../signaling/protocol/domain.js';
 import { api } from '../api.js';
 
 /**
@@ -36,4 +37,26 @@ export function inspectLink(token: string): Promise<LinkInspection> {
   const e = early;
   early = null;
   return e && e.token === token ? e.result : api.inspectLink(token);
+}
+
+
+/**
+ * What the link's own payload says before the server answers: its role, hence which identity check the form asks
+ * for (the server's rule in server/http/routes/join.ts). Unverified, and used only to draw the form one round trip
+ * earlier; the inspection's answer replaces it, and the server checks everything at submission. Null when the token
+ * cannot be read (the form then waits for the inspection).
+ */
+export function roleOfToken(token: string): { role: HearingRole; identityCheck: 'party' | 'staff' } | null {
+  const part = token.split('.')[1];
+  if (!part) return null;
+  try {
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '='));
+    const role: unknown = (JSON.parse(json) as { role?: unknown }).role;
+    if (typeof role !== 'string') return null;
+    const known = HEARING_ROLES.find((r) => r === role);
+    if (!known) return null;
+    return { role: known, identityCheck: (STAFF_HEARING_ROLES as readonly string[]).includes(known) ? 'staff' : 'party' };
+  } catch {
+    return null;
+  }
 }

@@ -38,6 +38,11 @@ export const POLICY = [
 
   // ---- the hearing (socket events of the hearing namespace)
   { action: 'hearing.join', description: 'Enter the hearing (lobby first) and take part in it: own state, media, leaving.', allow: participants('own_hearing') },
+  {
+    action: 'hearing.testCall',
+    description: "Before entering, send one's own camera and microphone to the media server and back (a short test call no one else sees).",
+    allow: participants('own_hearing'),
+  },
   { action: 'hearing.admit', description: 'Admit someone from the lobby, or send them back to it (the clerk keeps the door).', allow: door },
   { action: 'hearing.deny', description: 'Turn someone away from the lobby.', allow: chair },
   { action: 'hearing.lock', description: 'Lock or unlock the hearing (nobody new enters directly).', allow: chair },

@@ -1,6 +1,5 @@
 /** English strings of the hearing room (pre-join, lobby, the hearing, closed): the reference for the other languages. */
 export const enRoom = {
-  'room.title': 'Hearing room',
 
   'prejoin.title': 'Before you enter',
   'prejoin.camera': 'Camera',
@@ -18,6 +17,21 @@ export const enRoom = {
   'prejoin.speakerOk': 'Your speaker works.',
   'prejoin.speakerHelp': 'Turn the volume up, unmute the phone, or choose another output or headphones, then play the sound again.',
   'prejoin.speakerFailed': 'The test sound could not be played on this device.',
+  'prejoin.testCallTitle': 'Test call',
+  'prejoin.testCallIntro': 'Optional: your camera and microphone go to the hearing server and come back to you, to check the connection before you enter. It takes about 10 seconds; nobody else sees or hears it.',
+  'prejoin.testCallStart': 'Start a test call',
+  'prejoin.testCallAgain': 'Test again',
+  'prejoin.testCallRunning': 'Testing…',
+  'prejoin.testCallProgress': 'Test call progress',
+  'prejoin.testCallConnecting': 'Connecting to the hearing server…',
+  'prejoin.testCallSending': 'Sending your camera and microphone…',
+  'prejoin.testCallMeasuring': 'Your picture and sound are coming back: measuring…',
+  'prejoin.testCallGood': 'Good: your picture and sound reach the hearing server and come back clearly.',
+  'prejoin.testCallWeak': 'Weak: your picture and sound get through, but the connection is poor. Move closer to the Wi-Fi router, stop other downloads or video, or turn your camera off in the hearing if it stutters.',
+  'prejoin.testCallBlocked': 'Blocked: nothing came back. This network probably blocks the connection video calls use (UDP). Try another network, such as mobile data, or tell the mediation centre: you may need their relay (TURN) server.',
+  'prejoin.testCallDetail': 'Loss {loss} %, delay {rtt} ms, {kbps} kbit/s received.',
+  'prejoin.testCallFailed': 'The test call could not run. Try again in a moment.',
+  'prejoin.testCallNoDevice': 'Turn on your camera or microphone to make a test call.',
   'prejoin.noDevice': 'None found',
   'prejoin.deviceN': 'Device {n}',
   'prejoin.cameraOff': 'Camera is off',

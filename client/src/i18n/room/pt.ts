@@ -2,7 +2,6 @@ import type { RoomCatalogue } from './en.js';
 
 /** Português (Macau) of the hearing room. Complete: a missing key is a compile error. */
 export const ptRoom: RoomCatalogue = {
-  'room.title': 'Sala de mediação',
 
   'prejoin.title': 'Antes de entrar',
   'prejoin.camera': 'Câmara',
@@ -20,6 +19,21 @@ export const ptRoom: RoomCatalogue = {
   'prejoin.speakerOk': 'O seu altifalante funciona.',
   'prejoin.speakerHelp': 'Aumente o volume, tire o telemóvel do silêncio ou escolha outra saída ou auscultadores e toque o som de novo.',
   'prejoin.speakerFailed': 'Não foi possível tocar o som de teste neste dispositivo.',
+  'prejoin.testCallTitle': 'Chamada de teste',
+  'prejoin.testCallIntro': 'Opcional: a sua câmara e o seu microfone vão ao servidor da sessão e voltam para si, para verificar a ligação antes de entrar. Demora cerca de 10 segundos; mais ninguém vê nem ouve.',
+  'prejoin.testCallStart': 'Iniciar uma chamada de teste',
+  'prejoin.testCallAgain': 'Testar de novo',
+  'prejoin.testCallRunning': 'A testar…',
+  'prejoin.testCallProgress': 'Progresso da chamada de teste',
+  'prejoin.testCallConnecting': 'A ligar ao servidor da sessão…',
+  'prejoin.testCallSending': 'A enviar a sua imagem e o seu som…',
+  'prejoin.testCallMeasuring': 'A sua imagem e o seu som estão a voltar: a medir…',
+  'prejoin.testCallGood': 'Boa: a sua imagem e o seu som chegam ao servidor da sessão e voltam com clareza.',
+  'prejoin.testCallWeak': 'Fraca: a imagem e o som passam, mas a ligação é má. Aproxime-se do router Wi-Fi, pare outras transferências ou vídeos, ou desligue a câmara na sessão se a imagem falhar.',
+  'prejoin.testCallBlocked': 'Bloqueada: nada voltou. Esta rede provavelmente bloqueia a ligação usada pelas videochamadas (UDP). Experimente outra rede, como os dados móveis, ou avise o centro de mediação: pode precisar do servidor de retransmissão (TURN) deles.',
+  'prejoin.testCallDetail': 'Perda {loss} %, atraso {rtt} ms, {kbps} kbit/s recebidos.',
+  'prejoin.testCallFailed': 'Não foi possível fazer a chamada de teste. Tente de novo daqui a pouco.',
+  'prejoin.testCallNoDevice': 'Ligue a câmara ou o microfone para fazer uma chamada de teste.',
   'prejoin.noDevice': 'Nenhum encontrado',
   'prejoin.deviceN': 'Dispositivo {n}',
   'prejoin.cameraOff': 'A câmara está desligada',

@@ -2,7 +2,6 @@ import type { RoomCatalogue } from './en.js';
 
 /** 调解室（进入前准备、等候室、调解中、结束）的简体中文文本：完整目录，缺少任何键都会导致编译错误。 */
 export const zhHansRoom: RoomCatalogue = {
-  'room.title': '调解室',
 
   'prejoin.title': '进入前的准备',
   'prejoin.camera': '摄像头',
@@ -20,6 +19,21 @@ export const zhHansRoom: RoomCatalogue = {
   'prejoin.speakerOk': '扬声器工作正常。',
   'prejoin.speakerHelp': '请调高音量、关闭手机静音，或换一个输出设备或耳机，然后再播放一次。',
   'prejoin.speakerFailed': '本设备无法播放测试音。',
+  'prejoin.testCallTitle': '测试通话',
+  'prejoin.testCallIntro': '可选：把您的摄像头画面和麦克风声音发送到调解服务器再传回给您，在进入前检查网络连接。大约需要 10 秒，其他人看不到也听不到。',
+  'prejoin.testCallStart': '开始测试通话',
+  'prejoin.testCallAgain': '再测一次',
+  'prejoin.testCallRunning': '正在测试…',
+  'prejoin.testCallProgress': '测试通话进度',
+  'prejoin.testCallConnecting': '正在连接调解服务器…',
+  'prejoin.testCallSending': '正在发送您的画面和声音…',
+  'prejoin.testCallMeasuring': '您的画面和声音已传回，正在测量…',
+  'prejoin.testCallGood': '良好：您的画面和声音能清晰地到达调解服务器并传回。',
+  'prejoin.testCallWeak': '较弱：画面和声音能传输，但连接质量较差。请靠近无线路由器，停止其他下载或视频；如果调解中画面卡顿，可以关闭摄像头。',
+  'prejoin.testCallBlocked': '被阻断：没有收到任何传回的画面或声音。当前网络可能阻断了视频通话所用的连接（UDP）。请换用其他网络（例如手机流量），或告知调解中心：您可能需要他们的中继（TURN）服务器。',
+  'prejoin.testCallDetail': '丢包 {loss}%，延迟 {rtt} 毫秒，接收 {kbps} kbit/s。',
+  'prejoin.testCallFailed': '测试通话无法进行，请稍后再试。',
+  'prejoin.testCallNoDevice': '请打开摄像头或麦克风后再进行测试通话。',
   'prejoin.noDevice': '未找到设备',
   'prejoin.deviceN': '设备 {n}',
   'prejoin.cameraOff': '摄像头已关闭',

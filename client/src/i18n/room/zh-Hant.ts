@@ -2,7 +2,6 @@ import type { RoomCatalogue } from './en.js';
 
 /** 調解室（進入前準備、等候室、調解中、結束）的繁體中文文本（香港／澳門用語）。 */
 export const zhHantRoom: RoomCatalogue = {
-  'room.title': '調解室',
 
   'prejoin.title': '進入前的準備',
   'prejoin.camera': '鏡頭',
@@ -20,6 +19,21 @@ export const zhHantRoom: RoomCatalogue = {
   'prejoin.speakerOk': '揚聲器運作正常。',
   'prejoin.speakerHelp': '請調高音量、關閉手機靜音，或換一個輸出裝置或耳機，然後再播放一次。',
   'prejoin.speakerFailed': '本裝置無法播放測試音。',
+  'prejoin.testCallTitle': '測試通話',
+  'prejoin.testCallIntro': '可選：把您的鏡頭畫面和咪高峰聲音傳送到調解伺服器再傳回給您，在進入前檢查網絡連線。大約需要 10 秒，其他人看不到也聽不到。',
+  'prejoin.testCallStart': '開始測試通話',
+  'prejoin.testCallAgain': '再測一次',
+  'prejoin.testCallRunning': '正在測試…',
+  'prejoin.testCallProgress': '測試通話進度',
+  'prejoin.testCallConnecting': '正在連接調解伺服器…',
+  'prejoin.testCallSending': '正在傳送您的畫面和聲音…',
+  'prejoin.testCallMeasuring': '您的畫面和聲音已傳回，正在量度…',
+  'prejoin.testCallGood': '良好：您的畫面和聲音能清晰地到達調解伺服器並傳回。',
+  'prejoin.testCallWeak': '較弱：畫面和聲音能傳輸，但連線質素較差。請靠近無線路由器，停止其他下載或影片；如調解中畫面停頓，可以關閉鏡頭。',
+  'prejoin.testCallBlocked': '被阻隔：沒有收到任何傳回的畫面或聲音。目前網絡可能阻隔了視像通話所用的連線（UDP）。請改用其他網絡（例如流動數據），或告知調解中心：您可能需要他們的中繼（TURN）伺服器。',
+  'prejoin.testCallDetail': '丟包 {loss}%，延遲 {rtt} 毫秒，接收 {kbps} kbit/s。',
+  'prejoin.testCallFailed': '測試通話無法進行，請稍後再試。',
+  'prejoin.testCallNoDevice': '請開啟鏡頭或咪高峰後再進行測試通話。',
   'prejoin.noDevice': '找不到裝置',
   'prejoin.deviceN': '裝置 {n}',
   'prejoin.cameraOff': '鏡頭已關閉',
