@@ -14,7 +14,7 @@ const OWN = '^(server|signaling|recordings|client|test|bench)/';
 const PROTOCOL = '^signaling/protocol/';
 /** The agreement document's one Markdown parse, shared by the browser and the PDF (so the two cannot differ). */
 const DOCUMENT = '^signaling/document/';
-/** What other layers may know of the SFU: its interface, never an engine (werift today, mediasoup some day). */
+/** What other layers may know of the SFU: its interface, never an engine (mediasoup, or werift as the fallback; server/media/select.ts chooses). */
 const MEDIA_INTERFACE = '^server/media/engine[.]ts$';
 const WIRING = '^server/(main|wiring|demo)[.]ts$|^server/cli/';
 const LAYERS = ['config', 'lib', 'auth', 'cases', 'store', 'http', 'hearings', 'media', 'documents', 'signing', 'court', 'pad', 'recordings', 'privacy'];

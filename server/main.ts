@@ -1,7 +1,6 @@
 import { ConfigError, loadConfig } from './config/index.js';
 import { createLogger } from './lib/logger.js';
 import { createDemoCase, formatDemo } from './demo.js';
-import { locateMediasoupWorker } from './media/mediasoup/worker-bin.js';
 import { startServer } from './wiring.js';
 
 /** `npm start`: the service on its configured (by default embedded) store, with a demo case when CONCORD_DEMO is on. */
@@ -18,16 +17,13 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const running = await startServer(config, { log });
-  // The hearings run on werift; say whether the mediasoup worker is built here (issue 13), and why not.
-  const mediasoup = locateMediasoupWorker(config.mediasoup);
-  if (mediasoup.ok) log.info({ worker: mediasoup.bin }, `media engine: werift (mediasoup ${mediasoup.version} worker built, its engine is not wired yet)`);
-  else log.info(`media engine: werift (no mediasoup worker: ${mediasoup.reason})`);
   const storeName = config.database.kind === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
+  const media = running.mediaChoice ? `Media engine: ${running.mediaChoice.engine} (${running.mediaChoice.why}).` : '';
   if (config.demo) {
     const demo = await createDemoCase(running.services, running.url);
-    process.stdout.write(`\n${formatDemo(demo, running.url)}\n\nStore: ${storeName}. Stop with Ctrl+C.\n\n`);
+    process.stdout.write(`\n${formatDemo(demo, running.url)}\n\nStore: ${storeName}. ${media} Stop with Ctrl+C.\n\n`);
   } else {
-    process.stdout.write(`\nConcord is running: open ${running.url}  (store: ${storeName})\n\n`);
+    process.stdout.write(`\nConcord is running: open ${running.url}  (store: ${storeName}) ${media}\n\n`);
   }
   const stop = (signal: string) => {
     log.info({ signal }, 'shutting down');

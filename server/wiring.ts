@@ -29,6 +29,7 @@ import type { HttpDeps } from './http/context.js';
 import { HearingRoomStore } from './cases/hearing-room.js';
 import { HearingRegistry } from './hearings/index.js';
 import type { MediaEngine } from './media/engine.js';
+import { chooseEngine, lazyEngine, type EngineChoice } from './media/select.js';
 import { createRecordings, type Recordings } from './recordings/index.js';
 import { createHearingGateway, type HearingGateway } from '../signaling/gateway/index.js';
 import { AgreementService } from './pad/agreements.js';
@@ -127,8 +128,10 @@ export interface RunningServer {
   gateway: HearingGateway;
   /** The drafting pad's namespace /pad on the same socket.io server. */
   pad: PadNamespace;
-  /** The SFU: the one passed in, or the werift engine started on the first live hearing. */
+  /** The SFU: the one passed in, or the configured engine (server/media/select.ts) started on the first live hearing. */
   mediaEngine: MediaEngine;
+  /** Which engine and why (undefined when the caller passed its own `mediaEngine`). */
+  mediaChoice: EngineChoice | undefined;
   close(): Promise<void>;
 }
 
@@ -145,52 +148,12 @@ export interface StartOptions {
   now?: () => Date;
 }
 
-/**
- * The werift engine, created when the first live hearing needs a router: its module and its worker processes (one per
- * core) then cost nothing to a server that never holds a hearing (the CLI tools, most tests). If it cannot start, the
- * hearing runs without media (lobby, chat, controls) and the next hearing tries again.
- * Listen/announced address, port range and worker count come from the config (CONCORD_MEDIA_*).
- */
-function lazyWeriftEngine(log: Logger, media: Config['media']): MediaEngine {
-  let engine: Promise<MediaEngine> | undefined;
-  let started: MediaEngine | undefined;
-  let closed = false;
-  return {
-    get closed() {
-      return closed;
-    },
-    async createRouter(hearingId) {
-      if (closed) throw new Error('media engine closed');
-      engine ??= import('./media/index.js').then(
-        (m) =>
-          (started = m.createWeriftEngine({
-            log,
-            listenIp: media.listenIp,
-            ...(media.workers !== undefined ? { workers: media.workers } : {}),
-            ...(media.announcedIp !== undefined ? { announcedIp: media.announcedIp } : {}),
-            ...(media.portRange !== undefined ? { portRange: [media.portRange[0], media.portRange[1]] as [number, number] } : {}),
-          })),
-        (err) => {
-          engine = undefined;
-          throw err;
-        },
-      );
-      return (await engine).createRouter(hearingId);
-    },
-    stats() {
-      return started?.stats() ?? { workers: [] };
-    },
-    async close() {
-      closed = true;
-      await (await engine?.catch(() => undefined))?.close();
-    },
-  };
-}
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_CLIENT_DIR = path.resolve(here, '../client/dist');
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  // Before anything opens: CONCORD_MEDIA_ENGINE=mediasoup without a built worker is a configuration error.
+  const mediaChoice = opts.mediaEngine ? undefined : chooseEngine(config);
   const services = await createServices(config, opts.log, opts.now);
   let baseUrl = config.publicUrl ?? '';
   const deps: HttpDeps = {
@@ -204,7 +167,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(opts.precompressedClient !== undefined ? { precompressedClient: opts.precompressedClient } : {}),
   });
   const server = http.createServer(app);
-  const mediaEngine = opts.mediaEngine ?? lazyWeriftEngine(services.log, config.media);
+  if (mediaChoice) services.log.info(`media engine: ${mediaChoice.engine} (${mediaChoice.why})`);
+  const mediaEngine = opts.mediaEngine ?? lazyEngine(services.log, mediaChoice ?? chooseEngine(config), config.media);
   const liveHearings = new HearingRegistry({
     hearings: services.hearings, cases: services.cases, engine: mediaEngine, log: services.log,
     services: { audit: services.audit, records: services.hearingRoom, links: services.links, roster: services.roster },
@@ -242,7 +206,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const retention = startRetentionTimer(services.privacy, config.retentionRunHours, services.log);
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl, port, services, server, app, liveHearings, gateway, pad, mediaEngine,
+    url: baseUrl, port, services, server, app, liveHearings, gateway, pad, mediaEngine, mediaChoice,
     close() {
       closing ??= (async () => {
         clearInterval(rotation);

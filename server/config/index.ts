@@ -61,6 +61,7 @@ const schema = z.object({
   CONCORD_CORS_ORIGINS: z.string().default(''),
   CONCORD_TRUST_PROXY: bool.default(false),
   CONCORD_DEMO: bool.default(true),
+  CONCORD_MEDIA_ENGINE: z.enum(['auto', 'mediasoup', 'werift']).default('auto'),
   CONCORD_MEDIA_WORKERS: int(1, 64).optional(),
   CONCORD_MEDIA_LISTEN_IP: z.ipv4().default('127.0.0.1'),
   CONCORD_MEDIA_ANNOUNCED_IP: z.ipv4().optional(),
@@ -104,6 +105,11 @@ export interface Config {
   readonly demo: boolean;
   /** The SFU: worker processes (default one per core), the UDP address it binds and announces, its port range. */
   readonly media: {
+    /**
+     * Which SFU (CONCORD_MEDIA_ENGINE): `mediasoup` (its worker must be built), `werift` (pure TypeScript, nothing to
+     * build), or `auto` (default): mediasoup wherever its worker is built, else werift with one log line saying why.
+     */
+    readonly engine: 'auto' | 'mediasoup' | 'werift';
     readonly workers: number | undefined;
     readonly listenIp: string;
     readonly announcedIp: string | undefined;
@@ -180,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.CONCORD_TRUST_PROXY,
     demo: e.CONCORD_DEMO,
     media: Object.freeze({
+      engine: e.CONCORD_MEDIA_ENGINE,
       workers: e.CONCORD_MEDIA_WORKERS,
       listenIp: e.CONCORD_MEDIA_LISTEN_IP,
       announcedIp: e.CONCORD_MEDIA_ANNOUNCED_IP,

@@ -44,6 +44,9 @@ export async function startTestServer(
     // The in-process retention timer stays off; tests run retention through the service or the CLI.
     CONCORD_RETENTION_RUN_HOURS: '0',
     ...(db === 'postgres' ? { DATABASE_URL: PG_URL, CONCORD_PG_SCHEMA: schema } : {}),
+    // The browser hearing suites run on the default engine (mediasoup where its worker is built); CI runs the
+    // four-browser room once more with CONCORD_MEDIA_ENGINE=werift, the fallback.
+    ...(process.env.CONCORD_MEDIA_ENGINE ? { CONCORD_MEDIA_ENGINE: process.env.CONCORD_MEDIA_ENGINE } : {}),
     ...env,
   };
   const config = loadConfig(fullEnv);

@@ -144,14 +144,14 @@ describe('server/main.ts with a bad variable', () => {
 describe('media engine configuration', () => {
   it('defaults to loopback, one worker per core, any port', () => {
     const c = loadConfig({});
-    expect(c.media).toEqual({ workers: undefined, listenIp: '127.0.0.1', announcedIp: undefined, portRange: undefined });
+    expect(c.media).toEqual({ engine: 'auto', workers: undefined, listenIp: '127.0.0.1', announcedIp: undefined, portRange: undefined });
   });
   it('reads workers, addresses and the port range', () => {
     const c = loadConfig({
       CONCORD_MEDIA_WORKERS: '3', CONCORD_MEDIA_LISTEN_IP: '127.0.10.1', CONCORD_MEDIA_ANNOUNCED_IP: '127.0.10.2',
       CONCORD_MEDIA_PORT_MIN: '40000', CONCORD_MEDIA_PORT_MAX: '40100',
     });
-    expect(c.media).toEqual({ workers: 3, listenIp: '127.0.10.1', announcedIp: '127.0.10.2', portRange: [40000, 40100] });
+    expect(c.media).toEqual({ engine: 'auto', workers: 3, listenIp: '127.0.10.1', announcedIp: '127.0.10.2', portRange: [40000, 40100] });
     expect(Object.isFrozen(c.media)).toBe(true);
   });
   it.each([
