@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import { until } from '../helpers/wait.js';
 import type { ForwardingEntry, MediaEngine, MediaKind, MediaRouter, ProducerInfo } from '../../../server/media/engine.js';
 import type { Bot } from '../helpers/bot.js';
 import type { EngineCase } from './engines.js';
@@ -57,4 +58,12 @@ export async function layerFor(router: MediaRouter, to: string, from?: string): 
 
 export function grown(before: Map<string, number>, after: Map<string, number>, key: string): number {
   return (after.get(key) ?? 0) - (before.get(key) ?? 0);
+}
+
+/** Waits until `stalled()` names nothing (the keys that have not grown enough yet); fails naming them. */
+export async function flows(what: string, stalled: () => string[] | Promise<string[]>, timeoutMs = 20_000): Promise<void> {
+  let left: string[] = [];
+  await until(what, async () => (left = await stalled()).length === 0, timeoutMs, 100).catch((e: Error) => {
+    throw new Error(`${e.message}: not flowing ${left.join(', ')}`);
+  });
 }

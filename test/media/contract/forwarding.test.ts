@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MediaKind } from '../../../server/media/engine.js';
 import { Bot } from '../helpers/bot.js';
-import { sleep, until } from '../helpers/wait.js';
+import { until } from '../helpers/wait.js';
 import { engines } from './engines.js';
-import { grown, tableCounts, useEngineRouter } from './fixture.js';
+import { flows, grown, tableCounts, useEngineRouter } from './fixture.js';
 
 /**
  * Engine contract, forwarding: three real WebRTC participants (werift peers: ICE, DTLS, SRTP) on one router. Everyone
- * receives everyone in the joint session; a private caucus cuts the third party off at the packet level, proven by
- * the SFU's own forwarding table and by what the peers decrypt; setForwarding stops one kind; audio levels.
+ * receives everyone in the joint session, the tracks are named by the announced producers, the forwarding table
+ * counts what was sent, audio levels are reported. Caucus isolation and setForwarding: isolation.test.ts.
  */
 const IDS = ['A', 'B', 'M'] as const;
 type Id = (typeof IDS)[number];
@@ -38,7 +38,10 @@ describe.each(engines())('engine contract, forwarding: $name', (c) => {
   });
 
   it('completes ICE and DTLS with each peer, publishing and subscribing, and carries media both ways', async () => {
-    await until('every track arriving', () => [...received().values()].every((n) => n > 0), 20_000);
+    await until('every track arriving', () => [...received().values()].every((n) => n > 0), 20_000).catch((e: Error) => {
+      const missing = [...received()].filter(([, n]) => n === 0).map(([k]) => k);
+      throw new Error(`${e.message}: nothing on ${missing.join(', ')}; errors ${IDS.map((id) => String(bot(id).lastError)).join(' / ')}`);
+    });
     for (const id of IDS) {
       for (const pc of [bot(id).pub!, bot(id).sub!]) {
         expect(pc.connectionState, id).toBe('connected');
@@ -49,9 +52,7 @@ describe.each(engines())('engine contract, forwarding: $name', (c) => {
 
   it('in the joint session each participant receives the other two, audio and video, and it keeps flowing', async () => {
     const a = received();
-    await sleep(1000);
-    const b = received();
-    for (const key of a.keys()) expect(grown(a, b, key), key).toBeGreaterThan(key.endsWith('video') ? 20 : 10);
+    await flows('every pair', () => [...a.keys()].filter((key) => grown(a, received(), key) <= (key.endsWith('video') ? 20 : 10)));
     for (const id of IDS) expect(bot(id).lastError).toBeNull();
   });
 
@@ -83,84 +84,6 @@ describe.each(engines())('engine contract, forwarding: $name', (c) => {
     }
     const rows = await f.router.forwardingTable();
     for (const r of rows) expect(f.producers.find((p) => p.id === r.producerId), r.producerId).toMatchObject({ participantId: r.fromParticipantId, kind: r.kind });
-  });
-
-  it('a private caucus: B receives nothing from A or M, A and M receive nothing from B, A <-> M keeps flowing', async () => {
-    await f.router.setRoom('A', 'caucus-1');
-    await f.router.setRoom('M', 'caucus-1');
-    await sleep(700); // packets already in flight land
-    const s1 = received();
-    const t1 = await tableCounts(f.router);
-    await sleep(2000);
-    const s2 = received();
-    const t2 = await tableCounts(f.router);
-    for (const pair of ['A>B', 'M>B', 'B>A', 'B>M']) {
-      for (const k of KINDS) {
-        expect(grown(s1, s2, `${pair}:${k}`), `received ${pair} ${k}`).toBe(0);
-        expect(grown(t1, t2, `${pair}:${k}`), `forwarding table ${pair} ${k}`).toBe(0);
-      }
-    }
-    for (const pair of ['A>M', 'M>A']) {
-      for (const k of KINDS) {
-        expect(grown(s1, s2, `${pair}:${k}`), `received ${pair} ${k}`).toBeGreaterThan(10);
-        expect(grown(t1, t2, `${pair}:${k}`), `forwarding table ${pair} ${k}`).toBeGreaterThan(10);
-      }
-    }
-    // B's receiving transport is renegotiated: it no longer carries A's or M's tracks at all.
-    await until('A and M gone from B\'s receiving transport', () => {
-      const live = bot('B').sub!.getTransceivers().filter((t) => t.currentDirection === 'recvonly').map((t) => t.receiver.remoteStreamId);
-      return !live.includes('A') && !live.includes('M');
-    }, 10_000);
-  });
-
-  it('back in the joint session everything flows again', async () => {
-    await f.router.setRoom('A', 'joint');
-    await f.router.setRoom('M', 'joint');
-    await until('every pair flowing again', async () => {
-      const a = received();
-      await sleep(500);
-      const b = received();
-      return [...a.keys()].every((key) => grown(a, b, key) > 3);
-    }, 20_000, 0);
-    expect(bot('B').lastError).toBeNull();
-  });
-
-  it('setForwarding(audio, false) stops A audio to every subscriber, video goes on; true brings it back', async () => {
-    await f.router.setForwarding('A', 'audio', false);
-    await sleep(300);
-    const s1 = received();
-    const t1 = await tableCounts(f.router);
-    await sleep(1500);
-    const s2 = received();
-    const t2 = await tableCounts(f.router);
-    for (const to of ['B', 'M']) {
-      expect(grown(s1, s2, `A>${to}:audio`), `A>${to} audio`).toBe(0);
-      expect(grown(t1, t2, `A>${to}:audio`), `table A>${to} audio`).toBe(0);
-      expect(grown(s1, s2, `A>${to}:video`), `A>${to} video`).toBeGreaterThan(10);
-    }
-    expect(grown(s1, s2, 'B>M:audio')).toBeGreaterThan(10);
-    await f.router.setForwarding('A', 'audio', true);
-    for (const to of ['B', 'M'] as const) {
-      const n = bot(to).from('A', 'audio');
-      await until(`A>${to} audio back`, () => bot(to).from('A', 'audio') > n + 10, 10_000);
-    }
-  });
-
-  it('setForwarding(video, false) stops A video, audio goes on; true brings video back (from a keyframe)', async () => {
-    await f.router.setForwarding('A', 'video', false);
-    await sleep(300);
-    const s1 = received();
-    await sleep(1200);
-    const s2 = received();
-    for (const to of ['B', 'M']) {
-      expect(grown(s1, s2, `A>${to}:video`), `A>${to} video`).toBe(0);
-      expect(grown(s1, s2, `A>${to}:audio`), `A>${to} audio`).toBeGreaterThan(10);
-    }
-    await f.router.setForwarding('A', 'video', true);
-    for (const to of ['B', 'M'] as const) {
-      const n = bot(to).from('A', 'video');
-      await until(`A>${to} video back`, () => bot(to).from('A', 'video') > n + 20, 10_000);
-    }
   });
 
   it('audio levels: about every 300 ms, RFC 6464 levels mapped to 0 (silent) .. 127 (loud)', async () => {
