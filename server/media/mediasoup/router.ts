@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
+import { FailureGate } from './failure.js';
 import type {
   ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RecordableProducer, RecordingTapStats, RecordingTarget,
   RouterEvents, SubscribeResult, TrackSource,
 } from '../engine.js';
-import { AUDIO_LEVEL_INTERVAL_MS, chooseLayer } from './codecs.js';
+import { AUDIO_LEVEL_INTERVAL_MS } from './codecs.js';
+import { cleanPreferences, layerFor } from './prefs.js';
 import { AudioLevels } from './levels.js';
 import { MsPublisher, type PublishedProducer } from './publisher.js';
 import { parseSdp, readPublishOffer } from './sdp.js';
@@ -110,6 +112,41 @@ export class MediasoupRouter implements MediaRouter {
     if (this._closed) throw new InvalidStateError('router closed');
   }
 
+
+  private readonly failure = new FailureGate();
+
+  publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }> {
+    return this.failure.guard(() => this._publish(participantId, offerSdp, sources));
+  }
+
+  subscribe(participantId: string): Promise<SubscribeResult> {
+    return this.failure.guard(() => this._subscribe(participantId));
+  }
+
+  answerSubscriber(participantId: string, answerSdp: string): Promise<void> {
+    return this.failure.guard(() => this._answerSubscriber(participantId, answerSdp));
+  }
+
+  setRoom(participantId: string, roomId: string): Promise<void> {
+    return this.failure.guard(() => this._setRoom(participantId, roomId));
+  }
+
+  setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {
+    return this.failure.guard(() => this._setForwarding(participantId, kind, enabled));
+  }
+
+  setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void> {
+    return this.failure.guard(() => this._setReceivePreferences(participantId, prefs));
+  }
+
+  forwardingTable(): Promise<ForwardingEntry[]> {
+    return this.failure.guard(() => this._forwardingTable());
+  }
+
+  startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
+    return this.failure.guard(() => this._startRecordingTap(participantId, kind, target));
+  }
+
   private participant(id: string): Participant {
     checkId('participant id', id);
     let p = this.participants.get(id);
@@ -120,7 +157,7 @@ export class MediasoupRouter implements MediaRouter {
     return p;
   }
 
-  async publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }> {
+  private async _publish(participantId: string, offerSdp: string, sources: Record<string, TrackSource>): Promise<{ answerSdp: string }> {
     this.open();
     const existed = this.participants.has(participantId);
     const p = this.participant(participantId);
@@ -189,7 +226,7 @@ export class MediasoupRouter implements MediaRouter {
     return Promise.all(waits).then(() => undefined);
   }
 
-  async subscribe(participantId: string): Promise<SubscribeResult> {
+  private async _subscribe(participantId: string): Promise<SubscribeResult> {
     this.open();
     const p = this.participant(participantId);
     return p.subSerial.run(async () => {
@@ -207,7 +244,7 @@ export class MediasoupRouter implements MediaRouter {
           if (p.sub === sub && !this._closed) this.emit('subscriberOffer', p.id, sdp);
         },
         wants: (kind) => kind === 'audio' || !p.prefs.audioOnly,
-        layer: (published) => this.layerFor(p, published),
+        layer: (published) => layerFor(p.prefs, published),
         retired: (c, packets, bytes) => {
           if (this.participants.get(p.id) === p && !c.published.producer.closed) this.rows.retired(c.published, p.id, packets, bytes);
         },
@@ -220,14 +257,14 @@ export class MediasoupRouter implements MediaRouter {
     });
   }
 
-  async answerSubscriber(participantId: string, answerSdp: string): Promise<void> {
+  private async _answerSubscriber(participantId: string, answerSdp: string): Promise<void> {
     this.open();
     const p = this.participants.get(checkId('participant id', participantId));
     if (!p?.sub) throw new InvalidStateError(`participant ${participantId} has no subscriber transport`);
     await p.sub.handleAnswer(answerSdp);
   }
 
-  async setRoom(participantId: string, roomId: string): Promise<void> {
+  private async _setRoom(participantId: string, roomId: string): Promise<void> {
     this.open();
     checkId('room id', roomId);
     const p = this.participant(participantId);
@@ -237,7 +274,7 @@ export class MediasoupRouter implements MediaRouter {
     await Promise.all([this.refreshSubscriptions(), this.updateTaps()]);
   }
 
-  async setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {
+  private async _setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {
     this.open();
     if (kind !== 'audio' && kind !== 'video') throw new ValidationError('invalid kind');
     const p = this.participant(participantId);
@@ -248,36 +285,11 @@ export class MediasoupRouter implements MediaRouter {
     await this.updateTaps();
   }
 
-  async setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void> {
+  private async _setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void> {
     this.open();
     const p = this.participant(participantId);
-    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
-    let tiles: Record<string, number> | undefined;
-    if (prefs?.tiles && typeof prefs.tiles === 'object') {
-      tiles = {};
-      for (const [id, h] of Object.entries(prefs.tiles).slice(0, 100)) {
-        const v = num(h);
-        if (v !== undefined && ID_RE.test(id)) tiles[id] = v;
-      }
-    }
-    const maxHeight = num(prefs?.maxHeight);
-    const maxBitrate = num(prefs?.maxBitrate);
-    p.prefs = { audioOnly: prefs?.audioOnly === true, ...(maxHeight ? { maxHeight } : {}), ...(maxBitrate ? { maxBitrate } : {}), ...(tiles ? { tiles } : {}) };
+    p.prefs = cleanPreferences(prefs);
     await p.sub?.refresh();
-  }
-
-  /** Spatial layer of `published` for subscriber `p`: its limits, the tile's height capping maxHeight (codecs.ts). */
-  private async layerFor(p: Participant, published: PublishedProducer): Promise<number> {
-    const n = published.info.layers.length;
-    if (n < 2) return 0;
-    const tile = p.prefs.tiles?.[published.info.participantId];
-    const maxHeight = tile ? Math.min(p.prefs.maxHeight ?? tile, tile) : p.prefs.maxHeight;
-    let bitrates: (number | undefined)[] = [];
-    if (p.prefs.maxBitrate) {
-      const stats = await published.producer.getStats().catch(() => []);
-      bitrates = published.info.layers.map((rid) => stats.find((s) => s.rid === rid)?.bitrate);
-    }
-    return chooseLayer(n, { maxHeight, maxBitrate: p.prefs.maxBitrate }, bitrates);
   }
 
   async removeParticipant(participantId: string): Promise<void> {
@@ -294,7 +306,7 @@ export class MediasoupRouter implements MediaRouter {
     if (removed.length) this.onProducersChanged([], removed);
   }
 
-  async forwardingTable(): Promise<ForwardingEntry[]> {
+  private async _forwardingTable(): Promise<ForwardingEntry[]> {
     this.open();
     return this.rows.build([...this.participants.values()].map((p) => ({ to: p.id, consumers: p.sub?.consumers.values() ?? [] })));
   }
@@ -320,7 +332,7 @@ export class MediasoupRouter implements MediaRouter {
     return out;
   }
 
-  async startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
+  private async _startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
     this.open();
     if (kind !== 'audio' && kind !== 'video') throw new ValidationError('invalid kind');
     const port = Number(target?.port);
@@ -356,6 +368,7 @@ export class MediasoupRouter implements MediaRouter {
   /** The worker carrying this router is gone: closed at once, listeners told why. */
   fail(reason: string): void {
     if (this._closed) return;
+    this.failure.fail(reason);
     void this.close();
     this.emit('failed', reason);
   }
