@@ -27,19 +27,22 @@ describe.each(engines())('engine contract, recovery: $name', (c) => {
       // The publisher falls silent, so whatever arrives from now on is in flight or a repair of the window's packets:
       // the ratio does not depend on how fast a loaded machine turns NACKs into retransmissions.
       pub.stop();
-      let sent = -1;
-      await until('the SFU to stop forwarding', async () => {
-        const n = (await sentTo('lossy', 'P')) - s0;
-        const settled = n === sent;
-        sent = n;
-        return settled;
-      }, 20_000, 500);
-      const received = () => lossy.from('P', 'video') - r0;
-      await until('the retransmissions to land', () => received() / sent > 0.95, 10_000).catch(() => undefined);
-      expect(sent).toBeGreaterThan(100);
-      // Without retransmission about 85% would arrive; RTX repairs (werift's receiver unwraps and delivers them).
-      expect(received() / sent).toBeGreaterThan(0.95);
-      pub.start();
+      try {
+        let sent = -1;
+        await until('the SFU to stop forwarding', async () => {
+          const n = (await sentTo('lossy', 'P')) - s0;
+          const settled = n === sent;
+          sent = n;
+          return settled;
+        }, 20_000, 500);
+        const received = () => lossy.from('P', 'video') - r0;
+        await until('the retransmissions to land', () => received() / sent > 0.95, 10_000).catch(() => undefined);
+        expect(sent).toBeGreaterThan(100);
+        // Without retransmission about 85% would arrive; RTX repairs (werift's receiver unwraps and delivers them).
+        expect(received() / sent).toBeGreaterThan(0.95);
+      } finally {
+        pub.start(); // the next case needs the publisher, whatever this one found
+      }
     });
 
     it('a PLI from a subscriber reaches the publisher and a keyframe follows; bursts are not multiplied', async () => {

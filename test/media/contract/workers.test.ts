@@ -78,7 +78,8 @@ describe.each(engines())('engine contract, lifecycle: $name', (c) => {
     expect(failed[0]).toMatch(/^hearing-1: \S/);
     expect(victimRouter.closed).toBe(true);
     expect(other.closed).toBe(false);
-    await expect(victimRouter.setRoom('x', 'joint')).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    // Refused at once; a failed router may say it is closed or that media is unavailable (the hearing re-places it).
+    await expect(victimRouter.setRoom('x', 'joint')).rejects.toMatchObject({ code: expect.stringMatching(/^(INVALID_STATE|UNAVAILABLE)$/) });
     await victimRouter.close(); // still safe
     await victimRouter.close();
 
