@@ -8,6 +8,7 @@ import {
   useOPUS,
   useSdesMid,
   useVP8,
+  type MediaStreamTrack,
   type RTCPeerConnectionConfig,
   type RTCRtpTransceiver,
 } from 'werift';
@@ -241,33 +242,13 @@ export class Bot {
         ...(this.opts.receiveLoss ? { debug: { inboundPacketLoss: 100 - this.opts.receiveLoss * 100 } } : {}),
       });
       const pc = this.sub;
-      pc.onTrack.subscribe((track) => {
-        const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track) || x.receiver.track === track);
-        track.onReceiveRtp.subscribe((rtp) => {
-          const producerId = t?.receiver.remoteTrackId ?? track.id ?? '?';
-          let r = this.received.get(producerId);
-          if (!r) {
-            r = { packets: 0, bytes: 0, from: t?.receiver.remoteStreamId ?? '?', kind: track.kind as MediaKind, keyframe: false, lastPli: 0 };
-            this.received.set(producerId, r);
-          }
-          r.packets++;
-          r.bytes += rtp.payload.length;
-          if (track.kind !== 'video') return;
-          if (this.opts.inspect) this.inspect(rtp.payload);
-          if (!r.keyframe && this.opts.h264 && h264Keyframe(rtp.payload).keyframe) this.keyframes.push({ width: 0, height: 0, at: Date.now() });
-          // Like a browser: no picture yet (the first keyframe can land before our SRTP is up) -> ask for one.
-          if (!r.keyframe) {
-            if (this.opts.h264 ? h264Keyframe(rtp.payload).keyframe : parseVp8(rtp.payload, this.vp8) && this.vp8.keyframe) r.keyframe = true;
-            else if (Date.now() - r.lastPli > 500 && t) {
-              r.lastPli = Date.now();
-              t.receiver.sendRtcpPLI(rtp.header.ssrc).catch(() => undefined);
-            }
-          }
-        });
-      });
+      pc.onTrack.subscribe((track) => this.count(pc, track));
     }
     const pc = this.sub;
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    // An m-line reused for another stream (a new SSRC, as a mediasoup consumer has) gets a new werift track without
+    // a new onTrack: count those too, like a browser, whose receiver track takes whatever the m-line carries.
+    for (const t of pc.getTransceivers()) for (const track of t.receiver.tracks) this.count(pc, track);
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc.getTransceivers().length > 0) await gathered(pc);
     await this.router!.answerSubscriber(this.id, pc.localDescription!.sdp);
@@ -278,6 +259,35 @@ export class Bot {
         () => undefined,
       );
     }
+  }
+
+  private readonly counted = new WeakSet<MediaStreamTrack>();
+
+  private count(pc: RTCPeerConnection, track: MediaStreamTrack): void {
+    if (this.counted.has(track)) return;
+    this.counted.add(track);
+    const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track) || x.receiver.track === track);
+    track.onReceiveRtp.subscribe((rtp) => {
+      const producerId = t?.receiver.remoteTrackId ?? track.id ?? '?';
+      let r = this.received.get(producerId);
+      if (!r) {
+        r = { packets: 0, bytes: 0, from: t?.receiver.remoteStreamId ?? '?', kind: track.kind as MediaKind, keyframe: false, lastPli: 0 };
+        this.received.set(producerId, r);
+      }
+      r.packets++;
+      r.bytes += rtp.payload.length;
+      if (track.kind !== 'video') return;
+      if (this.opts.inspect) this.inspect(rtp.payload);
+      if (!r.keyframe && this.opts.h264 && h264Keyframe(rtp.payload).keyframe) this.keyframes.push({ width: 0, height: 0, at: Date.now() });
+      // Like a browser: no picture yet (the first keyframe can land before our SRTP is up) -> ask for one.
+      if (!r.keyframe) {
+        if (this.opts.h264 ? h264Keyframe(rtp.payload).keyframe : parseVp8(rtp.payload, this.vp8) && this.vp8.keyframe) r.keyframe = true;
+        else if (Date.now() - r.lastPli > 500 && t) {
+          r.lastPli = Date.now();
+          t.receiver.sendRtcpPLI(rtp.header.ssrc).catch(() => undefined);
+        }
+      }
+    });
   }
 
   private countBySsrc(pc: RTCPeerConnection, map: Map<number, { producerId: string; from: string; kind: MediaKind }>): void {
