@@ -242,13 +242,14 @@ export class Bot {
         ...(this.opts.receiveLoss ? { debug: { inboundPacketLoss: 100 - this.opts.receiveLoss * 100 } } : {}),
       });
       const pc = this.sub;
-      pc.onTrack.subscribe((track) => this.count(pc, track));
+      pc.onTrack.subscribe((track) => this.watch(pc, track));
     }
     const pc = this.sub;
     await pc.setRemoteDescription({ type: 'offer', sdp });
-    // An m-line reused for another stream (a new SSRC, as a mediasoup consumer has) gets a new werift track without
-    // a new onTrack: count those too, like a browser, whose receiver track takes whatever the m-line carries.
-    for (const t of pc.getTransceivers()) for (const track of t.receiver.tracks) this.count(pc, track);
+    // Like a browser, a transceiver goes on playing when a later offer gives its m-line another SSRC (an SFU that
+    // replaced the consumer behind it, e.g. after a caucus or for the next publisher): werift adds a track for the new
+    // SSRC without a track event, so every track of every receiver is watched after each offer.
+    for (const t of pc.getTransceivers()) for (const track of t.receiver.tracks) this.watch(pc, track);
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc.getTransceivers().length > 0) await gathered(pc);
     await this.router!.answerSubscriber(this.id, pc.localDescription!.sdp);
@@ -261,11 +262,12 @@ export class Bot {
     }
   }
 
-  private readonly counted = new WeakSet<MediaStreamTrack>();
+  private readonly watched = new WeakSet<MediaStreamTrack>();
 
-  private count(pc: RTCPeerConnection, track: MediaStreamTrack): void {
-    if (this.counted.has(track)) return;
-    this.counted.add(track);
+  /** Counts what one received track carries, per producer (the msid of its m-line), and asks for a first keyframe. */
+  private watch(pc: RTCPeerConnection, track: MediaStreamTrack): void {
+    if (this.watched.has(track)) return;
+    this.watched.add(track);
     const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track) || x.receiver.track === track);
     track.onReceiveRtp.subscribe((rtp) => {
       const producerId = t?.receiver.remoteTrackId ?? track.id ?? '?';
@@ -330,7 +332,7 @@ export class Bot {
   /** Sends a PLI for every video track received from `participantId`. */
   requestKeyframe(participantId: string): void {
     for (const t of this.sub?.getTransceivers() ?? []) {
-      const ssrc = t.receiver.tracks[0]?.ssrc;
+      const ssrc = t.receiver.tracks.at(-1)?.ssrc; // the newest: an SFU may have changed the m-line's SSRC
       if (t.kind === 'video' && t.receiver.remoteStreamId === participantId && ssrc) t.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
     }
   }
