@@ -144,7 +144,9 @@ export class MediasoupEngine implements MediaEngine {
       throw new InvalidStateError('media engine closed');
     }
     slot.routers.add(router);
-    msRouter.observer.once('close', () => slot.routers.delete(router));
+    // Not on the mediasoup router's own 'close': a dying worker closes its routers before it emits 'died', and
+    // onDied must still find them to tell them why.
+    msRouter.observer.once('close', () => setImmediate(() => slot.routers.delete(router)));
     return router;
   }
 

@@ -16,11 +16,13 @@ export class FailureGate {
     this.waiters.clear();
   }
 
+  /** Runs a router call: one in flight when the worker died rejects as UNAVAILABLE; later ones as they fail. */
   async guard<T>(fn: () => Promise<T>): Promise<T> {
+    const late = this.reason !== null;
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof AppError && e.code !== 'INVALID_STATE') throw e;
+      if (late || (e instanceof AppError && e.code !== 'INVALID_STATE')) throw e;
       const channelGone = !(e instanceof AppError) && e instanceof Error && /closed/i.test(e.message);
       if (this.reason === null && channelGone) {
         await new Promise<void>((resolve) => {

@@ -181,6 +181,7 @@ export class MediasoupRouter implements MediaRouter {
         }
         return { answerSdp: await p.pub.handleOffer(offerSdp, sources ?? {}) };
       } catch (e) {
+        this.opts.log?.warn({ hearingId: this.hearingId, participantId: p.id, err: e instanceof Error ? e.message : String(e) }, 'publish failed');
         if (fresh) {
           this.dropPublisher(p);
           if (!existed && !p.sub && p.room === JOINT_ROOM && this.participants.get(p.id) === p) this.participants.delete(p.id);
@@ -200,6 +201,8 @@ export class MediasoupRouter implements MediaRouter {
     if (this._closed) return;
     this.rows.dropProducers(new Set(removed.map((r) => r.producer.id)));
     for (const a of added) {
+      const who = { hearingId: this.hearingId, participantId: a.info.participantId, kind: a.info.kind };
+      a.producer.on('score', (score) => this.opts.log?.debug({ ...who, score: score.map((x) => `${x.rid ?? x.ssrc}:${x.score}`).join(' ') }, 'producer score'));
       if (a.info.kind === 'audio') this.levels.addProducer({ producerId: a.producer.id }).catch(() => undefined);
     }
     this.opts.log?.debug({ hearingId: this.hearingId, added: added.length, removed: removed.length }, 'producers changed');
