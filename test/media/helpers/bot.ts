@@ -8,6 +8,7 @@ import {
   useOPUS,
   useSdesMid,
   useVP8,
+  type MediaStreamTrack,
   type RTCPeerConnectionConfig,
   type RTCRtpTransceiver,
 } from 'werift';
@@ -241,33 +242,14 @@ export class Bot {
         ...(this.opts.receiveLoss ? { debug: { inboundPacketLoss: 100 - this.opts.receiveLoss * 100 } } : {}),
       });
       const pc = this.sub;
-      pc.onTrack.subscribe((track) => {
-        const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track) || x.receiver.track === track);
-        track.onReceiveRtp.subscribe((rtp) => {
-          const producerId = t?.receiver.remoteTrackId ?? track.id ?? '?';
-          let r = this.received.get(producerId);
-          if (!r) {
-            r = { packets: 0, bytes: 0, from: t?.receiver.remoteStreamId ?? '?', kind: track.kind as MediaKind, keyframe: false, lastPli: 0 };
-            this.received.set(producerId, r);
-          }
-          r.packets++;
-          r.bytes += rtp.payload.length;
-          if (track.kind !== 'video') return;
-          if (this.opts.inspect) this.inspect(rtp.payload);
-          if (!r.keyframe && this.opts.h264 && h264Keyframe(rtp.payload).keyframe) this.keyframes.push({ width: 0, height: 0, at: Date.now() });
-          // Like a browser: no picture yet (the first keyframe can land before our SRTP is up) -> ask for one.
-          if (!r.keyframe) {
-            if (this.opts.h264 ? h264Keyframe(rtp.payload).keyframe : parseVp8(rtp.payload, this.vp8) && this.vp8.keyframe) r.keyframe = true;
-            else if (Date.now() - r.lastPli > 500 && t) {
-              r.lastPli = Date.now();
-              t.receiver.sendRtcpPLI(rtp.header.ssrc).catch(() => undefined);
-            }
-          }
-        });
-      });
+      pc.onTrack.subscribe((track) => this.watch(pc, track));
     }
     const pc = this.sub;
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    // Like a browser, a transceiver goes on playing when a later offer gives its m-line another SSRC (an SFU that
+    // replaced the consumer behind it, e.g. after a caucus or for the next publisher): werift adds a track for the new
+    // SSRC without a track event, so every track of every receiver is watched after each offer.
+    for (const t of pc.getTransceivers()) for (const track of t.receiver.tracks) this.watch(pc, track);
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc.getTransceivers().length > 0) await gathered(pc);
     await this.router!.answerSubscriber(this.id, pc.localDescription!.sdp);
@@ -278,6 +260,36 @@ export class Bot {
         () => undefined,
       );
     }
+  }
+
+  private readonly watched = new WeakSet<MediaStreamTrack>();
+
+  /** Counts what one received track carries, per producer (the msid of its m-line), and asks for a first keyframe. */
+  private watch(pc: RTCPeerConnection, track: MediaStreamTrack): void {
+    if (this.watched.has(track)) return;
+    this.watched.add(track);
+    const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track) || x.receiver.track === track);
+    track.onReceiveRtp.subscribe((rtp) => {
+      const producerId = t?.receiver.remoteTrackId ?? track.id ?? '?';
+      let r = this.received.get(producerId);
+      if (!r) {
+        r = { packets: 0, bytes: 0, from: t?.receiver.remoteStreamId ?? '?', kind: track.kind as MediaKind, keyframe: false, lastPli: 0 };
+        this.received.set(producerId, r);
+      }
+      r.packets++;
+      r.bytes += rtp.payload.length;
+      if (track.kind !== 'video') return;
+      if (this.opts.inspect) this.inspect(rtp.payload);
+      if (!r.keyframe && this.opts.h264 && h264Keyframe(rtp.payload).keyframe) this.keyframes.push({ width: 0, height: 0, at: Date.now() });
+      // Like a browser: no picture yet (the first keyframe can land before our SRTP is up) -> ask for one.
+      if (!r.keyframe) {
+        if (this.opts.h264 ? h264Keyframe(rtp.payload).keyframe : parseVp8(rtp.payload, this.vp8) && this.vp8.keyframe) r.keyframe = true;
+        else if (Date.now() - r.lastPli > 500 && t) {
+          r.lastPli = Date.now();
+          t.receiver.sendRtcpPLI(rtp.header.ssrc).catch(() => undefined);
+        }
+      }
+    });
   }
 
   private countBySsrc(pc: RTCPeerConnection, map: Map<number, { producerId: string; from: string; kind: MediaKind }>): void {
@@ -320,7 +332,7 @@ export class Bot {
   /** Sends a PLI for every video track received from `participantId`. */
   requestKeyframe(participantId: string): void {
     for (const t of this.sub?.getTransceivers() ?? []) {
-      const ssrc = t.receiver.tracks[0]?.ssrc;
+      const ssrc = t.receiver.tracks.at(-1)?.ssrc; // the newest: an SFU may have changed the m-line's SSRC
       if (t.kind === 'video' && t.receiver.remoteStreamId === participantId && ssrc) t.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
     }
   }
