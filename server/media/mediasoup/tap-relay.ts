@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { RecordingTapStats, RecordingTarget } from '../engine.js';
 import { h264Keyframe, parseVp8, seqDiff, type Vp8Descriptor } from '../werift/codecs.js';
+import { tuneSocket } from '../werift/util.js';
 
 /** The stream the relay takes packets from: the current mediasoup consumer's SSRC and its codec. */
 export interface RelaySource {
@@ -79,6 +80,7 @@ export class TapRelay {
       socket.once('error', reject);
       socket.bind(0, '127.0.0.1', () => {
         socket.off('error', reject);
+        tuneSocket(socket); // a keyframe burst or an event-loop stall must not overflow the default ~200 KB
         resolve(new TapRelay(socket, target, needKeyframe));
       });
     });
