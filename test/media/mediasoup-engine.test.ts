@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/index.js';
 import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo } from '../../server/media/engine.js';
@@ -155,6 +156,29 @@ describe.skipIf(!where.ok)('the mediasoup engine', () => {
     // A sends 20..29 dBov below full scale -> 98..107.
     expect(last.A).toBeGreaterThanOrEqual(95);
     expect(last.A).toBeLessThanOrEqual(110);
+  });
+
+  it("a recording tap through the router: A's microphone copied with the asked SSRC and payload type, stopped by a caucus", async () => {
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    const got: Buffer[] = [];
+    sock.on('message', (m) => got.push(m));
+    try {
+      const port = sock.address().port;
+      const tapped = await router.startRecordingTap('A', 'audio', { host: '127.0.0.1', port, payloadType: 100, ssrc: 4242, room: 'joint' });
+      expect(tapped).toMatchObject({ participantId: 'A', kind: 'audio', codec: 'opus', clockRate: 48000 });
+      await until('tapped RTP', () => got.length > 20, 15_000);
+      expect(got.every((m) => (m[1]! & 0x7f) === 100 && m.readUInt32BE(8) === 4242)).toBe(true);
+      await router.setRoom('A', 'caucus-rec');
+      const n = got.length;
+      await sleep(1000);
+      expect(got.length, 'nothing copied while A is outside the tap room').toBeLessThanOrEqual(n + 2);
+      await router.setRoom('A', 'joint');
+      const stats = await router.stopRecordingTap('A', 'audio', 'joint');
+      expect(stats?.packets ?? 0).toBeGreaterThan(20);
+    } finally {
+      sock.close();
+    }
   });
 
   it('subscribe() again restarts the receiving transport (new session) and media flows again', async () => {
