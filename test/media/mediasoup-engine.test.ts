@@ -5,6 +5,8 @@ import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo } from '../.
 import { createMediasoupEngine, type MediasoupEngine } from '../../server/media/mediasoup/index.js';
 import { locateMediasoupWorker } from '../../server/media/mediasoup/worker-bin.js';
 import { Bot } from './helpers/bot.js';
+import { TWO_LAYERS } from './helpers/router.js';
+import { SimulcastBot } from './helpers/simulcast.js';
 import { sleep, until } from './helpers/wait.js';
 
 /**
@@ -229,5 +231,45 @@ describe.skipIf(!where.ok)('the mediasoup engine', () => {
     await again.close();
     await again.close();
     await expect(again.publish('A2', 'v=0\r\n', {})).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+});
+
+describe.skipIf(!where.ok)('the mediasoup engine with simulcast', () => {
+  let engine: MediasoupEngine;
+  let router: MediaRouter;
+  const bots: Bot[] = [];
+  let producers: ProducerInfo[] = [];
+  const layerFor = async (to: string) => (await router.forwardingTable()).find((r) => r.toParticipantId === to && r.kind === 'video')?.layer;
+
+  beforeAll(async () => {
+    if (!where.ok) return;
+    engine = createMediasoupEngine({ workerBin: where.bin, workers: 1 });
+    router = await engine.createRouter('hearing-mediasoup-simulcast');
+    router.on('producersChanged', (p) => (producers = p));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(bots.map((b) => b.close()));
+    await engine?.close();
+  });
+
+  // Only the first choice is asserted with bots: a running consumer did not switch layer (up or down) with
+  // SimulcastBot. Most likely cause, not yet proven: mediasoup aligns layer timestamps from the publisher's sender
+  // reports and moves up only as its transport-cc estimate allows; the bot sends no SR per layer and no feedback.
+  it('layers by RID; each subscriber starts on the layer its maxHeight allows (nominal heights, codecs.ts)', async () => {
+    const pub = new SimulcastBot('S');
+    const hi = new Bot('viewer-hi');
+    const lo = new Bot('viewer-lo');
+    bots.push(pub, hi, lo);
+    await pub.publishSimulcast(router, TWO_LAYERS);
+    pub.start();
+    expect(producers.find((p) => p.participantId === 'S')).toMatchObject({ kind: 'video', layers: ['l', 'h'] });
+    await router.setReceivePreferences('viewer-lo', { maxHeight: 200 });
+    await hi.subscribe(router);
+    await lo.subscribe(router);
+    await until('both viewers receiving', () => hi.from('S') > 30 && lo.from('S') > 10, 30_000);
+    await until('viewer-hi on h, viewer-lo on l', async () => (await layerFor('viewer-hi')) === 'h' && (await layerFor('viewer-lo')) === 'l', 15_000);
+    const n = lo.from('S');
+    await until('still flowing', () => lo.from('S') > n + 20, 10_000);
   });
 });
