@@ -1,9 +1,12 @@
+import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/index.js';
 import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo } from '../../server/media/engine.js';
 import { createMediasoupEngine, type MediasoupEngine } from '../../server/media/mediasoup/index.js';
 import { locateMediasoupWorker } from '../../server/media/mediasoup/worker-bin.js';
 import { Bot } from './helpers/bot.js';
+import { TWO_LAYERS } from './helpers/router.js';
+import { SimulcastBot } from './helpers/simulcast.js';
 import { sleep, until } from './helpers/wait.js';
 
 /**
@@ -157,6 +160,29 @@ describe.skipIf(!where.ok)('the mediasoup engine', () => {
     expect(last.A).toBeLessThanOrEqual(110);
   });
 
+  it("a recording tap through the router: A's microphone copied with the asked SSRC and payload type, stopped by a caucus", async () => {
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    const got: Buffer[] = [];
+    sock.on('message', (m) => got.push(m));
+    try {
+      const port = sock.address().port;
+      const tapped = await router.startRecordingTap('A', 'audio', { host: '127.0.0.1', port, payloadType: 100, ssrc: 4242, room: 'joint' });
+      expect(tapped).toMatchObject({ participantId: 'A', kind: 'audio', codec: 'opus', clockRate: 48000 });
+      await until('tapped RTP', () => got.length > 20, 15_000);
+      expect(got.every((m) => (m[1]! & 0x7f) === 100 && m.readUInt32BE(8) === 4242)).toBe(true);
+      await router.setRoom('A', 'caucus-rec');
+      const n = got.length;
+      await sleep(1000);
+      expect(got.length, 'nothing copied while A is outside the tap room').toBeLessThanOrEqual(n + 2);
+      await router.setRoom('A', 'joint');
+      const stats = await router.stopRecordingTap('A', 'audio', 'joint');
+      expect(stats?.packets ?? 0).toBeGreaterThan(20);
+    } finally {
+      sock.close();
+    }
+  });
+
   it('subscribe() again restarts the receiving transport (new session) and media flows again', async () => {
     const offers: string[] = [];
     const onOffer = (id: string, sdp: string) => id === 'B' && offers.push(sdp);
@@ -205,5 +231,45 @@ describe.skipIf(!where.ok)('the mediasoup engine', () => {
     await again.close();
     await again.close();
     await expect(again.publish('A2', 'v=0\r\n', {})).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+});
+
+describe.skipIf(!where.ok)('the mediasoup engine with simulcast', () => {
+  let engine: MediasoupEngine;
+  let router: MediaRouter;
+  const bots: Bot[] = [];
+  let producers: ProducerInfo[] = [];
+  const layerFor = async (to: string) => (await router.forwardingTable()).find((r) => r.toParticipantId === to && r.kind === 'video')?.layer;
+
+  beforeAll(async () => {
+    if (!where.ok) return;
+    engine = createMediasoupEngine({ workerBin: where.bin, workers: 1 });
+    router = await engine.createRouter('hearing-mediasoup-simulcast');
+    router.on('producersChanged', (p) => (producers = p));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.allSettled(bots.map((b) => b.close()));
+    await engine?.close();
+  });
+
+  // Only the first choice is asserted with bots: a running consumer did not switch layer (up or down) with
+  // SimulcastBot. Most likely cause, not yet proven: mediasoup aligns layer timestamps from the publisher's sender
+  // reports and moves up only as its transport-cc estimate allows; the bot sends no SR per layer and no feedback.
+  it('layers by RID; each subscriber starts on the layer its maxHeight allows (nominal heights, codecs.ts)', async () => {
+    const pub = new SimulcastBot('S');
+    const hi = new Bot('viewer-hi');
+    const lo = new Bot('viewer-lo');
+    bots.push(pub, hi, lo);
+    await pub.publishSimulcast(router, TWO_LAYERS);
+    pub.start();
+    expect(producers.find((p) => p.participantId === 'S')).toMatchObject({ kind: 'video', layers: ['l', 'h'] });
+    await router.setReceivePreferences('viewer-lo', { maxHeight: 200 });
+    await hi.subscribe(router);
+    await lo.subscribe(router);
+    await until('both viewers receiving', () => hi.from('S') > 30 && lo.from('S') > 10, 30_000);
+    await until('viewer-hi on h, viewer-lo on l', async () => (await layerFor('viewer-hi')) === 'h' && (await layerFor('viewer-lo')) === 'l', 15_000);
+    const n = lo.from('S');
+    await until('still flowing', () => lo.from('S') > n + 20, 10_000);
   });
 });

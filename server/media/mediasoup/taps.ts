@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget } from '../engine.js';
 import type { PublishedProducer } from './publisher.js';
+import { MediasoupRecordingTap } from './tap.js';
 
 /** What the router needs of a recording tap (server/media/mediasoup/tap.ts, MediasoupRecordingTap). */
 export interface RecordingTap {
@@ -19,12 +20,8 @@ export interface TapDeps {
 
 export type TapOpener = (deps: TapDeps, participantId: string, kind: MediaKind, target: RecordingTarget) => Promise<RecordingTap>;
 
-/** The tap module is another helper's (branch ms-tap); loaded on first use so this engine runs without it. */
-export const openTapModule: TapOpener = async (deps, participantId, kind, target) => {
-  const file = './tap.js';
-  const mod = (await import(file)) as { MediasoupRecordingTap: { open: TapOpener } };
-  return mod.MediasoupRecordingTap.open(deps, participantId, kind, target);
-};
+/** The recording tap of tap.ts (MediasoupRecordingTap): a PlainTransport consumer and a loopback relay per tap. */
+export const openTapModule: TapOpener = (deps, participantId, kind, target) => MediasoupRecordingTap.open(deps, participantId, kind, target);
 
 const key = (participantId: string, kind: MediaKind, room: string | undefined) => `${participantId}\u0000${kind}\u0000${room ?? ''}`;
 
