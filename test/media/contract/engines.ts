@@ -22,6 +22,12 @@ export interface EngineCase {
   simulcast: boolean;
   /** Estimates a level for audio without the RFC 6464 extension (werift: from packet sizes). */
   audioEstimate: boolean;
+  /**
+   * Sequence numbers skipped at a simulcast layer switch: 0, or 1 for mediasoup, which skips one number on purpose when
+   * the switch cut the previous frame short, so the receiver's decoder knows that frame is incomplete
+   * (SimulcastConsumer.cpp, versatica/mediasoup#408).
+   */
+  switchGap: number;
   create(opts?: NetworkOptions & { workers?: number }): Promise<MediaEngine>;
 }
 
@@ -30,12 +36,13 @@ let warned = false;
 /** werift in-process, werift worker pool, and mediasoup where its worker is built. */
 export function engines(): EngineCase[] {
   const out: EngineCase[] = [
-    { name: 'werift in-process', pool: false, simulcast: true, audioEstimate: true, create: async (o = {}) => createInProcessEngine(o) },
+    { name: 'werift in-process', pool: false, simulcast: true, audioEstimate: true, switchGap: 0, create: async (o = {}) => createInProcessEngine(o) },
     {
       name: 'werift worker pool',
       pool: true,
       simulcast: true,
       audioEstimate: true,
+      switchGap: 0,
       create: async (o = {}) => {
         const e = createWeriftEngine({ workers: 1, ...o });
         await e.ready();
@@ -55,6 +62,7 @@ export function engines(): EngineCase[] {
     pool: true,
     simulcast: true,
     audioEstimate: false,
+    switchGap: 1,
     create: async (o = {}) => {
       const e = createMediasoupEngine({ workerBin, workers: 1, ...o });
       await e.ready();

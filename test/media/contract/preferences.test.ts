@@ -55,11 +55,12 @@ describe.each(engines())('engine contract, preferences: $name', (c) => {
       await until('video after the switch', () => hi.from('S') > n + 10, 10_000);
       // After the switch, only low-layer keyframes arrive.
       expect(hi.keyframes.filter((k) => k.at > switchedAt).every((k) => k.width === 320)).toBe(true);
-      // The werift receiver saw no hole: every sequence number it expected arrived (no loss reported).
+      // The werift receiver saw no hole (every sequence number it expected arrived), but for the one number an engine
+      // may skip on purpose at the switch (engines.ts, switchGap).
       const stats = await hi.sub!.getStats();
       const inbound = [...stats.values()].filter((s) => (s as { type: string; kind?: string }).type === 'inbound-rtp' && (s as { kind?: string }).kind === 'video');
       expect(inbound.length).toBeGreaterThan(0);
-      for (const s of inbound) expect((s as { packetsLost?: number }).packetsLost ?? 0).toBeLessThanOrEqual(0);
+      for (const s of inbound) expect((s as { packetsLost?: number }).packetsLost ?? 0).toBeLessThanOrEqual(c.switchGap);
 
       await t.router.setReceivePreferences('viewer-hi', {});
       await until('back to the high layer', async () => (await layerFor(t.router, 'viewer-hi')) === 'h', 10_000);

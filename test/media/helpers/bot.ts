@@ -8,6 +8,7 @@ import {
   useOPUS,
   useSdesMid,
   useVP8,
+  RTCRtpCodecParameters,
   type MediaStreamTrack,
   type RTCPeerConnectionConfig,
   type RTCRtpTransceiver,
@@ -237,7 +238,8 @@ export class Bot {
       await this.sub?.close();
       this.sub = new RTCPeerConnection({
         ...LOOPBACK,
-        ...(this.opts.h264 ? { codecs: { audio: [useOPUS()], video: [useVP8(), useH264()] } } : {}),
+        // Like a browser, the receiving side takes retransmissions on their own RTX stream when the SFU offers one.
+        codecs: { audio: [useOPUS()], video: [...(this.opts.h264 ? [useVP8(), useH264()] : [useVP8()]), new RTCRtpCodecParameters({ mimeType: 'video/rtx', clockRate: 90000 })] },
         // werift drops an incoming packet when inboundPacketLoss / 100 < Math.random(): 85 drops 15%.
         ...(this.opts.receiveLoss ? { debug: { inboundPacketLoss: 100 - this.opts.receiveLoss * 100 } } : {}),
       });

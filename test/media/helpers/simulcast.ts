@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RTCPeerConnection, RtpHeader, RtpPacket, RTP_EXTENSION_URI, useSdesMid, useSdesRTPStreamId, type RTCRtpTransceiver } from 'werift';
+import { RTCPeerConnection, RtcpSenderInfo, RtcpSrPacket, RtpHeader, RtpPacket, RTP_EXTENSION_URI, useSdesMid, useSdesRTPStreamId, type RTCRtpTransceiver } from 'werift';
 import type { MediaRouter } from '../../../server/media/engine.js';
 import { OutboundStream } from '../../../server/media/werift/outbound.js';
 import { Bot, LOOPBACK, connected, gathered } from './bot.js';
@@ -14,7 +14,8 @@ export interface SimulcastLayer {
 
 /** A bot that can publish simulcast, which werift cannot send: the layer packets are built and encrypted here. */
 export class SimulcastBot extends Bot {
-  private simulcast: { ssrc: number; seq: number; src: SyntheticVp8; rid: string; sent: number }[] = [];
+  private simulcast: { ssrc: number; seq: number; src: SyntheticVp8; rid: string; sent: number; octets: number; lastTs: number; lastAt: number }[] = [];
+  private lastReportAt = 0;
   /** Like Chromium: MID / RID header extensions only on each layer's first packets, bare headers after. */
   extensionPackets = Infinity;
   private cameraMid = '';
@@ -49,6 +50,9 @@ export class SimulcastBot extends Bot {
       ssrc: randomBytes(4).readUInt32BE(0),
       seq: 1,
       sent: 0,
+      octets: 0,
+      lastTs: 0,
+      lastAt: 0,
       src: new SyntheticVp8(l.kbps, this.opts.fps ?? 30, 1100, l.width, l.height),
     }));
     this.extraSources.push(() => this.sendFrame());
@@ -65,8 +69,12 @@ export class SimulcastBot extends Bot {
     const out = this.simulcastOut;
     const pt = this.pub?.getTransceivers()[0]?.sender.codec?.payloadType;
     if (!out || pt === undefined) return;
+    const now = Date.now();
     for (const l of this.simulcast) {
       for (const f of l.src.nextFrame()) {
+        l.lastTs = f.timestamp;
+        l.lastAt = now;
+        l.octets += f.payload.length;
         if (l.sent++ >= this.extensionPackets) {
           const bare = Buffer.alloc(12);
           bare[0] = 0x80;
@@ -102,6 +110,25 @@ export class SimulcastBot extends Bot {
         this.sent.video++;
       }
     }
+    this.sendReports(now);
+  }
+
+  /**
+   * Sender reports per layer every 500 ms, as Chromium sends them: an SFU that aligns the layers' timestamps (mediasoup
+   * switches a simulcast consumer to another layer only once both layers have had a report) needs them.
+   */
+  private sendReports(now: number): void {
+    const transport = this.pub?.getTransceivers()[0]?.sender.dtlsTransport;
+    if (!transport || now - this.lastReportAt < 500) return;
+    this.lastReportAt = now;
+    const ntp = (BigInt(now + 2_208_988_800_000) << 32n) / 1000n;
+    const reports = this.simulcast
+      .filter((l) => l.sent > 0)
+      .map((l) => new RtcpSrPacket({
+        ssrc: l.ssrc,
+        senderInfo: new RtcpSenderInfo({ ntpTimestamp: ntp, rtpTimestamp: (l.lastTs + Math.round((now - l.lastAt) * 90)) >>> 0, packetCount: l.sent >>> 0, octetCount: l.octets >>> 0 }),
+      }));
+    if (reports.length) transport.sendRtcp(reports).catch(() => undefined);
   }
 
   /** Screen share the way the room does it now: one more video section on the running publisher, renegotiated. */
