@@ -41,7 +41,15 @@ export interface BotOptions {
   h264?: boolean;
   /** Drop this share (0..1) of the packets arriving on the receiving connection, before decryption. */
   receiveLoss?: number;
+  /**
+   * SRTP protection profiles offered in DTLS, in order (werift's ids: 1 AES_CM_128_HMAC_SHA1_80, 7 AEAD_AES_128_GCM);
+   * default werift's [7, 1]. Benchmarks pin the suite a browser negotiates with the engine under test.
+   */
+  srtpProfiles?: number[];
 }
+
+/** What a bot needs of a router: the signalling half of MediaRouter (benchmarks also drive bare mediasoup with it). */
+export type BotRouter = Pick<MediaRouter, 'publish' | 'subscribe' | 'answerSubscriber' | 'on' | 'off'>;
 
 
 export interface Received {
@@ -108,7 +116,7 @@ export class Bot {
   private video: { t: RTCRtpTransceiver; src: SyntheticVp8 | SyntheticH264; seq: number; fast?: OutboundStream } | null = null;
   private audio: { t: RTCRtpTransceiver; src: SyntheticOpus; seq: number; levelId?: number; fast?: OutboundStream } | null = null;
   private timers: NodeJS.Timeout[] = [];
-  protected router: MediaRouter | null = null;
+  protected router: BotRouter | null = null;
   private offers: Promise<void> = Promise.resolve();
   private readonly onOffer = (participantId: string, sdp: string) => {
     if (participantId !== this.id) return;
@@ -129,7 +137,7 @@ export class Bot {
     protected readonly opts: BotOptions = {},
   ) {}
 
-  async publish(router: MediaRouter, kinds: { audio?: boolean; video?: boolean } = { audio: true, video: true }): Promise<void> {
+  async publish(router: BotRouter, kinds: { audio?: boolean; video?: boolean } = { audio: true, video: true }): Promise<void> {
     const pc = new RTCPeerConnection({
       ...LOOPBACK,
       ...(this.opts.h264 ? { codecs: { audio: [useOPUS()], video: [useH264()] } } : {}),
@@ -151,6 +159,7 @@ export class Bot {
       this.audio = { t, src: new SyntheticOpus(this.opts.loud ?? true), seq: 1 };
     }
     await pc.setLocalDescription(await pc.createOffer());
+    this.restrictSrtp(pc);
     await gathered(pc);
     for (const t of pc.getTransceivers()) sources[t.mid!] = t.kind === 'audio' ? 'microphone' : 'camera';
     const { answerSdp } = await router.publish(this.id, pc.localDescription!.sdp, sources);
@@ -215,13 +224,13 @@ export class Bot {
   }
 
   /** Answers one offer that the test chose to let through (a client's offer filter), in order with the others. */
-  handleOffer(router: MediaRouter, sdp: string): void {
+  handleOffer(router: BotRouter, sdp: string): void {
     this.router = router;
     this.onOffer(this.id, sdp);
   }
 
   /** Opens the receiving side: answers every subscriber offer the router emits for this bot. */
-  async subscribe(router: MediaRouter): Promise<void> {
+  async subscribe(router: BotRouter): Promise<void> {
     if (this.router !== router) {
       this.router?.off('subscriberOffer', this.onOffer);
       router.on('subscriberOffer', this.onOffer);
@@ -268,6 +277,7 @@ export class Bot {
     }
     const pc = this.sub;
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    this.restrictSrtp(pc);
     await pc.setLocalDescription(await pc.createAnswer());
     if (pc.getTransceivers().length > 0) await gathered(pc);
     await this.router!.answerSubscriber(this.id, pc.localDescription!.sdp);
@@ -278,6 +288,22 @@ export class Bot {
         () => undefined,
       );
     }
+  }
+
+  /** Before DTLS starts (it starts on the answer): werift shares one profile list for all transports, so replace it. */
+  private restrictSrtp(pc: RTCPeerConnection): void {
+    const profiles = this.opts.srtpProfiles;
+    if (!profiles) return;
+    for (const d of pc.dtlsTransports) (d as unknown as { srtpProfiles: number[] }).srtpProfiles = [...profiles];
+  }
+
+  /** The SRTP suite each DTLS transport negotiated, from werift's transport stats (e.g. AEAD_AES_128_GCM). */
+  async srtpCiphers(): Promise<{ publish: string | undefined; subscribe: string | undefined }> {
+    const cipher = async (pc: RTCPeerConnection | null) => {
+      const stats = pc ? [...(await pc.getStats()).values()] : [];
+      return (stats.find((s) => s.type === 'transport') as { srtpCipher?: string } | undefined)?.srtpCipher;
+    };
+    return { publish: await cipher(this.pub), subscribe: await cipher(this.sub) };
   }
 
   private countBySsrc(pc: RTCPeerConnection, map: Map<number, { producerId: string; from: string; kind: MediaKind }>): void {
