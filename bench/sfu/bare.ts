@@ -83,11 +83,8 @@ export class BareMediasoupRouter {
 
   /** RTP packets the consumers sent (mediasoup's outbound-rtp packetCount). */
   async forwarded(): Promise<number> {
-    let n = 0;
-    for (const c of this.consumers) {
-      for (const s of await c.getStats()) if (s.type === 'outbound-rtp') n += s.packetCount;
-    }
-    return n;
+    const stats = await Promise.all(this.consumers.map((c) => c.getStats()));
+    return stats.flat().reduce((n, s) => n + (s.type === 'outbound-rtp' ? s.packetCount : 0), 0);
   }
 
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void {

@@ -89,9 +89,8 @@ export function botCounters(rooms: Room[]): { sent: number; received: number } {
 }
 
 export async function forwarded(rooms: Room[]): Promise<number> {
-  let n = 0;
-  for (const r of rooms) n += await r.router.forwarded();
-  return n;
+  const counts = await Promise.all(rooms.map((r) => r.router.forwarded()));
+  return counts.reduce((n, c) => n + c, 0);
 }
 
 /** The SRTP suites the bots' DTLS transports negotiated, publishing and subscribing (read from werift's stats). */

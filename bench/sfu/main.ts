@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   log(`machine: ${machine()}`);
   log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const pinned = os.cpus().length >= 2 && pin(process.pid, BOTS_CORE);
-  log(pinned ? `SFU process(es) pinned to core ${SFU_CORE}, bots (this process) to core ${BOTS_CORE}` : 'NOT pinned (taskset missing or one core): figures are shared-core');
+  log(pinned ? `SFU process(es) pinned to core ${SFU_CORE}, bots (this process) to core ${BOTS_CORE} while measuring (both cores while rooms are set up)` : 'NOT pinned (taskset missing or one core): figures are shared-core');
   log(`loads: ${loads.map((l) => `${l}x3`).join(', ')}; video only, VP8 ~1 Mbit/s; warm-up ${warmupMs / 1000} s, window ${windowMs / 1000} s`);
 
   const pacer = new Pacer();
@@ -51,7 +51,11 @@ async function main(): Promise<void> {
         continue;
       }
       log('');
-      rows.push(...(await measureTarget(t, pacer, { loads, sfuCore: SFU_CORE, warmupMs, windowMs, log })));
+      try {
+        rows.push(...(await measureTarget(t, pacer, { loads, sfuCore: SFU_CORE, botsCore: BOTS_CORE, warmupMs, windowMs, log })));
+      } catch (e) {
+        log(`${t.label}: FAILED (${e instanceof Error ? e.message : String(e)})`);
+      }
     }
   } finally {
     pacer.stop();

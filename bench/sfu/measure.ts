@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { until } from '../../test/media/helpers/wait.js';
 import { FANOUT, ROOM_SIZE, botCounters, closeRooms, forwarded, negotiatedSuites, openRoom, starved, type Pacer, type Room } from './load.js';
 import { cpuMicros, pin, rssBytes, sumOver } from './proc.js';
@@ -33,6 +34,8 @@ export interface Figures {
 export interface MeasureOptions {
   loads: number[];
   sfuCore: number;
+  /** This process (the bots) during the windows; during set-up it may use every core (DTLS in werift is slow). */
+  botsCore: number;
   warmupMs: number;
   windowMs: number;
   log: (line: string) => void;
@@ -40,11 +43,24 @@ export interface MeasureOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MB = 2 ** 20;
-const MAX_RETRIES = 6;
+const MAX_RETRIES = 12;
 const selfCpu = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };
+
+/**
+ * Everything at one instant: the SFU's forwarded count comes over its IPC (or mediasoup's channel), which takes a
+ * while under load, so the clocks and counters read here are the means of their values before and after it.
+ */
+async function snapshot(rooms: Room[], pids: number[]) {
+  const read = () => ({ at: performance.now(), cpu: sumOver(pids, cpuMicros), self: selfCpu(), ...botCounters(rooms) });
+  const x = read();
+  const fwd = await forwarded(rooms);
+  const y = read();
+  const mid = (k: 'at' | 'cpu' | 'self' | 'sent' | 'received') => (x[k] + y[k]) / 2;
+  return { at: mid('at'), cpu: mid('cpu'), self: mid('self'), sent: mid('sent'), received: mid('received'), forwarded: fwd };
+}
 
 export async function measureTarget(t: Target, pacer: Pacer, o: MeasureOptions): Promise<Figures[]> {
   const sfu = await t.start();
@@ -65,6 +81,7 @@ export async function measureTarget(t: Target, pacer: Pacer, o: MeasureOptions):
     let retries = 0;
     for (const publishers of o.loads) {
       const t0 = Date.now();
+      pin(process.pid, `0-${os.cpus().length - 1}`);
       while (rooms.length * ROOM_SIZE < publishers) {
         let room: Room | null = null;
         try {
@@ -84,14 +101,13 @@ export async function measureTarget(t: Target, pacer: Pacer, o: MeasureOptions):
       suite ||= await negotiatedSuites(rooms);
       o.log(`  ${publishers}x${FANOUT}: ${rooms.length} rooms up and flowing in ${((Date.now() - t0) / 1000).toFixed(1)} s, SRTP ${suite}`);
       pinAll();
+      pin(process.pid, o.botsCore);
       await sleep(o.warmupMs);
 
       const p = pids();
-      const a = { ...botCounters(rooms), cpu: sumOver(p, cpuMicros), self: selfCpu(), at: performance.now() };
-      const fwdA = await forwarded(rooms);
+      const a = await snapshot(rooms, p);
       await sleep(o.windowMs);
-      const b = { ...botCounters(rooms), cpu: sumOver(p, cpuMicros), self: selfCpu(), at: performance.now() };
-      const fwdB = await forwarded(rooms);
+      const b = await snapshot(rooms, p);
       const rss = sumOver(p, rssBytes);
       // Loss: stop the senders, let the last packets land, compare what arrived with what was sent since `a`.
       for (const r of rooms) for (const bot of r.bots) pacer.remove(bot);
@@ -100,7 +116,7 @@ export async function measureTarget(t: Target, pacer: Pacer, o: MeasureOptions):
       for (const r of rooms) for (const bot of r.bots) pacer.add(bot);
 
       const wallUs = (b.at - a.at) * 1000;
-      const fwd = fwdB - fwdA;
+      const fwd = b.forwarded - a.forwarded;
       const cpu = b.cpu - a.cpu;
       const consumers = rooms.length * ROOM_SIZE * FANOUT;
       const usPerPacket = fwd > 0 ? cpu / fwd : NaN;

@@ -20,10 +20,10 @@ export function rssBytes(pid: number): number {
 
 export const sumOver = (pids: readonly number[], f: (pid: number) => number): number => pids.reduce((n, p) => n + f(p), 0);
 
-/** Pins every thread of a process to one core (taskset -a -p -c); false when taskset is missing or refuses. */
-export function pin(pid: number, core: number): boolean {
+/** Pins every thread of a process to cores ("1", "0-1"; taskset -a -p -c); false when taskset is missing or refuses. */
+export function pin(pid: number, cores: number | string): boolean {
   try {
-    execFileSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', String(cores), String(pid)], { stdio: 'ignore' });
     return true;
   } catch {
     return false;

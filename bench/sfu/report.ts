@@ -41,6 +41,11 @@ export function verdicts(rows: Figures[]): string[] {
   );
   const slow = rows.filter((r) => r.botsCpu >= 0.95);
   if (slow.length) out.push(`bots saturated their core in: ${slow.map((r) => `${r.target} ${r.publishers}x${FANOUT}`).join(', ')} (loss there may be the bots')`);
+  const retried = [...new Set(rows.filter((r) => r.setupRetries > 0).map((r) => r.target))];
+  for (const key of retried) {
+    const n = Math.max(...rows.filter((r) => r.target === key).map((r) => r.setupRetries));
+    out.push(`${key}: ${n} room(s) opened again because a subscriber never received (a DTLS handshake that failed on one side; set-up, not forwarding loss)`);
+  }
   const bare = rows.filter((r) => r.target === 'bare');
   for (const r of rows.filter((x) => x.target !== 'bare')) {
     const b = bare.find((x) => x.publishers === r.publishers);
