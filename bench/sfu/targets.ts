@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../server/config/index.js';
 import type { MediaEngine } from '../../server/media/engine.js';
+import { createMediasoupEngine } from '../../server/media/mediasoup/index.js';
 import { loadMediasoup } from '../../server/media/mediasoup/load.js';
 import { locateMediasoupWorker } from '../../server/media/mediasoup/worker-bin.js';
 import { WorkerPoolEngine } from '../../server/media/worker/pool.js';
@@ -68,19 +69,6 @@ function workerBin(): { ok: true; bin: string } | { ok: false; reason: string } 
   return locateMediasoupWorker(loadConfig().mediasoup);
 }
 
-type MediasoupEngineFactory = (opts: { workerBin: string; workers: number; listenIp: string; log: pino.Logger }) => MediaEngine & { ready(): Promise<void> };
-
-/** Concord's mediasoup engine (server/media/mediasoup/index.ts), looked up at run time while it is being written. */
-async function mediasoupEngineFactory(): Promise<MediasoupEngineFactory | undefined> {
-  const spec = '../../server/media/mediasoup/index.js';
-  try {
-    const m = (await import(spec)) as { createMediasoupEngine?: unknown };
-    return typeof m.createMediasoupEngine === 'function' ? (m.createMediasoupEngine as MediasoupEngineFactory) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const TARGETS: Target[] = [
@@ -90,14 +78,12 @@ export const TARGETS: Target[] = [
     srtpProfiles: [AEAD_AES_128_GCM],
     async unavailable() {
       const w = workerBin();
-      if (!w.ok) return w.reason;
-      return (await mediasoupEngineFactory()) ? undefined : 'server/media/mediasoup/index.ts has no createMediasoupEngine yet';
+      return w.ok ? undefined : w.reason;
     },
     async start() {
       const w = workerBin();
-      const create = await mediasoupEngineFactory();
-      if (!w.ok || !create) throw new Error('mediasoup engine unavailable');
-      return engineSfu(create({ workerBin: w.bin, workers: 1, listenIp: LISTEN_IP, log }));
+      if (!w.ok) throw new Error(w.reason);
+      return engineSfu(createMediasoupEngine({ workerBin: w.bin, workers: 1, listenIp: LISTEN_IP, log }));
     },
   },
   {
