@@ -76,16 +76,18 @@ export interface Counters {
   forwarded: number;
 }
 
-export function botCounters(rooms: Room[]): { sent: number; received: number } {
+export function botCounters(rooms: Room[]): { sent: number; received: number; unsent: number } {
   let sent = 0;
   let received = 0;
+  let unsent = 0;
   for (const r of rooms) {
     for (const b of r.bots) {
       sent += b.sent.video;
+      unsent += b.unsent;
       for (const x of b.received.values()) received += x.packets;
     }
   }
-  return { sent, received };
+  return { sent, received, unsent };
 }
 
 export async function forwarded(rooms: Room[]): Promise<number> {

@@ -112,7 +112,10 @@ export class Bot {
   pub: RTCPeerConnection | null = null;
   sub: RTCPeerConnection | null = null;
   readonly received = new Map<string, Received>();
+  /** Packets put on the wire. */
   sent = { audio: 0, video: 0 };
+  /** Packets the fast path could not send (counted apart, so that loss means loss on the way). */
+  unsent = 0;
   private video: { t: RTCRtpTransceiver; src: SyntheticVp8 | SyntheticH264; seq: number; fast?: OutboundStream } | null = null;
   private audio: { t: RTCRtpTransceiver; src: SyntheticOpus; seq: number; levelId?: number; fast?: OutboundStream } | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -187,8 +190,8 @@ export class Bot {
     const v = this.video;
     if (!v) return;
     for (const out of v.src.nextFrame()) {
-      this.write(v, out, undefined);
-      this.sent.video++;
+      if (this.write(v, out, undefined)) this.sent.video++;
+      else this.unsent++;
     }
   }
 
@@ -196,17 +199,15 @@ export class Bot {
     const a = this.audio;
     if (!a) return;
     const out = a.src.next();
-    this.write(a, out, a.levelId !== undefined ? { id: a.levelId, payload: Buffer.from([0x80 | a.src.level]) } : undefined);
-    this.sent.audio++;
+    if (this.write(a, out, a.levelId !== undefined ? { id: a.levelId, payload: Buffer.from([0x80 | a.src.level]) } : undefined)) this.sent.audio++;
+    else this.unsent++;
   }
 
-  private write(s: { t: RTCRtpTransceiver; seq: number; fast?: OutboundStream }, out: RtpOut, ext: { id: number; payload: Buffer } | undefined): void {
+  /** False when the fast path could not put the packet on the wire (no DTLS or ICE pair yet, or lost). */
+  private write(s: { t: RTCRtpTransceiver; seq: number; fast?: OutboundStream }, out: RtpOut, ext: { id: number; payload: Buffer } | undefined): boolean {
     const seq = s.seq;
     s.seq = (s.seq + 1) & 0xffff;
-    if (s.fast) {
-      s.fast.send(seq, out.timestamp, out.marker, out.payload, null, Date.now());
-      return;
-    }
+    if (s.fast) return s.fast.send(seq, out.timestamp, out.marker, out.payload, null, Date.now()) > 0;
     const header = new RtpHeader({
       payloadType: s.t.sender.codec?.payloadType ?? 96,
       sequenceNumber: seq,
@@ -216,6 +217,7 @@ export class Bot {
       extensions: ext ? [ext] : [],
     });
     s.t.sender.sendRtp(new RtpPacket(header, out.payload)).catch(() => undefined);
+    return true;
   }
 
   stop(): void {
