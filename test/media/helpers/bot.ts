@@ -43,7 +43,15 @@ export interface BotOptions {
   h264?: boolean;
   /** Drop this share (0..1) of the packets arriving on the receiving connection, before decryption. */
   receiveLoss?: number;
+  /**
+   * SRTP protection profiles offered in DTLS, in order (werift's ids: 1 AES_CM_128_HMAC_SHA1_80, 7 AEAD_AES_128_GCM);
+   * default werift's [7, 1]. Benchmarks pin the suite a browser negotiates with the engine under test.
+   */
+  srtpProfiles?: number[];
 }
+
+/** What a bot needs of a router: the signalling half of MediaRouter (benchmarks also drive bare mediasoup with it). */
+export type BotRouter = Pick<MediaRouter, 'publish' | 'subscribe' | 'answerSubscriber' | 'on' | 'off'>;
 
 
 export interface Received {
@@ -106,11 +114,14 @@ export class Bot {
   pub: RTCPeerConnection | null = null;
   sub: RTCPeerConnection | null = null;
   readonly received = new Map<string, Received>();
+  /** Packets put on the wire. */
   sent = { audio: 0, video: 0 };
+  /** Packets the fast path could not send (counted apart, so that loss means loss on the way). */
+  unsent = 0;
   private video: { t: RTCRtpTransceiver; src: SyntheticVp8 | SyntheticH264; seq: number; fast?: OutboundStream } | null = null;
   private audio: { t: RTCRtpTransceiver; src: SyntheticOpus; seq: number; levelId?: number; fast?: OutboundStream } | null = null;
   private timers: NodeJS.Timeout[] = [];
-  protected router: MediaRouter | null = null;
+  protected router: BotRouter | null = null;
   private offers: Promise<void> = Promise.resolve();
   private readonly onOffer = (participantId: string, sdp: string) => {
     if (participantId !== this.id) return;
@@ -131,7 +142,7 @@ export class Bot {
     protected readonly opts: BotOptions = {},
   ) {}
 
-  async publish(router: MediaRouter, kinds: { audio?: boolean; video?: boolean } = { audio: true, video: true }): Promise<void> {
+  async publish(router: BotRouter, kinds: { audio?: boolean; video?: boolean } = { audio: true, video: true }): Promise<void> {
     const pc = new RTCPeerConnection({
       ...LOOPBACK,
       ...(this.opts.h264 ? { codecs: { audio: [useOPUS()], video: [useH264()] } } : {}),
@@ -153,6 +164,7 @@ export class Bot {
       this.audio = { t, src: new SyntheticOpus(this.opts.loud ?? true), seq: 1 };
     }
     await pc.setLocalDescription(await pc.createOffer());
+    this.restrictSrtp(pc);
     await gathered(pc);
     for (const t of pc.getTransceivers()) sources[t.mid!] = t.kind === 'audio' ? 'microphone' : 'camera';
     const { answerSdp } = await router.publish(this.id, pc.localDescription!.sdp, sources);
@@ -180,8 +192,8 @@ export class Bot {
     const v = this.video;
     if (!v) return;
     for (const out of v.src.nextFrame()) {
-      this.write(v, out, undefined);
-      this.sent.video++;
+      if (this.write(v, out, undefined)) this.sent.video++;
+      else this.unsent++;
     }
   }
 
@@ -189,17 +201,15 @@ export class Bot {
     const a = this.audio;
     if (!a) return;
     const out = a.src.next();
-    this.write(a, out, a.levelId !== undefined ? { id: a.levelId, payload: Buffer.from([0x80 | a.src.level]) } : undefined);
-    this.sent.audio++;
+    if (this.write(a, out, a.levelId !== undefined ? { id: a.levelId, payload: Buffer.from([0x80 | a.src.level]) } : undefined)) this.sent.audio++;
+    else this.unsent++;
   }
 
-  private write(s: { t: RTCRtpTransceiver; seq: number; fast?: OutboundStream }, out: RtpOut, ext: { id: number; payload: Buffer } | undefined): void {
+  /** False when the fast path could not put the packet on the wire (no DTLS or ICE pair yet, or lost). */
+  private write(s: { t: RTCRtpTransceiver; seq: number; fast?: OutboundStream }, out: RtpOut, ext: { id: number; payload: Buffer } | undefined): boolean {
     const seq = s.seq;
     s.seq = (s.seq + 1) & 0xffff;
-    if (s.fast) {
-      s.fast.send(seq, out.timestamp, out.marker, out.payload, null, Date.now());
-      return;
-    }
+    if (s.fast) return s.fast.send(seq, out.timestamp, out.marker, out.payload, null, Date.now()) > 0;
     const header = new RtpHeader({
       payloadType: s.t.sender.codec?.payloadType ?? 96,
       sequenceNumber: seq,
@@ -209,6 +219,7 @@ export class Bot {
       extensions: ext ? [ext] : [],
     });
     s.t.sender.sendRtp(new RtpPacket(header, out.payload)).catch(() => undefined);
+    return true;
   }
 
   stop(): void {
@@ -217,13 +228,13 @@ export class Bot {
   }
 
   /** Answers one offer that the test chose to let through (a client's offer filter), in order with the others. */
-  handleOffer(router: MediaRouter, sdp: string): void {
+  handleOffer(router: BotRouter, sdp: string): void {
     this.router = router;
     this.onOffer(this.id, sdp);
   }
 
   /** Opens the receiving side: answers every subscriber offer the router emits for this bot. */
-  async subscribe(router: MediaRouter): Promise<void> {
+  async subscribe(router: BotRouter): Promise<void> {
     if (this.router !== router) {
       this.router?.off('subscriberOffer', this.onOffer);
       router.on('subscriberOffer', this.onOffer);
@@ -248,6 +259,7 @@ export class Bot {
     }
     const pc = this.sub;
     await pc.setRemoteDescription({ type: 'offer', sdp });
+    this.restrictSrtp(pc);
     // Like a browser, a transceiver goes on playing when a later offer gives its m-line another SSRC (an SFU that
     // replaced the consumer behind it, e.g. after a caucus or for the next publisher): werift adds a track for the new
     // SSRC without a track event, so every track of every receiver is watched after each offer.
@@ -292,6 +304,22 @@ export class Bot {
         }
       }
     });
+  }
+
+  /** Before DTLS starts (it starts on the answer): werift shares one profile list for all transports, so replace it. */
+  private restrictSrtp(pc: RTCPeerConnection): void {
+    const profiles = this.opts.srtpProfiles;
+    if (!profiles) return;
+    for (const d of pc.dtlsTransports) (d as unknown as { srtpProfiles: number[] }).srtpProfiles = [...profiles];
+  }
+
+  /** The SRTP suite each DTLS transport negotiated, from werift's transport stats (e.g. AEAD_AES_128_GCM). */
+  async srtpCiphers(): Promise<{ publish: string | undefined; subscribe: string | undefined }> {
+    const cipher = async (pc: RTCPeerConnection | null) => {
+      const stats = pc ? [...(await pc.getStats()).values()] : [];
+      return (stats.find((s) => s.type === 'transport') as { srtpCipher?: string } | undefined)?.srtpCipher;
+    };
+    return { publish: await cipher(this.pub), subscribe: await cipher(this.sub) };
   }
 
   private countBySsrc(pc: RTCPeerConnection, map: Map<number, { producerId: string; from: string; kind: MediaKind }>): void {

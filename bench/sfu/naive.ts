@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { RTCPeerConnection, type MediaStreamTrack, type RTCRtpReceiver } from 'werift';
-import type { ForwardingEntry, MediaKind, ProducerInfo, RouterEvents, TrackSource } from '../server/media/engine.js';
-import { filterCandidates, iceGatheringComplete, publisherConfig, subscriberConfig, type NetworkOptions } from '../server/media/werift/config.js';
-import type { HostedRouter } from '../server/media/worker/serve.js';
+import type { ForwardingEntry, MediaKind, ProducerInfo, RouterEvents, TrackSource } from '../../server/media/engine.js';
+import { filterCandidates, iceGatheringComplete, publisherConfig, subscriberConfig, type NetworkOptions } from '../../server/media/werift/config.js';
+import type { HostedRouter } from '../../server/media/worker/serve.js';
 
 /**
  * The baseline the benchmark compares against: forwarding the way werift's examples do it, with plain
