@@ -19,7 +19,7 @@ export function chooseEngine(config: Pick<Config, 'media' | 'mediasoup'>): Engin
   const where = locateMediasoupWorker(config.mediasoup);
   if (where.ok) {
     const how = asked === 'mediasoup' ? 'CONCORD_MEDIA_ENGINE=mediasoup' : 'its worker is built';
-    return { engine: 'mediasoup', workerBin: where.bin, why: `mediasoup ${where.version}, ${how} (${where.bin})` };
+    return { engine: 'mediasoup', workerBin: where.bin, why: `mediasoup ${where.version}, ${how}: ${where.bin}` };
   }
   if (asked === 'mediasoup') throw new ConfigError(`invalid configuration:\n  CONCORD_MEDIA_ENGINE: mediasoup was asked for, but ${where.reason}`);
   return { engine: 'werift', why: `the fallback: ${where.reason}` };

@@ -4,12 +4,13 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
 import { FailureGate } from './failure.js';
+import { checkId, cleanPreferences } from '../input.js';
 import type {
   ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RecordableProducer, RecordingTapStats, RecordingTarget,
   RouterEvents, SubscribeResult, TrackSource,
 } from '../engine.js';
 import { AUDIO_LEVEL_INTERVAL_MS } from './codecs.js';
-import { cleanPreferences, layerFor } from './prefs.js';
+import { layerFor } from './prefs.js';
 import { AudioLevels } from './levels.js';
 import { MsPublisher, type PublishedProducer } from './publisher.js';
 import { parseSdp, readPublishOffer } from './sdp.js';
@@ -19,12 +20,6 @@ import { TapSet, openTapModule, recordable, tapSource, type TapOpener } from './
 import { createTransport, type NetworkOptions } from './transport.js';
 
 export const JOINT_ROOM = 'joint';
-const ID_RE = /^[\w.:@-]{1,128}$/;
-
-function checkId(what: string, id: unknown): string {
-  if (typeof id !== 'string' || !ID_RE.test(id)) throw new ValidationError(`invalid ${what}`);
-  return id;
-}
 
 class Serial {
   private chain: Promise<unknown> = Promise.resolve();

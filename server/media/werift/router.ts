@@ -11,6 +11,7 @@ import { PublisherTransport } from './publisher.js';
 import { RecorderTaps, recordable } from './recorder.js';
 import { SubscriberTransport } from './subscriber.js';
 import { Serial, errorMessage, shortId } from './util.js';
+import { checkId, cleanPreferences } from '../input.js';
 
 export const JOINT_ROOM = 'joint';
 
@@ -52,12 +53,6 @@ export interface WeriftRouterOptions extends NetworkOptions {
   audioLevelIntervalMs?: number;
 }
 
-const ID_RE = /^[\w.:@-]{1,128}$/;
-
-function checkId(what: string, id: unknown): string {
-  if (typeof id !== 'string' || !ID_RE.test(id)) throw new ValidationError(`invalid ${what}`);
-  return id;
-}
 
 /**
  * A hearing's router inside one process: participants with a publishing and a subscribing werift transport each,
@@ -241,16 +236,7 @@ export class WeriftRouter implements MediaRouter {
   async setReceivePreferences(participantId: string, prefs: EnginePreferences): Promise<void> {
     this.open();
     const p = this.participant(participantId);
-    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
-    let tiles: Record<string, number> | undefined;
-    if (prefs?.tiles && typeof prefs.tiles === 'object') {
-      tiles = {};
-      for (const [id, h] of Object.entries(prefs.tiles).slice(0, 100)) {
-        const v = num(h);
-        if (v !== undefined && ID_RE.test(id)) tiles[id] = v;
-      }
-    }
-    p.prefs = { maxHeight: num(prefs?.maxHeight), maxBitrate: num(prefs?.maxBitrate), audioOnly: prefs?.audioOnly === true, ...(tiles ? { tiles } : {}) };
+    p.prefs = cleanPreferences(prefs);
     p.sub?.refresh();
   }
 
