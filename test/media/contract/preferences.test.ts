@@ -48,7 +48,7 @@ describe.each(engines())('engine contract, preferences: $name', (c) => {
     it('a preference change switches layer at the next keyframe, the stream stays one continuous sequence', async () => {
       const before = hi.keyframes.length;
       await t.router.setReceivePreferences('viewer-hi', { maxBitrate: 300_000 });
-      await until('switch to the low layer', async () => (await layerFor(t.router, 'viewer-hi')) === 'l', 10_000);
+      await until('switch to the low layer', async () => (await layerFor(t.router, 'viewer-hi')) === 'l', 30_000);
       await until('a low-layer keyframe at viewer-hi', () => hi.keyframes.slice(before).some((k) => k.width === 320), 10_000);
       const switchedAt = hi.keyframes.slice(before).find((k) => k.width === 320)!.at;
       const n = hi.from('S');
@@ -63,7 +63,7 @@ describe.each(engines())('engine contract, preferences: $name', (c) => {
       for (const s of inbound) expect((s as { packetsLost?: number }).packetsLost ?? 0).toBeLessThanOrEqual(c.switchGap);
 
       await t.router.setReceivePreferences('viewer-hi', {});
-      await until('back to the high layer', async () => (await layerFor(t.router, 'viewer-hi')) === 'h', 10_000);
+      if (c.upSwitch) await until('back to the high layer', async () => (await layerFor(t.router, 'viewer-hi')) === 'h', 30_000);
     });
   });
 
