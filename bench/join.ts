@@ -142,6 +142,7 @@ async function mediatorIn(browser: Browser, demo: DemoCase): Promise<RoomPerson>
 export async function benchJoin(runs: number, opts: { log?: (line: string) => void } = {}) {
   const log = opts.log ?? (() => undefined);
   const s = await startTestServer('sqlite');
+  log(`media engine: ${s.mediaChoice ? `${s.mediaChoice.engine} (${s.mediaChoice.why})` : 'given by the caller'}`);
   const browser = await launchChromium();
   try {
     const demo = await createDemoCase(s.services, s.url);

@@ -13,6 +13,7 @@ import { AUDIO_LEVEL_INTERVAL_MS } from './codecs.js';
 import { layerFor } from './prefs.js';
 import { AudioLevels } from './levels.js';
 import { MsPublisher, type PublishedProducer } from './publisher.js';
+import { receiveCapabilities } from './caps.js';
 import { parseSdp, readPublishOffer } from './sdp.js';
 import { MsSubscriber } from './subscriber.js';
 import { ForwardingRows } from './table.js';
@@ -36,6 +37,8 @@ class Participant {
   prefs: ReceivePreferences = {};
   pub: MsPublisher | null = null;
   sub: MsSubscriber | null = null;
+  /** What its client can receive, from its last publishing offer (before one: the router's own). */
+  recvCaps: types.RtpCapabilities | null = null;
   readonly pubSerial = new Serial();
   readonly subSerial = new Serial();
   constructor(readonly id: string) {}
@@ -174,7 +177,9 @@ export class MediasoupRouter implements MediaRouter {
             changed: (added, removed) => this.onProducersChanged(added, removed),
           });
         }
-        return { answerSdp: await p.pub.handleOffer(offerSdp, sources ?? {}) };
+        const answer = await p.pub.handleOffer(offerSdp, sources ?? {});
+        p.recvCaps = receiveCapabilities(parseSdp(offerSdp, 'offer'), this.router.rtpCapabilities);
+        return { answerSdp: answer };
       } catch (e) {
         this.opts.log?.warn({ hearingId: this.hearingId, participantId: p.id, err: e instanceof Error ? e.message : String(e) }, 'publish failed');
         if (fresh) {
@@ -237,7 +242,7 @@ export class MediasoupRouter implements MediaRouter {
         transport.close();
         throw new InvalidStateError('router closed');
       }
-      const sub: MsSubscriber = new MsSubscriber(p.id, transport, this.router.rtpCapabilities, {
+      const sub: MsSubscriber = new MsSubscriber(p.id, transport, () => p.recvCaps ?? this.router.rtpCapabilities, {
         offer: (sdp) => {
           if (p.sub === sub && !this._closed) this.emit('subscriberOffer', p.id, sdp);
         },

@@ -73,17 +73,21 @@ export interface OfferSection {
  * Reads a publishing offer against the router's capabilities. Throws ValidationError on anything unusable before
  * any state is touched (so a rejected first offer leaves nothing behind).
  */
-export function readPublishOffer(sdp: SessionDescription, routerCaps: types.RtpCapabilities): OfferSection[] {
-  let ext: ReturnType<typeof ortc.getExtendedRtpCapabilities>;
+/** What the client's offer and the router have in common (mediasoup-client's extended capabilities). */
+export function extendedCapabilities(sdp: SessionDescription, routerCaps: types.RtpCapabilities): ReturnType<typeof ortc.getExtendedRtpCapabilities> {
   try {
     const local: ClientRtpCapabilities = extractRtpCapabilities({ sdpObject: sdp });
     ortc.validateAndNormalizeRtpCapabilities(local);
     const remote = structuredClone(routerCaps) as unknown as ClientRtpCapabilities;
     ortc.validateAndNormalizeRtpCapabilities(remote);
-    ext = ortc.getExtendedRtpCapabilities(local, remote, false);
+    return ortc.getExtendedRtpCapabilities(local, remote, false);
   } catch (e) {
     throw new ValidationError(`unusable offer: ${message(e)}`);
   }
+}
+
+export function readPublishOffer(sdp: SessionDescription, routerCaps: types.RtpCapabilities): OfferSection[] {
+  const ext = extendedCapabilities(sdp, routerCaps);
   const out: OfferSection[] = [];
   for (const media of sdp.media) {
     if (media.type !== 'audio' && media.type !== 'video') throw new ValidationError(`unsupported media section ${media.type}`);

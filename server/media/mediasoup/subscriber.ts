@@ -81,7 +81,8 @@ export class MsSubscriber {
   constructor(
     readonly participantId: string,
     readonly transport: types.WebRtcTransport,
-    private readonly caps: types.RtpCapabilities,
+    /** What the client can receive, read when each consumer is created. */
+    private readonly caps: () => types.RtpCapabilities,
     private readonly hooks: SubscriberHooks,
   ) {
     this.sdpParams = transportSdpParams(transport);
@@ -189,7 +190,7 @@ export class MsSubscriber {
     const slot = this.pickSlot(p);
     let consumer: types.Consumer;
     try {
-      consumer = await this.transport.consume({ producerId: p.producer.id, rtpCapabilities: this.caps, paused: true, mid: slot.mid });
+      consumer = await this.transport.consume({ producerId: p.producer.id, rtpCapabilities: this.caps(), paused: true, mid: slot.mid });
     } catch (e) {
       if (!p.producer.closed) this.hooks.error(`cannot consume ${p.producer.id}: ${e instanceof Error ? e.message : String(e)}`);
       return;
