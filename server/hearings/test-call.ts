@@ -64,13 +64,12 @@ export class TestCalls {
     if (this.calls.has(participantId)) throw new InvalidStateError('a test call is already running; stop it first');
     if (this.calls.size >= this.maxOpen) throw new RateLimitedError('too many test calls right now; try again in a few seconds');
     const id = `testcall-${randomBytes(6).toString('hex')}`;
-    const call: Call = {
-      id, participantId, connectionId, router: undefined, offer: null, waiters: [], closed: false,
-      timer: undefined,
-      ready: undefined as unknown as Promise<MediaRouter>,
-    };
+    // The call is reserved before its router exists (a second start meanwhile is refused), and `ready` settles with it.
+    let place: (router: Promise<MediaRouter>) => void = () => undefined;
+    const ready = new Promise<MediaRouter>((resolve) => (place = resolve));
+    const call: Call = { id, participantId, connectionId, router: undefined, ready, offer: null, waiters: [], closed: false, timer: undefined };
     this.calls.set(participantId, call);
-    call.ready = engine.createRouter(id).then((r) => this.attach(call, r));
+    place(engine.createRouter(id).then((r) => this.attach(call, r)));
     try {
       await call.ready;
     } catch (err) {

@@ -90,7 +90,7 @@ describe.skipIf(!where.ok)('the mediasoup recording tap', () => {
     return t;
   }
   async function tap(kind: 'audio' | 'video', t: RecordingTarget): Promise<MediasoupRecordingTap> {
-    const tp = await MediasoupRecordingTap.open({ router, listenIp: '127.0.0.1' }, 'A', kind, t);
+    const tp = await MediasoupRecordingTap.open({ router }, 'A', kind, t);
     cleanup.push(() => tp.close());
     return tp;
   }

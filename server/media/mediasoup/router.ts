@@ -342,7 +342,7 @@ export class MediasoupRouter implements MediaRouter {
     if (!Number.isInteger(port) || port < 1 || port > 65535 || typeof target.host !== 'string') throw new ValidationError('invalid recording target');
     if (target.room !== undefined) checkId('room id', target.room);
     const p = this.participant(participantId);
-    await this.taps.start({ router: this.router, listenIp: this.opts.listenIp, ...(this.opts.log ? { log: this.opts.log } : {}) }, p.id, kind, { ...target, port });
+    await this.taps.start({ router: this.router, ...(this.opts.log ? { log: this.opts.log } : {}) }, p.id, kind, { ...target, port });
     await this.updateTaps();
     const src = tapSource(p.producers(), kind);
     return src ? recordable(src) : null;

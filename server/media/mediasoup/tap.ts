@@ -6,11 +6,6 @@ import { TapRelay } from './tap-relay.js';
 
 export interface TapDeps {
   router: types.Router;
-  /**
-   * The engine's listen address. Not used for the tap: its PlainTransport and relay stay on 127.0.0.1, because the
-   * recorder is on this host and nothing outside it should see (or send to) the decrypted copy.
-   */
-  listenIp: string;
   log?: Logger;
 }
 
@@ -62,6 +57,8 @@ export class MediasoupRecordingTap {
     const relay = await TapRelay.bind(target, () => tap?.keyframeWanted());
     let transport: types.PlainTransport | undefined;
     try {
+      // Loopback, not the engine's listen address: the recorder is on this host, and nothing outside it should see (or
+      // send to) the decrypted copy.
       transport = await deps.router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
       await transport.connect({ ip: '127.0.0.1', port: relay.port });
     } catch (err) {

@@ -1,8 +1,7 @@
 import type { types } from 'mediasoup';
-import type { Logger } from 'pino';
 import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget } from '../engine.js';
 import type { PublishedProducer } from './publisher.js';
-import { MediasoupRecordingTap } from './tap.js';
+import { MediasoupRecordingTap, type TapDeps } from './tap.js';
 
 /** What the router needs of a recording tap (server/media/mediasoup/tap.ts, MediasoupRecordingTap). */
 export interface RecordingTap {
@@ -12,11 +11,7 @@ export interface RecordingTap {
   close(): Promise<RecordingTapStats>;
 }
 
-export interface TapDeps {
-  router: types.Router;
-  listenIp: string;
-  log?: Logger;
-}
+export type { TapDeps };
 
 export type TapOpener = (deps: TapDeps, participantId: string, kind: MediaKind, target: RecordingTarget) => Promise<RecordingTap>;
 
