@@ -14,6 +14,7 @@ import { apply, nextOp, rng, type Op } from './pad-trace.js';
  */
 const port = parentPort;
 if (!port) throw new Error('bench/pad-author.ts runs as a worker thread');
+// workerData is untyped at the thread boundary; the main thread builds it as an AuthorSetup (bench/pad-threads.ts).
 const setup = workerData as AuthorSetup;
 const post = (m: FromAuthor) => port.postMessage(m);
 const WAIT_MS = 600_000;
