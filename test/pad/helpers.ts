@@ -3,15 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as Y from 'yjs';
-import { PadProvider } from '../../client/src/pad/provider.js';
 import { PAD_TEXT } from '../../signaling/protocol/pad.js';
 import { setupHearing, verifyLink, type HearingFixture } from '../helpers/hearing.js';
 import { dropPgSchema, startTestServer, type DbKind, type TestServer } from '../helpers/server.js';
 
+export { allSaved, padClient, synced, waitFor } from './client.js';
+
 /**
  * Drafting-pad test helpers: a case with a hearing (mediator, clerk, arbitrator, both parties, plus an observer), an
- * agreement made from the labour template, Node pad clients (the browser's PadProvider, unchanged), and a server
- * that can be restarted on the same store and port.
+ * agreement made from the labour template, Node pad clients (the browser's PadProvider, unchanged; in ./client.ts), and
+ * a server that can be restarted on the same store and port.
  */
 export interface PadFixture extends HearingFixture {
   agreementId: string;
@@ -42,29 +43,6 @@ export async function padFixture(s: TestServer, n: number): Promise<PadFixture> 
   const agreementId = await createAgreement(s, f.staffToken, f.caseId);
   return { ...f, agreementId, observerToken, clerkStaffToken: await s.login('demo.clerk'), courtStaffToken: await s.login('demo.judge') };
 }
-
-export function padClient(s: { url: string }, token: string, agreementId: string, opts: { reconnection?: boolean; doc?: Y.Doc } = {}): PadProvider {
-  return new PadProvider({
-    url: s.url, token, agreementId, ...(opts.doc ? { doc: opts.doc } : {}),
-    socket: {
-      transports: ['websocket'], extraHeaders: { origin: s.url }, forceNew: true, reconnection: opts.reconnection ?? true,
-      reconnectionDelay: 50, reconnectionDelayMax: 300,
-    },
-    ackTimeoutMs: 5000,
-  });
-}
-
-export async function waitFor(pred: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    if (await pred()) return;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-export const synced = (c: PadProvider, ms = 10_000) => waitFor(() => c.status === 'synced', 'sync', ms);
-export const allSaved = (cs: PadProvider[], ms = 15_000) => waitFor(() => cs.every((c) => c.status === 'synced' && c.unsaved === 0), 'all saved', ms);
 
 /** The server's live text as the HTTP API reports it. */
 export async function serverText(s: TestServer, token: string, agreementId: string): Promise<string> {
