@@ -188,7 +188,12 @@ describe('interpreter channels in Chromium', { timeout: 300_000 }, () => {
   it('a pt listener on the pt channel hears the interpreter at full level and the floor turned down', async () => {
     const { applicant } = people;
     const onFloor = await playedLevels(applicant.page);
-    await applicant.page.getByTestId('channel-picker').selectOption('pt');
+    // By keyboard, as a listener without a mouse would: focus the labelled select, arrow down to the next channel.
+    const picker = applicant.page.getByTestId('channel-picker');
+    await picker.focus();
+    await applicant.page.keyboard.press('ArrowDown');
+    await expect.poll(() => picker.inputValue()).toBe('pt');
+    expect(await applicant.page.getByLabel('Listen to').getAttribute('data-testid')).toBe('channel-picker');
     await expect.poll(() => audioOf(applicant, 'mediator').getAttribute('data-gain'), { timeout: 15_000 }).toBe('0.2');
     await audioOf(applicant, 'interpreter').waitFor({ state: 'attached', timeout: 30_000 });
     expect(await audioOf(applicant, 'interpreter').getAttribute('data-gain')).toBe('1');
