@@ -127,7 +127,8 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
   const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
   const inCaucus = self.roomId !== null && self.roomId !== 'joint';
   const notRecorded = useNotRecorded(room.client);
-  const mixer = useRoomMixer();
+  // Only a hearing with language channels mixes in WebAudio; elsewhere remote audio plays as plain <audio> elements.
+  const mixer = useRoomMixer(snapshot.channels.length > 0);
 
   return (
     <div class="room room-inside" data-testid="hearing-room" data-phase="inside" data-role={self.role} data-in-caucus={inCaucus ? 'true' : 'false'}>
@@ -187,18 +188,22 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
   );
 }
 
+declare global {
+  /** The media trace's probe of the room's mix (debug.ts): each participant's played RMS after the channel gains. */
+  var __concordAudioLevels: (() => Record<string, number>) | undefined;
+}
+
 /**
  * The room's WebAudio mix of remote audio (interpreter channels: mixer.ts), closed with the room. With the media
  * trace on (debug.ts), `window.__concordAudioLevels()` reports what each participant plays at after the mix.
  */
-function useRoomMixer(): AudioMixer | null {
-  const mixer = useMemo(() => (AudioMixer.supported() ? new AudioMixer() : null), []);
+function useRoomMixer(wanted: boolean): AudioMixer | null {
+  const mixer = useMemo(() => (wanted && AudioMixer.supported() ? new AudioMixer() : null), [wanted]);
   useEffect(() => {
-    const g = globalThis as unknown as { __concordAudioLevels?: () => Record<string, number> };
-    if (mixer && debugOn()) g.__concordAudioLevels = () => mixer.levels();
+    if (mixer && debugOn()) globalThis.__concordAudioLevels = () => mixer.levels();
     return () => {
       mixer?.close();
-      delete g.__concordAudioLevels;
+      globalThis.__concordAudioLevels = undefined;
     };
   }, [mixer]);
   return mixer;
