@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
+import { caseBody, DEMO_PASSWORD, startTestServer, type DbKind, type TestServer } from '../helpers/server.js';
 import { ClientPool, must, next, request, state, verifyLink, type HearingClient } from '../helpers/hearing.js';
 import { FakeMediaEngine } from './fake-media.js';
 
@@ -11,7 +11,7 @@ import { FakeMediaEngine } from './fake-media.js';
  */
 type Role = 'mediator' | 'applicant' | 'respondent' | 'interpreter';
 
-describe('live hearing: interpreter channels', () => {
+describe.each<DbKind>(['sqlite', 'postgres'])('live hearing: interpreter channels (%s)', (db) => {
   let s: TestServer;
   let engine: FakeMediaEngine;
   let pool: ClientPool;
@@ -25,7 +25,7 @@ describe('live hearing: interpreter channels', () => {
 
   beforeAll(async () => {
     engine = new FakeMediaEngine();
-    s = await startTestServer('sqlite', {}, { mediaEngine: engine });
+    s = await startTestServer(db, {}, { mediaEngine: engine });
     pool = new ClientPool(s);
     staffToken = await s.login('demo.mediator', DEMO_PASSWORD);
   });
