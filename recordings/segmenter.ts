@@ -22,6 +22,9 @@ export interface TrackRecorderOptions {
   producer: Pick<RecordableProducer, 'codec' | 'clockRate' | 'channels'>;
   segmentSeconds?: number;
   ffmpeg?: string;
+  /** Written into each file's track (issue 17): the listening channel (track title `channel:<id>`) and ISO 639-2/3 language. */
+  channel?: string;
+  language?: string;
 }
 
 const PAYLOAD_TYPES: Record<string, number> = { opus: 111, vp8: 96, vp9: 98, h264: 102 };
@@ -137,6 +140,8 @@ export class TrackRecorder extends EventEmitter {
       ...(kind === 'video' ? ['-analyzeduration', '10000000', '-probesize', '20000000'] : ['-analyzeduration', '0']),
       '-i', sdpPath,
       '-map', '0:0', '-c', 'copy',
+      ...(this.opts.channel ? ['-metadata:s:0', `title=channel:${this.opts.channel}`] : []),
+      ...(this.opts.language ? ['-metadata:s:0', `language=${this.opts.language}`] : []),
       '-f', 'segment', '-segment_time', seg, '-segment_format', 'webm', '-reset_timestamps', '1',
       '-segment_list', this.listPath, '-segment_list_type', 'csv',
       join(dir, `${stem}-%05d.webm`),

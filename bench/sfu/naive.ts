@@ -79,6 +79,8 @@ export class NaiveRouter implements HostedRouter {
   async setRoom(): Promise<void> {}
   async setForwarding(): Promise<void> {}
   async setReceivePreferences(): Promise<void> {}
+  // Interpreter channels are not part of the naive baseline.
+  async setAudience(): Promise<void> {}
   async removeParticipant(): Promise<void> {}
 
   // Recording taps are not part of the naive baseline.

@@ -1,7 +1,7 @@
 import type {
   AuditTrail, CaseListResult, CaseView, CreateCaseBody, HearingView, LinkInspection, LinkView, LoginBody, LoginResult,
   MetaView, OrganisationView, ParticipantSession, ScheduleHearingBody, StaffView, TransitionBody, VerifyIdentityBody,
-  IssueLinkBody, LogoutAllResult,
+  IssueLinkBody, LogoutAllResult, HearingParticipantView, ParticipantLanguageBody,
 } from '../../signaling/protocol/api.js';
 import type { CaseStatus } from '../../signaling/protocol/domain.js';
 import type { RetentionScheduleBody, RetentionScheduleView } from '../../signaling/protocol/privacy.js';
@@ -121,6 +121,8 @@ export const api = {
     request<HearingView>('POST', `/api/cases/${enc(id)}/hearings`, { body }),
   issueLink: (caseId: string, hearingId: string, body: IssueLinkBody) =>
     request<LinkView>('POST', `/api/cases/${enc(caseId)}/hearings/${enc(hearingId)}/links`, { body }),
+  setParticipantLanguage: (caseId: string, hearingId: string, participantId: string, body: ParticipantLanguageBody) =>
+    request<HearingParticipantView>('PUT', `/api/cases/${enc(caseId)}/hearings/${enc(hearingId)}/participants/${enc(participantId)}/language`, { body }),
   revokeLink: (caseId: string, linkId: string, reason?: string) =>
     request<LinkView>('POST', `/api/cases/${enc(caseId)}/links/${enc(linkId)}/revoke`, { body: reason ? { reason } : {} }),
   clearLinkLockout: (caseId: string, linkId: string) =>

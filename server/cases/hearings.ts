@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, HearingParticipantsTable, HearingsTable } from '../store/schema.js';
-import type { HearingParticipantView, ScheduleHearingBody } from '../../signaling/protocol/api.js';
-import type { HearingMode, HearingRole, HearingStatus, Site } from '../../signaling/protocol/domain.js';
+import type { HearingParticipantView, InterpretationInput, ParticipantLanguageBody, ScheduleHearingBody } from '../../signaling/protocol/api.js';
+import type { HearingMode, HearingRole, HearingStatus, Interpretation, InterpretationMode, Site, SpokenLanguage } from '../../signaling/protocol/domain.js';
 import { newId } from '../lib/ids.js';
 import { InvalidStateError, NotFoundError, ValidationError } from '../lib/errors.js';
 import type { AuditLog } from './audit.js';
@@ -35,7 +35,10 @@ export class HearingService {
     const hearingId = newId<'hearing'>('hrg');
     const rows: Insertable<HearingParticipantsTable>[] = [];
     for (const [i, p] of body.participants.entries()) {
-      const base = { id: newId<'participant'>('ptc'), hearing_id: hearingId, case_id: caseId, role: p.role, created_at: at };
+      const base = {
+        id: newId<'participant'>('ptc'), hearing_id: hearingId, case_id: caseId, role: p.role, created_at: at,
+        ...languageColumns(p.language ?? null, 'interpretation' in p ? p.interpretation : undefined, parties, ['participants', i, 'interpretation']),
+      };
       if ('partyId' in p) {
         const party = parties.find((x) => x.id === p.partyId);
         if (!party) throw new ValidationError('unknown party for this case', { path: ['participants', i, 'partyId'] });
@@ -96,6 +99,29 @@ export class HearingService {
     });
   }
 
+  /**
+   * Sets a scheduled participant's spoken language and, for an interpreter, their language pair, mode and served
+   * party (null clears it). Audited on the case's chain. A live hearing reads it when it next opens.
+   */
+  async setLanguage(actor: StaffActor, caseId: string, hearingId: string, participantId: string, body: ParticipantLanguageBody): Promise<ParticipantRow> {
+    const row = await this.participant(caseId, hearingId, participantId);
+    const hearing = await this.get(caseId, hearingId);
+    if (hearing.status === 'closed' || hearing.status === 'cancelled') throw new InvalidStateError(`the hearing is ${hearing.status}`);
+    if (body.interpretation && row.role !== 'interpreter') throw new ValidationError('only an interpreter has a language pair', { path: ['interpretation'] });
+    const parties = await this.db.selectFrom('parties').select(['id', 'name', 'side']).where('case_id', '=', caseId).execute();
+    // Absent `interpretation` keeps the interpreter's assignment; null clears it.
+    const keep = body.interpretation === undefined ? interpretationOf(row) : body.interpretation;
+    const cols = languageColumns(body.language, keep ?? undefined, parties, ['interpretation']);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('hearing_participants').set(cols).where('id', '=', row.id).execute();
+      await this.audit.append(trx, caseId, {
+        actor: actorName(actor), action: 'hearing.language_set',
+        data: { hearingId, participantId: row.id, language: cols.language, interpretation: keep ? { from: keep.from, to: keep.to, mode: keep.mode, servesPartyId: keep.servesPartyId ?? null } : null },
+      });
+    });
+    return this.participant(caseId, hearingId, participantId);
+  }
+
   async get(caseId: string, hearingId: string): Promise<HearingRecord> {
     const r = await this.db.selectFrom('hearings').selectAll().where('id', '=', hearingId).where('case_id', '=', caseId).executeTakeFirst();
     if (!r) throw new NotFoundError('hearing');
@@ -126,7 +152,30 @@ export class HearingService {
 }
 
 export function participantView(r: ParticipantRow): HearingParticipantView {
-  return { id: r.id, role: r.role as HearingRole, displayName: r.display_name, partyId: r.party_id, staffId: r.staff_id };
+  return {
+    id: r.id, role: r.role as HearingRole, displayName: r.display_name, partyId: r.party_id, staffId: r.staff_id,
+    language: (r.language as SpokenLanguage | null) ?? null, interpretation: interpretationOf(r),
+  };
+}
+
+/** An interpreter's assignment as stored (migration 011), null for everyone else. */
+export function interpretationOf(r: ParticipantRow): Interpretation | null {
+  if (r.role !== 'interpreter' || !r.interpretation_from || !r.interpretation_to) return null;
+  return {
+    from: r.interpretation_from as SpokenLanguage, to: r.interpretation_to as SpokenLanguage,
+    mode: (r.interpretation_mode as InterpretationMode | null) ?? 'simultaneous', servesPartyId: r.serves_party_id ?? null,
+  };
+}
+
+/** The language columns of a participant row; the served party must be a party of the case. */
+function languageColumns(
+  language: SpokenLanguage | null, i: InterpretationInput | Interpretation | undefined, parties: { id: string }[], path: (string | number)[],
+) {
+  const serves = i?.servesPartyId ?? null;
+  if (serves && !parties.some((x) => x.id === serves)) throw new ValidationError('the interpreter serves a party of this case', { path: [...path, 'servesPartyId'] });
+  return {
+    language, interpretation_from: i?.from ?? null, interpretation_to: i?.to ?? null, interpretation_mode: i ? i.mode : null, serves_party_id: serves,
+  };
 }
 
 function hearingRecord(r: HearingsTable): HearingRecord {

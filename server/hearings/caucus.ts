@@ -15,9 +15,11 @@ export class Caucuses {
     return this.h.run(async () => {
       const actor = this.h.actor(actorId, 'caucus');
       if (actor.room !== this.h.joint) throw new InvalidStateError('you are in a caucus: end it first');
-      const members = [...new Set(participantIds)].filter((id) => id !== actor.id).map((id) => this.h.live(id));
-      if (members.length === 0) throw new InvalidStateError('a caucus needs at least one participant besides the mediator');
-      for (const p of members) if (p.room !== this.h.joint) throw new InvalidStateError(`${p.displayName} is not in the joint session`);
+      const named = [...new Set(participantIds)].filter((id) => id !== actor.id).map((id) => this.h.live(id));
+      if (named.length === 0) throw new InvalidStateError('a caucus needs at least one participant besides the mediator');
+      for (const p of named) if (p.room !== this.h.joint) throw new InvalidStateError(`${p.displayName} is not in the joint session`);
+      // The interpreter follows their party in (and is kept in like anyone there).
+      const members = [...named, ...this.h.interpretation.followers([actor, ...named])];
       const room = new Room(newId('cau'), 'caucus', this.h.now().toISOString());
       const moving = [actor, ...members];
       await this.route(moving, room.id, JOINT_ROOM);

@@ -11,6 +11,7 @@ import type { MediaEngine } from '../media/engine.js';
 import { Caucuses } from './caucus.js';
 import { HearingChat } from './chat.js';
 import { HearingControls } from './controls.js';
+import { HearingInterpretation } from './interpretation.js';
 import { HearingMedia } from './media.js';
 import { LiveParticipant } from './participant.js';
 import { HearingRecording, type RecordingBackend } from './recording.js';
@@ -66,6 +67,7 @@ export class LiveHearing {
   readonly caucus: Caucuses;
   readonly chat: HearingChat;
   readonly recording: HearingRecording;
+  readonly interpretation: HearingInterpretation;
   readonly services: HearingServices;
   readonly log: Logger;
   readonly now: () => Date;
@@ -102,7 +104,10 @@ export class LiveHearing {
       desired: () =>
         [...this.participants.values()]
           .filter((p) => p.inMedia)
-          .map((p) => ({ participantId: p.id, roomId: p.room!.id, muted: { audio: p.audioMuted, video: p.videoMuted } })),
+          .map((p) => ({
+            participantId: p.id, roomId: p.room!.id, muted: { audio: p.audioMuted, video: p.videoMuted },
+            ...(this.interpretation.special(p) ? { audience: this.interpretation.audienceOf(p) } : {}),
+          })),
       serialize: (fn) => this.run(fn),
       log: opts.log,
     });
@@ -110,6 +115,7 @@ export class LiveHearing {
     this.caucus = new Caucuses(this);
     this.chat = new HearingChat(this);
     this.recording = new HearingRecording(this, opts.recording, () => this.media.router);
+    this.interpretation = new HearingInterpretation(this, this.roster);
   }
 
   get closed(): boolean {
@@ -155,6 +161,7 @@ export class LiveHearing {
         return { participant: existing, replayed };
       }
       const p = new LiveParticipant(entry, identity.linkId);
+      p.interpreting = this.interpretation.stateFor(entry);
       const room = entersDirectly(entry.role, this.locked) ? this.joint : this.lobby;
       await this.moveTo(p, room);
       p.connection = conn;
@@ -223,6 +230,8 @@ export class LiveHearing {
     if (room.kind === 'lobby') {
       if (p.inMedia) await this.media.remove(p.id);
     } else {
+      // Entering the media: an interpreter's audience (or a listener's channel) holds before anything is forwarded.
+      if (!p.inMedia && this.interpretation.special(p)) await this.media.setAudience(p.id, this.interpretation.audienceOf(p));
       await this.media.setRoom(p.id, room.id);
       // A router that has just met this participant forwards everything; their own mutes must hold there too.
       if (!p.inMedia) for (const kind of ['audio', 'video'] as const) if (p.muted(kind)) await this.media.setForwarding(p.id, kind, false);
@@ -315,7 +324,8 @@ export class LiveHearing {
       m[pid] = level;
       byRoom.set(room, m);
     }
-    for (const [room, m] of byRoom) for (const p of room.members) p.sendLevels(m);
+    // Nor is an interpreter heard (or seen speaking) outside their audience.
+    for (const [room, m] of byRoom) for (const p of room.members) p.sendLevels(this.interpretation.audibleLevels(p, m));
   }
 
   private snapshotSource() {
@@ -323,7 +333,7 @@ export class LiveHearing {
       hearingId: this.id, caseNumber: this.caseNumber, status: this.status, locked: this.locked,
       // Arrays, not iterators: one source serves every participant's snapshot in a flush.
       participants: [...this.participants.values()], departed: [...this.departed.values()], caucuses: [...this.caucusRooms.values()],
-      producers: this.producers,
+      producers: this.producers, channels: this.interpretation.channels(),
     };
   }
 }

@@ -1,12 +1,14 @@
 import type { Logger } from '../lib/logger.js';
 import { AppError } from '../lib/errors.js';
-import type { ForwardingEntry, MediaEngine, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RouterEvents, TrackSource } from '../media/engine.js';
+import type { Audience, ForwardingEntry, MediaEngine, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RouterEvents, TrackSource } from '../media/engine.js';
 
 /** What the router must know about one participant after it is (re-)created. */
 export interface DesiredMedia {
   participantId: string;
   roomId: string;
   muted: Record<MediaKind, boolean>;
+  /** Interpreter channels, when not the default (floor, heard by everyone). */
+  audience?: Audience;
 }
 
 export interface HearingMediaHooks {
@@ -65,6 +67,10 @@ export class HearingMedia {
 
   setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {
     return this.apply((r) => r.setForwarding(participantId, kind, enabled));
+  }
+
+  setAudience(participantId: string, audience: Audience): Promise<void> {
+    return this.apply((r) => r.setAudience(participantId, audience));
   }
 
   remove(participantId: string): Promise<void> {
@@ -180,6 +186,7 @@ export class HearingMedia {
     this.listen(r);
     try {
       for (const d of this.hooks.desired()) {
+        if (d.audience) await r.setAudience(d.participantId, d.audience);
         await r.setRoom(d.participantId, d.roomId);
         for (const kind of ['audio', 'video'] as const) if (d.muted[kind]) await r.setForwarding(d.participantId, kind, false);
       }

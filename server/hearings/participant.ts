@@ -1,5 +1,5 @@
-import type { HearingRole } from '../../signaling/protocol/domain.js';
-import type { ParticipantPresence, ParticipantState, RecordingConsent, SequencedEvent, ServerEventArgs } from '../../signaling/protocol/hearing.js';
+import { FLOOR_CHANNEL, type HearingRole, type ListeningChannel, type SpokenLanguage } from '../../signaling/protocol/domain.js';
+import type { InterpretingState, ParticipantPresence, ParticipantState, RecordingConsent, SequencedEvent, ServerEventArgs } from '../../signaling/protocol/hearing.js';
 import { Outbox, sendTagged } from './outbox.js';
 import type { Room } from './room.js';
 import type { ClosedNotice, ParticipantConnection, RosterEntry } from './types.js';
@@ -16,6 +16,11 @@ export class LiveParticipant {
   readonly role: HearingRole;
   readonly displayName: string;
   readonly staffId: string | null;
+  readonly language: SpokenLanguage | null;
+  /** The listening channel picked (`interpretation.listen`); kept across a reconnect. */
+  channel: ListeningChannel = FLOOR_CHANNEL;
+  /** An interpreter's work now (mode switchable in the room); set by the hearing on arrival, null for others. */
+  interpreting: InterpretingState | null = null;
   /** The link the current session came from; updated when the person comes back through a re-issued link. */
   linkId: string;
   room: Room | undefined;
@@ -39,6 +44,7 @@ export class LiveParticipant {
     this.role = entry.role;
     this.displayName = entry.displayName;
     this.staffId = entry.staffId;
+    this.language = entry.language;
     this.linkId = linkId;
   }
 
@@ -74,6 +80,8 @@ export class LiveParticipant {
       quality: this.quality,
       forcedMuted: { audio: this.forced.audio, video: this.forced.video },
       consent: this.consent ? { recording: this.consent.recording } : null,
+      language: this.language, channel: this.channel,
+      interpreting: this.interpreting ? { ...this.interpreting, serves: [...this.interpreting.serves] } : null,
     };
   }
 

@@ -25,7 +25,7 @@ const CONTROL_ACTION: Readonly<Record<HearingControl, Action>> = {
  * The policy's answer for someone in this live hearing. Who is in it was established at the handshake (the one
  * resolver), so the principal is that participant inside their own hearing.
  */
-export function mayDo(role: HearingRole, action: Action, facts: { hearingLive?: boolean } = {}): boolean {
+export function mayDo(role: HearingRole, action: Action, facts: { hearingLive?: boolean; subjectId?: 'self' } = {}): boolean {
   const here = { caseId: 'this', hearingId: 'this' };
   return can({ kind: 'participant', participantId: 'self', linkId: 'self', role, ...here }, action, { ...here, orgId: '', assignedStaff: new Set(), ...facts });
 }

@@ -1,4 +1,4 @@
-import type { HearingRole } from '../../signaling/protocol/domain.js';
+import type { HearingRole, ListeningChannel, SpokenLanguage } from '../../signaling/protocol/domain.js';
 import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget } from '../media/engine.js';
 
 /**
@@ -23,6 +23,13 @@ export interface TrackSpec {
   roomId: string;
   private: boolean;
   producer: RecordableProducer;
+  /**
+   * Audio tracks (issue 17): the listening channel the track is heard on, `floor` or the language channel an
+   * interpreter works into, and the language spoken on it (the participant's, the channel's for an interpreter).
+   * Null for video, and for a language nobody gave.
+   */
+  channel?: ListeningChannel | null;
+  language?: SpokenLanguage | null;
 }
 
 export interface TrackHandle {

@@ -4,12 +4,23 @@ import { InvalidStateError, NotFoundError, PermissionDeniedError } from '../lib/
 import type { MediaKind, MediaRouter, RecordableProducer } from '../media/engine.js';
 import type { LiveHearing } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
-import type { RecordingBackend, TrackHandle } from './recording-backend.js';
+import type { RecordingBackend, TrackHandle, TrackSpec } from './recording-backend.js';
+import { FLOOR_CHANNEL } from '../../signaling/protocol/domain.js';
 import { ConsentBook, DEFAULT_ON_REFUSAL, type Decision } from './recording-consent.js';
 
 export type { RecordingBackend, TrackHandle, TrackSpec } from './recording-backend.js';
 import { JOINT_ROOM } from './room.js';
 import { mayDo } from './permissions.js';
+
+/**
+ * Which channel an audio track is: an interpreter's is their language channel (what they speak, whatever the mode
+ * now), everyone else's the floor in their own language. Video is on no channel.
+ */
+function trackChannel(p: LiveParticipant, kind: MediaKind): Pick<TrackSpec, 'channel' | 'language'> {
+  if (kind !== 'audio') return { channel: null, language: null };
+  if (p.interpreting) return { channel: p.interpreting.to, language: p.interpreting.to };
+  return { channel: FLOOR_CHANNEL, language: p.language };
+}
 
 /** Who may start and stop recording: the clerk keeps the record, the mediator runs the hearing. */
 const RECONCILE_MS = 1000;
@@ -294,6 +305,7 @@ export class HearingRecording {
     try {
       const handle = await this.backend!.openTrack(recordingId, {
         participantId: w.p.id, displayName: w.p.displayName, role: w.p.role, kind: w.kind, roomId: w.roomId, private: w.private, producer,
+        ...trackChannel(w.p, w.kind),
       });
       try {
         await router.startRecordingTap(w.p.id, w.kind, { ...handle.target(), room: w.roomId });

@@ -1,9 +1,9 @@
 import { AppError, InvalidStateError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { CaseService } from '../cases/cases.js';
-import type { HearingService } from '../cases/hearings.js';
+import { interpretationOf, type HearingService } from '../cases/hearings.js';
 import type { MediaEngine } from '../media/engine.js';
-import type { HearingRole } from '../../signaling/protocol/domain.js';
+import type { HearingRole, SpokenLanguage } from '../../signaling/protocol/domain.js';
 import { LiveHearing, type HearingServices } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
 import type { ParticipantConnection, ParticipantIdentity, ResumePoint } from './types.js';
@@ -131,7 +131,10 @@ export class HearingRegistry {
     if (record.status === 'closed' || record.status === 'cancelled') throw new InvalidStateError(`the hearing is ${record.status}`);
     const hearing: LiveHearing = new LiveHearing({
       caseId, hearingId, caseNumber: c.number, status: record.status,
-      roster: rows.map((r) => ({ id: r.id, role: r.role as HearingRole, displayName: r.display_name, staffId: r.staff_id })),
+      roster: rows.map((r) => ({
+        id: r.id, role: r.role as HearingRole, displayName: r.display_name, staffId: r.staff_id, partyId: r.party_id,
+        language: (r.language as SpokenLanguage | null) ?? null, interpretation: interpretationOf(r),
+      })),
       services: this.opts.services,
       engine: this.opts.engine,
       log: this.opts.log,

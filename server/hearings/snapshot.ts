@@ -1,4 +1,4 @@
-import type { HearingStatus } from '../../signaling/protocol/domain.js';
+import type { HearingStatus, SpokenLanguage } from '../../signaling/protocol/domain.js';
 import type { CaucusState, HearingSnapshot, ParticipantState, ProducerSummary } from '../../signaling/protocol/hearing.js';
 import type { LiveParticipant } from './participant.js';
 import { seesEverything, seesLobby } from './permissions.js';
@@ -15,6 +15,8 @@ export interface SnapshotSource {
   caucuses: Iterable<Room>;
   /** What each participant publishes now (from the media router). */
   producers: readonly ProducerSummary[];
+  /** The hearing's language channels. */
+  channels: readonly SpokenLanguage[];
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SnapshotSource {
  * the members away). The lobby learns nothing about who is inside. The mediator sees everything.
  */
 export function snapshotFor(src: SnapshotSource, viewer: LiveParticipant): HearingSnapshot {
-  const base = { hearingId: src.hearingId, caseNumber: src.caseNumber, status: src.status, locked: src.locked, selfId: viewer.id };
+  const base = { hearingId: src.hearingId, caseNumber: src.caseNumber, status: src.status, locked: src.locked, selfId: viewer.id, channels: [...src.channels] };
   if (!viewer.inMedia) return { ...base, participants: [viewer.state()], caucuses: [], producers: [] };
   const all = seesEverything(viewer.role);
   const participants: ParticipantState[] = [];

@@ -1,4 +1,4 @@
-import type { HearingRole } from '../../signaling/protocol/domain.js';
+import type { HearingRole, Interpretation, SpokenLanguage } from '../../signaling/protocol/domain.js';
 import type { Delivery, ServerToClientEvents } from '../../signaling/protocol/hearing.js';
 
 /** Who a connection speaks for: what a verified participant session token says, checked against its link. */
@@ -36,4 +36,10 @@ export interface RosterEntry {
   role: HearingRole;
   displayName: string;
   staffId: string | null;
+  /** The case party this participant is (or represents), null for staff and guests. */
+  partyId: string | null;
+  /** Spoken language, from the schedule (issue 17). */
+  language: SpokenLanguage | null;
+  /** An interpreter's assignment as scheduled; null for everyone else. */
+  interpretation: Interpretation | null;
 }

@@ -58,6 +58,11 @@ export function openApiDocument(): unknown {
     request: { params: z.object({ caseId: z.string(), hearingId: z.string() }), body: json(api.IssueLinkBody) }, responses: created('link'),
   });
   reg.registerPath({
+    method: 'put', path: '/api/cases/{caseId}/hearings/{hearingId}/participants/{participantId}/language',
+    summary: "Set a participant's spoken language and an interpreter's language pair, mode and served party", security: secured,
+    request: { params: z.object({ caseId: z.string(), hearingId: z.string(), participantId: z.string() }), body: json(api.ParticipantLanguageBody) }, responses: ok('participant'),
+  });
+  reg.registerPath({
     method: 'post', path: '/api/cases/{caseId}/links/{linkId}/revoke', summary: 'Revoke a mediation link', security: secured,
     request: { params: z.object({ caseId: z.string(), linkId: z.string() }), body: json(api.RevokeLinkBody) }, responses: ok('link'),
   });

@@ -6,7 +6,13 @@
  * Isolation rule (private caucus): every participant is in exactly one room of its router at a time; the router forwards
  * a producer's packets to a subscriber only when both are in the same room. Moving someone between rooms changes the
  * forwarding table inside the engine, not just what a page shows.
+ *
+ * Interpreter channels narrow it (`setAudience`): a producer's audio goes to a subscriber only when both are in the
+ * same room AND the producer's audience includes the subscriber (the subscriber's channel, or its id by name).
  */
+/** The channel everyone follows unless told otherwise (the room's own audio): the protocol's one name for it. */
+export { FLOOR_CHANNEL } from '../../signaling/protocol/domain.js';
+
 export type MediaKind = 'audio' | 'video';
 export type TrackSource = 'microphone' | 'camera' | 'screen';
 
@@ -42,6 +48,21 @@ export interface ReceivePreferences {
   tiles?: Record<string, number>;
 }
 
+/**
+ * Interpreter channels, as the engine sees them: which channel a participant listens to, and who hears its audio.
+ * The engine knows no languages: channels are opaque ids (the hearing layer uses spoken-language codes).
+ */
+export interface Audience {
+  /** The channel this participant follows: `floor` (the default) or a language channel. */
+  channel: string;
+  /**
+   * Who receives this participant's AUDIO, within its room: `null` = everyone (the default; a consecutive
+   * interpreter); otherwise only subscribers on one of `channels` (simultaneous) plus the `participants` named
+   * (whispered: the served party). Video is not narrowed.
+   */
+  heardBy: { channels: string[]; participants: string[] } | null;
+}
+
 export interface SubscribeResult {
   /** The o= session id every offer of this receiving transport carries. */
   session: string;
@@ -75,6 +96,8 @@ export interface MediaRouter {
   setRoom(participantId: string, roomId: string): Promise<void>;
   /** Stops forwarding one kind from a participant (mute by the mediator, audio-only mode for weak links). */
   setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void>;
+  /** Interpreter channels: the participant's channel and its audio's audience; forwarding follows at once. */
+  setAudience(participantId: string, audience: Audience): Promise<void>;
   /** Preferred receive size and bandwidth, to pick the simulcast layer for this subscriber. */
   setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void>;
   removeParticipant(participantId: string): Promise<void>;

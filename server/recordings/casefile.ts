@@ -65,6 +65,7 @@ export class RecordingCaseFile {
         tracks: tracks.map((t) => ({
           id: t.id, participantId: t.participant_id, name: t.display_name, role: t.role, kind: t.kind, room: t.room_id, private: t.private === 1,
           codec: t.codec, offsetMs: t.offset_ms, status: t.status, startedAt: t.started_at, stoppedAt: t.stopped_at,
+          channel: t.channel ?? null, language: t.language ?? null,
         })),
         files: files.map((f) => ({ id: f.id, trackId: f.track_id, kind: f.kind, seq: f.seq, startMs: f.start_ms, durationMs: f.duration_ms, bytes: f.bytes, sha256: f.sha256 })),
         consents: consents.filter((c) => reader.sees('recording.read', { roomId: c.scope, private: c.scope !== 'hearing' })).map((c) => ({ participantId: c.participant_id, name: c.display_name, scope: c.scope, decision: c.decision, at: c.at })),

@@ -7,7 +7,7 @@ import type { Database } from '../store/schema.js';
 import { InvalidStateError, NotFoundError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
-import type { HearingRole, Site } from '../../signaling/protocol/domain.js';
+import { ISO639_3, type HearingRole, type Site } from '../../signaling/protocol/domain.js';
 import type { RecordingTapStats } from '../media/engine.js';
 import type { RecordingBackend, TrackHandle, TrackSpec } from '../hearings/recording.js';
 import { TrackRecorder, type FinishedSegment } from '../../recordings/segmenter.js';
@@ -137,6 +137,7 @@ export class RecordingService implements RecordingBackend {
     await mkdir(dir, { recursive: true, mode: t.private ? 0o700 : undefined });
     const recorder = new TrackRecorder({
       dir, stem: `${id}-${t.kind}`, kind: t.kind, producer: t.producer, segmentSeconds: this.config.segmentSeconds, ffmpeg: this.config.ffmpeg,
+      ...(t.channel ? { channel: t.channel } : {}), ...(t.language ? { language: ISO639_3[t.language] } : {}),
     });
     const track = new LiveTrack(id, recordingId, r.case_id, recorder, t.private);
     const startedAt = this.now();
@@ -146,10 +147,14 @@ export class RecordingService implements RecordingBackend {
         id, recording_id: recordingId, case_id: r.case_id, participant_id: t.participantId, display_name: t.displayName, role: t.role,
         kind: t.kind, room_id: t.roomId, private: t.private ? 1 : 0, codec: t.producer.codec, offset_ms: Math.max(0, offset),
         started_at: startedAt.toISOString(), stopped_at: null, status: 'recording', end_reason: null,
+        channel: t.channel ?? null, language: t.language ?? null,
       }).execute();
       await this.appendAudit(trx, r.case_id, {
         actor: 'system', action: 'recording.track_started',
-        data: { recordingId, trackId: id, participantId: t.participantId, kind: t.kind, room: t.roomId, private: t.private, codec: t.producer.codec },
+        data: {
+          recordingId, trackId: id, participantId: t.participantId, kind: t.kind, room: t.roomId, private: t.private, codec: t.producer.codec,
+          ...(t.channel ? { channel: t.channel } : {}), ...(t.language ? { language: t.language } : {}),
+        },
       });
     });
     recorder.on('segment', (s: FinishedSegment) => {

@@ -26,6 +26,9 @@ export interface RecordingTracksTable {
   started_at: string; stopped_at: string | null;
   /** recording | finished | partial */
   status: string; end_reason: string | null;
+  /** The listening channel (`floor` or a language) and the spoken language of the track (migration 011). */
+  channel: Added<string>;
+  language: Added<string>;
 }
 export interface RecordingFilesTable {
   id: string; recording_id: string; case_id: string; track_id: string | null;

@@ -38,6 +38,12 @@ export interface HearingParticipantsTable {
   id: string; hearing_id: string; case_id: string; role: string; display_name: string; party_id: string | null;
   staff_id: string | null; guest_name_norm: string | null; guest_id_hash: string | null; created_at: string;
   deleted_by_policy: Added<string>;
+  /** Spoken language and an interpreter's assignment (migration 011, issue 17): see m011-interpreters.ts. */
+  language: Added<string>;
+  interpretation_from: Added<string>;
+  interpretation_to: Added<string>;
+  interpretation_mode: Added<string>;
+  serves_party_id: Added<string>;
 }
 export interface LinksTable {
   id: string; case_id: string; hearing_id: string; participant_id: string; role: string; expires_at: string;

@@ -16,6 +16,7 @@ import type { OnRefused } from './limits.js';
 import { caucusHandlers } from './handlers/caucus.js';
 import { chatHandlers } from './handlers/chat.js';
 import { controlHandlers } from './handlers/controls.js';
+import { interpretationHandlers } from './handlers/interpretation.js';
 import { lobbyHandlers } from './handlers/lobby.js';
 import { mediaHandlers } from './handlers/media.js';
 import { outboxHandlers } from './handlers/outbox.js';
@@ -55,6 +56,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   ...controlHandlers,
   ...chatHandlers,
   ...caucusHandlers,
+  ...interpretationHandlers,
   ...mediaHandlers,
   ...recordingHandlers,
   ...outboxHandlers,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
-  CASE_STATUSES, CURRENCIES, DISPUTE_TYPES, HEARING_MODES, HEARING_ROLES, ID_TYPES, PARTY_KINDS, PARTY_SIDES, SITES,
-  type CaseStatus, type Currency, type DisputeType, type HearingMode, type HearingRole, type HearingStatus, type IdType,
+  CASE_STATUSES, CURRENCIES, DISPUTE_TYPES, HEARING_MODES, HEARING_ROLES, ID_TYPES, INTERPRETATION_MODES, PARTY_KINDS, PARTY_SIDES, SITES,
+  SPOKEN_LANGUAGES, type CaseStatus, type Interpretation, type SpokenLanguage, type Currency, type DisputeType, type HearingMode, type HearingRole, type HearingStatus, type IdType,
   type OrgKind, type Panel, type PartyKind, type PartySide, type Site, type StaffRole,
 } from './domain.js';
 
@@ -69,14 +69,36 @@ export const TransitionBody = z.strictObject({
 });
 export type TransitionBody = z.infer<typeof TransitionBody>;
 
+/** A hearing participant's spoken language (issue 17): the transcripts and interpreter channels go by it. */
+export const SpokenLanguageInput = z.enum(SPOKEN_LANGUAGES);
+/**
+ * An interpreter's assignment: a language pair (`from` the floor, `to` the channel they speak into), the mode
+ * (simultaneous by default) and, optionally, the case party they serve (required for whispered mode).
+ */
+export const InterpretationInput = z
+  .strictObject({
+    from: SpokenLanguageInput,
+    to: SpokenLanguageInput,
+    mode: z.enum(INTERPRETATION_MODES).default('simultaneous'),
+    servesPartyId: z.string().min(1).max(64).optional(),
+  })
+  .refine((i) => i.from !== i.to, { message: 'an interpreter works between two different languages', path: ['to'] })
+  .refine((i) => i.mode !== 'whispered' || i.servesPartyId !== undefined, { message: 'whispered interpretation needs the party served', path: ['servesPartyId'] });
+export type InterpretationInput = z.infer<typeof InterpretationInput>;
+
 export const HearingParticipantInput = z.union([
-  z.strictObject({ role: z.enum(['applicant', 'respondent']), partyId: z.string().min(1).max(64) }),
-  z.strictObject({ role: z.enum(['mediator', 'arbitrator', 'clerk', 'court']), staffId: z.string().min(1).max(64) }),
-  z.strictObject({
-    role: z.enum(['interpreter', 'observer']),
-    name: text(200),
-    idNumber: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9()\-]+$/),
-  }),
+  z.strictObject({ role: z.enum(['applicant', 'respondent']), partyId: z.string().min(1).max(64), language: SpokenLanguageInput.optional() }),
+  z.strictObject({ role: z.enum(['mediator', 'arbitrator', 'clerk', 'court']), staffId: z.string().min(1).max(64), language: SpokenLanguageInput.optional() }),
+  z
+    .strictObject({
+      role: z.enum(['interpreter', 'observer']),
+      name: text(200),
+      idNumber: z.string().trim().min(4).max(40).regex(/^[A-Za-z0-9()\-]+$/),
+      language: SpokenLanguageInput.optional(),
+      /** Interpreters only. */
+      interpretation: InterpretationInput.optional(),
+    })
+    .refine((p) => p.role === 'interpreter' || p.interpretation === undefined, { message: 'only an interpreter has a language pair', path: ['interpretation'] }),
 ]);
 export type HearingParticipantInput = z.infer<typeof HearingParticipantInput>;
 
@@ -88,6 +110,16 @@ export const ScheduleHearingBody = z.strictObject({
   participants: z.array(HearingParticipantInput).min(1).max(30),
 });
 export type ScheduleHearingBody = z.infer<typeof ScheduleHearingBody>;
+
+/**
+ * Staff change a scheduled participant's spoken language, and an interpreter's assignment (null: none). A live
+ * hearing picks the change up when it next opens; the mode can also be switched in the room (`interpretation.mode`).
+ */
+export const ParticipantLanguageBody = z.strictObject({
+  language: SpokenLanguageInput.nullable(),
+  interpretation: InterpretationInput.nullable().optional(),
+});
+export type ParticipantLanguageBody = z.infer<typeof ParticipantLanguageBody>;
 
 export const IssueLinkBody = z.strictObject({
   participantId: z.string().min(1).max(64),
@@ -139,6 +171,10 @@ export interface CaseSummaryView {
 }
 export interface HearingParticipantView {
   id: string; role: HearingRole; displayName: string; partyId: string | null; staffId: string | null;
+  /** The spoken language (transcripts, channels); null when not set. */
+  language: SpokenLanguage | null;
+  /** An interpreter's language pair, mode and served party; null for everyone else. */
+  interpretation: Interpretation | null;
 }
 export interface LinkView {
   id: string; participantId: string; role: HearingRole; displayName: string; url: string;

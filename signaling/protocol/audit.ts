@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = [
   'case.registered',
   'case.status_changed',
   'hearing.scheduled',
+  'hearing.language_set',
   // party links and identity checks
   'link.issued',
   'link.revoked',
@@ -40,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'hearing.removed',
   'hearing.caucus_started',
   'hearing.caucus_ended',
+  'hearing.interpretation_mode',
   'hearing.chat',
   'hearing.ended',
   // the drafting pad

@@ -75,3 +75,36 @@ export type HearingStatus = (typeof HEARING_STATUSES)[number];
 
 export const HEARING_MODES = ['online', 'hybrid'] as const;
 export type HearingMode = (typeof HEARING_MODES)[number];
+
+/**
+ * Spoken languages (issue 17) as BCP 47 language subtags: Mandarin, Cantonese, English, Portuguese. Distinct from the interface
+ * languages (zh-Hans, zh-Hant, en, pt): a hearing participant speaks one (`language`), an interpreter works between
+ * two, and the listening channels of a hearing are named by them. The transcripts use the same codes.
+ */
+export const SPOKEN_LANGUAGES = ['cmn', 'yue', 'en', 'pt'] as const;
+export type SpokenLanguage = (typeof SPOKEN_LANGUAGES)[number];
+/** The ISO 639-2/3 code media files carry (Matroska/WebM track language). */
+export const ISO639_3: Readonly<Record<SpokenLanguage, string>> = { cmn: 'cmn', yue: 'yue', en: 'eng', pt: 'por' };
+
+/**
+ * How an interpreter works: `simultaneous` into their language channel (only its listeners hear them), `consecutive`
+ * on the floor (everyone hears them), `whispered` (chuchotage: only the party they serve hears them).
+ */
+export const INTERPRETATION_MODES = ['simultaneous', 'consecutive', 'whispered'] as const;
+export type InterpretationMode = (typeof INTERPRETATION_MODES)[number];
+
+/** The listening channel with no interpretation: the room's own audio. A language channel is named by its language. */
+export const FLOOR_CHANNEL = 'floor';
+export const LISTENING_CHANNELS = [FLOOR_CHANNEL, ...SPOKEN_LANGUAGES] as const;
+export type ListeningChannel = (typeof LISTENING_CHANNELS)[number];
+
+/**
+ * An interpreter's assignment: between `from` (what they listen to on the floor) and `to` (the channel they speak
+ * into, simultaneous mode), optionally serving one party of the case (`servesPartyId`; needed for whispered mode).
+ */
+export interface Interpretation {
+  from: SpokenLanguage;
+  to: SpokenLanguage;
+  mode: InterpretationMode;
+  servesPartyId: string | null;
+}

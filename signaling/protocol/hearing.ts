@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { HearingRole, HearingStatus } from './domain.js';
+import { INTERPRETATION_MODES, LISTENING_CHANNELS } from './domain.js';
+import type { HearingRole, HearingStatus, InterpretationMode, ListeningChannel, SpokenLanguage } from './domain.js';
 import type { ErrorCode } from './errors.js';
 
 /**
@@ -57,6 +58,11 @@ export const Requests = {
     /** The client's own view of its connection, for the quality indicator others see. */
     quality: z.enum(['good', 'fair', 'poor', 'audio_only']).optional(),
   }),
+  // Interpreter channels (issue 17): a listener picks `floor` or a language one of the hearing's interpreters speaks
+  // into (the SFU then forwards that interpreter's audio to them); the mediator, or the interpreter for themselves,
+  // switches an interpreter's mode.
+  'interpretation.listen': z.strictObject({ channel: z.enum(LISTENING_CHANNELS) }),
+  'interpretation.mode': z.strictObject({ participantId: pid, mode: z.enum(INTERPRETATION_MODES) }),
   'chat.send': z.strictObject({ to: z.enum(['all', 'mediator']), text: z.string().trim().min(1).max(2000) }),
   'caucus.start': z.strictObject({ participantIds: z.array(pid).min(1).max(20) }),
   'caucus.end': z.strictObject({ caucusId: pid }),
@@ -109,6 +115,20 @@ export interface ParticipantState {
   forcedMuted: { audio: boolean; video: boolean };
   /** The pre-join page's "rules and recording notice read", null until given. Not consent to be recorded. */
   consent: RecordingConsent | null;
+  /** Spoken language (from the schedule), null when not given. */
+  language: SpokenLanguage | null;
+  /** The channel this participant listens to (`interpretation.listen`). */
+  channel: ListeningChannel;
+  /** An interpreter's work: language pair, mode, and the participants of the party they serve; null for others. */
+  interpreting: InterpretingState | null;
+}
+export interface InterpretingState {
+  from: SpokenLanguage;
+  /** The channel they speak into in simultaneous mode. */
+  to: SpokenLanguage;
+  mode: InterpretationMode;
+  /** Participant ids of the party served (whispered mode: only they hear the interpreter). */
+  serves: string[];
 }
 export interface RecordingConsent {
   recording: 'accepted' | 'refused';
@@ -142,6 +162,8 @@ export interface HearingSnapshot {
   caucuses: CaucusState[];
   /** Tracks published by the people in the viewer's own room (and the viewer's own). */
   producers: ProducerSummary[];
+  /** The language channels of this hearing (one per interpreter's `to` language); `floor` is always there too. */
+  channels: SpokenLanguage[];
 }
 /** The answer to `hearing.join`: the snapshot, the chat this participant may read, and the ICE servers to use. */
 export interface JoinResult extends HearingSnapshot {
@@ -198,6 +220,8 @@ export interface Responses {
   'participant.askUnmute': null;
   'participant.remove': null;
   'self.update': null;
+  'interpretation.listen': null;
+  'interpretation.mode': null;
   'chat.send': ChatMessage;
   'caucus.start': { caucusId: string };
   'caucus.end': null;

@@ -3,7 +3,7 @@ import type {
   ForwardingEntry, MediaEngine, MediaEngineStats, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents,
   TrackSource,
 } from '../../server/media/engine.js';
-import type { ReceivePreferences } from '../../server/media/engine.js';
+import type { Audience, ReceivePreferences } from '../../server/media/engine.js';
 
 /**
  * An in-process stand-in for the SFU (a fake between our own modules): it forwards nothing, but keeps the rooms and
@@ -19,6 +19,8 @@ export class FakeRouter implements MediaRouter {
   readonly rooms = new Map<string, string>();
   /** participant -> kind -> enabled; absent means enabled (a router forwards what it gets unless told otherwise). */
   readonly forwarding = new Map<string, Record<MediaKind, boolean>>();
+  /** Interpreter channels as last set, by participant. */
+  readonly audiences = new Map<string, Audience>();
   private readonly events = new EventEmitter();
   private isClosed = false;
 
@@ -60,6 +62,11 @@ export class FakeRouter implements MediaRouter {
     const f = this.forwarding.get(participantId) ?? { audio: true, video: true };
     f[kind] = enabled;
     this.forwarding.set(participantId, f);
+  }
+
+  async setAudience(participantId: string, audience: Audience) {
+    this.log('setAudience', participantId, audience);
+    this.audiences.set(participantId, audience);
   }
 
   async setReceivePreferences(participantId: string, prefs: ReceivePreferences) {

@@ -5,7 +5,8 @@ import { mapTracks, type IncomingTrack } from '../../client/src/room/trackMap.js
 /** The client's "whose track is this, camera or screen" with the producers' sources from the snapshot. */
 const person = (id: string, extra: Partial<ParticipantState> = {}): ParticipantState => ({
   id, role: 'applicant', displayName: id, presence: 'joined', roomId: 'joint', audioMuted: false, videoMuted: false, handRaised: false,
-  screenSharing: false, quality: 'good', forcedMuted: { audio: false, video: false }, consent: null, ...extra,
+  screenSharing: false, quality: 'good', forcedMuted: { audio: false, video: false }, consent: null,
+  language: null, channel: 'floor', interpreting: null, ...extra,
 });
 const track = (name: string) => ({ id: name }) as unknown as IncomingTrack['track'];
 const incoming = (mid: string, kind: 'audio' | 'video', streamId: string, trackId: string, seq: number): IncomingTrack =>

@@ -49,6 +49,9 @@ export const HTTP_REGISTRY: Record<string, HttpEntry> = {
   'GET /api/cases/{caseId}': { action: 'case.read', method: 'GET', path: c },
   'POST /api/cases/{caseId}/transitions': { action: 'case.transition', method: 'POST', path: (t) => `${c(t)}/transitions`, body: BAD },
   'POST /api/cases/{caseId}/hearings': { action: 'case.schedule', method: 'POST', path: (t) => `${c(t)}/hearings`, body: BAD },
+  'PUT /api/cases/{caseId}/hearings/{hearingId}/participants/{participantId}/language': {
+    action: 'hearing.languages', method: 'PUT', path: (t) => `${c(t)}/hearings/${t.hearingId}/participants/nobody/language`, body: BAD,
+  },
   'POST /api/cases/{caseId}/hearings/{hearingId}/links': { action: 'link.issue', method: 'POST', path: (t) => `${c(t)}/hearings/${t.hearingId}/links`, body: BAD },
   'POST /api/cases/{caseId}/links/{linkId}/revoke': { action: 'link.revoke', method: 'POST', path: (t) => `${c(t)}/links/${t.linkId}/revoke`, body: BAD },
   'POST /api/cases/{caseId}/links/{linkId}/lockout/clear': { action: 'link.unlock', method: 'POST', path: (t) => `${c(t)}/links/${t.linkId}/lockout/clear`, body: BAD },
@@ -116,6 +119,9 @@ export const HEARING_REGISTRY: Record<RequestName, { action: Action; payload: un
   'participant.askUnmute': { action: 'hearing.mute', payload: { participantId: 'nobody' } },
   'participant.remove': { action: 'hearing.remove', payload: { participantId: 'nobody' } },
   'self.update': { action: 'hearing.join', payload: { handRaised: false } },
+  // Back to the floor, where everyone starts: changes nothing.
+  'interpretation.listen': { action: 'interpretation.listen', payload: { channel: 'floor' } },
+  'interpretation.mode': { action: 'interpretation.mode', payload: { participantId: 'nobody', mode: 'simultaneous' } },
   'chat.send': { action: 'chat.send', payload: { to: 'mediator', text: 'matrix' } },
   'caucus.start': { action: 'caucus.manage', payload: { participantIds: ['nobody'] } },
   'caucus.end': { action: 'caucus.manage', payload: { caucusId: 'nobody' } },

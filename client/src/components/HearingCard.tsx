@@ -8,6 +8,7 @@ import { ErrorBanner } from './ErrorBanner.js';
 import { val } from './Field.js';
 import { HearingStatusBadge } from './StatusBadge.js';
 import { LinkLockout } from './LinkLockout.js';
+import { ParticipantLanguage } from './ParticipantLanguage.js';
 
 interface Props {
   caseId: string;
@@ -57,7 +58,7 @@ export function HearingCard({ caseId, hearing: h, issuedUrls, onLinkChange }: Pr
       {h.participants.length === 0 ? <p class="muted">{t('hearing.noParticipants')}</p> : null}
       <ul class="participants">
         {h.participants.map((p) => (
-          <ParticipantRow key={p.id} caseId={caseId} hearingId={h.id} p={p} link={latestLink(h, p.id)}
+          <ParticipantRow key={p.id} caseId={caseId} hearingId={h.id} p={p} link={latestLink(h, p.id)} parties={h.participants.filter((x) => x.partyId)}
             issuedUrls={issuedUrls} validity={validity} onLinkChange={onLinkChange} />
         ))}
       </ul>
@@ -73,9 +74,10 @@ interface RowProps {
   issuedUrls: Record<string, string>;
   validity: number;
   onLinkChange: (link: LinkView) => void;
+  parties: HearingParticipantView[];
 }
 
-function ParticipantRow({ caseId, hearingId, p, link, issuedUrls, validity, onLinkChange }: RowProps) {
+function ParticipantRow({ caseId, hearingId, p, link, issuedUrls, validity, onLinkChange, parties }: RowProps) {
   const [busy, setBusy] = useState<'issue' | 'revoke' | null>(null);
   const [revoking, setRevoking] = useState(false);
   const [reason, setReason] = useState('');
@@ -160,6 +162,7 @@ function ParticipantRow({ caseId, hearingId, p, link, issuedUrls, validity, onLi
           {link ? <span class="muted"> · {link.verifiedAt ? t('link.verified', { date: formatDateTime(link.verifiedAt) }) : t('link.notVerified')}</span> : null}
         </div>
         {link ? <LinkLockout caseId={caseId} link={link} onLinkChange={onLinkChange} /> : null}
+        <ParticipantLanguage caseId={caseId} hearingId={hearingId} p={p} parties={parties} />
       </div>
       {active && url ? (
         <div class="link-url">

@@ -3,7 +3,9 @@ import { getParticipantSession, getStaffSession } from '../session.js';
 
 export type Auth = 'staff' | 'participant';
 
-export interface TrackView { id: string; participantId: string; name: string; role: string; kind: string; room: string; private: boolean; codec: string; offsetMs: number | null; status: string }
+export interface TrackView { id: string; participantId: string; name: string; role: string; kind: string; room: string; private: boolean; codec: string; offsetMs: number | null; status: string;
+  /** Audio: the listening channel (`floor` or an interpreter's language) and the language spoken; null for video. */
+  channel: string | null; language: string | null }
 export interface FileView { id: string; trackId: string | null; kind: string; seq: number; startMs: number; durationMs: number; bytes: number; sha256: string }
 export interface RecordingView {
   id: string; hearingId: string; site: string; status: string; partial: boolean; startedAt: string | null; stoppedAt: string | null; durationMs: number | null;

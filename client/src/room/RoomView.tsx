@@ -7,6 +7,9 @@ import { t, useLang } from '../i18n/index.js';
 import { rt } from './i18n.js';
 import { getParticipantSession } from '../session.js';
 import { CaucusBanner } from './CaucusPanel.js';
+import { ChannelPicker } from './ChannelPicker.js';
+import { debugOn } from './debug.js';
+import { AudioMixer } from './mixer.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ControlsBar } from './ControlsBar.js';
 import { RoomController, roomMates, selfOf, type RoomState } from './controller.js';
@@ -124,6 +127,8 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
   const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
   const inCaucus = self.roomId !== null && self.roomId !== 'joint';
   const notRecorded = useNotRecorded(room.client);
+  // Only a hearing with language channels mixes in WebAudio; elsewhere remote audio plays as plain <audio> elements.
+  const mixer = useRoomMixer(snapshot.channels.length > 0);
 
   return (
     <div class="room room-inside" data-testid="hearing-room" data-phase="inside" data-role={self.role} data-in-caucus={inCaucus ? 'true' : 'false'}>
@@ -140,6 +145,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
             <Icon name={mode === 'grid' ? 'speaker' : 'grid'} size={18} />
             <span class="hide-narrow">{mode === 'grid' ? rt('view.speaker') : rt('view.grid')}</span>
           </button>
+          <ChannelPicker room={room} snapshot={snapshot} self={self} />
           <LangSwitch />
         </div>
       </header>
@@ -160,7 +166,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
           <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
             selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
             mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly}
-            onTileHeight={(pid, px) => room.setTileHeight(pid, px)} notRecorded={notRecorded} />
+            onTileHeight={(pid, px) => room.setTileHeight(pid, px)} notRecorded={notRecorded} mixer={mixer} />
         </div>
         {peopleOpen || chatOpen ? (
           <aside class="room-side" data-sheet={wide ? 'false' : 'true'}>
@@ -180,4 +186,25 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
         onChat={() => openChat(!chatOpen)} onPeople={() => openPeople(!peopleOpen)} onLeave={() => void room.leave()} />
     </div>
   );
+}
+
+declare global {
+  /** The media trace's probe of the room's mix (debug.ts): each participant's played RMS after the channel gains. */
+  var __concordAudioLevels: (() => Record<string, number>) | undefined;
+}
+
+/**
+ * The room's WebAudio mix of remote audio (interpreter channels: mixer.ts), closed with the room. With the media
+ * trace on (debug.ts), `window.__concordAudioLevels()` reports what each participant plays at after the mix.
+ */
+function useRoomMixer(wanted: boolean): AudioMixer | null {
+  const mixer = useMemo(() => (wanted && AudioMixer.supported() ? new AudioMixer() : null), [wanted]);
+  useEffect(() => {
+    if (mixer && debugOn()) globalThis.__concordAudioLevels = () => mixer.levels();
+    return () => {
+      mixer?.close();
+      globalThis.__concordAudioLevels = undefined;
+    };
+  }, [mixer]);
+  return mixer;
 }

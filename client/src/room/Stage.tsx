@@ -1,11 +1,12 @@
 import type { ParticipantState } from '../../../signaling/protocol/hearing.js';
 import { rt } from './i18n.js';
 import { roleLabel } from '../labels.js';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { NotRecordedBadge } from '../recordings/ConsentDialog.js';
 import { useMediaElement } from './hooks.js';
 import { Icon } from './icons.js';
 import type { RemoteMedia } from './trackMap.js';
+import { gainFor, type AudioMixer } from './mixer.js';
 
 export type ViewMode = 'grid' | 'speaker';
 type Quality = ParticipantState['quality'];
@@ -107,10 +108,30 @@ function ScreenTile({ p, track, main }: { p: ParticipantState; track: MediaStrea
   );
 }
 
-/** Remote audio plays in its own elements, so it is heard whichever tiles are on screen. */
-function RemoteAudioTrack({ pid, track }: { pid: string; track: MediaStreamTrack }) {
+/**
+ * Remote audio plays whichever tiles are on screen, at the channel mix's `gain`: through the room's WebAudio mixer
+ * (the element then only holds the stream, muted), or by the element's own volume where WebAudio is missing.
+ */
+function RemoteAudioTrack({ pid, track, gain, mixer }: { pid: string; track: MediaStreamTrack; gain: number; mixer: AudioMixer | null }) {
   const ref = useMediaElement<HTMLAudioElement>(track);
-  return <audio ref={ref} autoplay data-testid="remote-audio" data-participant-id={pid} />;
+  const [mixed, setMixed] = useState(false);
+  useEffect(() => {
+    if (!mixer) return;
+    let stop: (() => void) | null = null;
+    try {
+      stop = mixer.add(pid, track, gain);
+      setMixed(true);
+    } catch {
+      setMixed(false);
+    }
+    return () => stop?.();
+    // The gain follows in the effect below; re-adding the track on a gain change would cut the sound.
+  }, [mixer, pid, track]);
+  useEffect(() => {
+    if (mixed && mixer) mixer.setGain(track.id, gain);
+    else if (ref.current) ref.current.volume = gain;
+  }, [gain, mixed, mixer, track]);
+  return <audio ref={ref} autoplay muted={mixed} data-testid="remote-audio" data-participant-id={pid} data-gain={gain} />;
 }
 
 interface StageProps {
@@ -128,6 +149,8 @@ interface StageProps {
   onTileHeight?: (participantId: string, px: number) => void;
   /** Who is absent from the running recording. */
   notRecorded?: ReadonlySet<string>;
+  /** The room's WebAudio mix (interpreter channels); null where WebAudio is missing. */
+  mixer?: AudioMixer | null;
 }
 
 /**
@@ -135,7 +158,7 @@ interface StageProps {
  * tiles in one container and differ only in classes, so switching the view or the speaker never re-creates a <video>
  * (which would flash black until the next frame).
  */
-export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote, speaker, mode, audioOnly, onTileHeight, notRecorded }: StageProps) {
+export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote, speaker, mode, audioOnly, onTileHeight, notRecorded, mixer = null }: StageProps) {
   const tiles = [
     { p: self, track: selfTrack, self: true, quality: selfQuality },
     ...mates.map((p) => ({ p, track: audioOnly ? null : remote.get(p.id)?.camera ?? null, self: false, quality: p.quality })),
@@ -146,7 +169,7 @@ export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote,
   });
   // Our own shared screen last: the others' come first in the speaker view.
   if (selfScreen) screens.push({ p: self, track: selfScreen });
-  const audio = mates.flatMap((p) => (remote.get(p.id)?.audio ?? []).map((track) => ({ pid: p.id, track })));
+  const audio = mates.flatMap((p) => (remote.get(p.id)?.audio ?? []).map((track) => ({ pid: p.id, track, gain: gainFor(self, p) })));
 
   const view: ViewMode = mode === 'speaker' && tiles.length + screens.length > 1 ? 'speaker' : 'grid';
   // Focus: a shared screen, else the active speaker (not ourselves), else the first other person.
@@ -168,7 +191,7 @@ export function Stage({ self, selfTrack, selfScreen, selfQuality, mates, remote,
       ))}
       {mates.length === 0 ? <p class="stage-alone muted" data-testid="stage-alone">{rt('stage.alone')}</p> : null}
       <div class="remote-audio" aria-hidden="true">
-        {audio.map((a) => <RemoteAudioTrack key={a.track.id} pid={a.pid} track={a.track} />)}
+        {audio.map((a) => <RemoteAudioTrack key={a.track.id} pid={a.pid} track={a.track} gain={a.gain} mixer={mixer} />)}
       </div>
     </div>
   );

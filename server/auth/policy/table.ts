@@ -27,6 +27,11 @@ export const POLICY = [
     allow: { ...MANAGERS, court: when('assigned') },
   },
   { action: 'case.schedule', description: 'Schedule a hearing and name its participants.', allow: MANAGERS },
+  {
+    action: 'hearing.languages',
+    description: "Set a hearing participant's spoken language, and an interpreter's language pair, mode and the party they serve.",
+    allow: MANAGERS,
+  },
   { action: 'link.issue', description: 'Issue (or show again) the personal mediation link of a participant.', allow: MANAGERS },
   { action: 'link.revoke', description: 'Revoke a mediation link; its hearing session ends with it.', allow: MANAGERS },
   { action: 'link.unlock', description: "Clear a link's identity-check lockout.", allow: MANAGERS },
@@ -50,6 +55,16 @@ export const POLICY = [
   { action: 'hearing.mute', description: "Mute someone, or ask them to unmute.", allow: chair },
   { action: 'hearing.remove', description: 'Remove someone from the hearing.', allow: chair },
   { action: 'caucus.manage', description: 'Start or end a private caucus (背对背调解) with one side.', allow: chair },
+  {
+    action: 'interpretation.listen',
+    description: "Pick one's own listening channel: the floor, or a language an interpreter of this hearing speaks into.",
+    allow: participants('own_hearing'),
+  },
+  {
+    action: 'interpretation.mode',
+    description: 'Switch an interpreter between simultaneous, consecutive and whispered interpretation: the mediator, or the interpreter for themselves.',
+    allow: { ...chair, interpreter: when('own_hearing', 'own_data') },
+  },
   { action: 'chat.send', description: 'Write in the chat of the room one is in, or privately to the mediator.', allow: participants('own_hearing') },
   { action: 'recording.control', description: 'Start or stop recording the hearing.', allow: door },
   { action: 'recording.ask_caucus', description: 'Ask the members of a caucus whether it may be recorded (private).', allow: chair },

@@ -1,11 +1,12 @@
 import { Router } from 'express';
 import {
-  CaseListQuery, ClearLinkLockoutBody, CreateCaseBody, IssueLinkBody, RevokeLinkBody, ScheduleHearingBody, TransitionBody, type AuditTrail,
+  CaseListQuery, ClearLinkLockoutBody, CreateCaseBody, IssueLinkBody, ParticipantLanguageBody, RevokeLinkBody, ScheduleHearingBody, TransitionBody, type AuditTrail,
 } from '../../../signaling/protocol/api.js';
 import { PermissionDeniedError } from '../../lib/errors.js';
 import { canCreateCase } from '../../auth/policy.js';
 import { caseFor, idParam, route, staffFrom, type HttpDeps } from '../context.js';
 import { caseView, hearingViews, linkView } from '../views.js';
+import { participantView } from '../../cases/hearings.js';
 import { parse } from '../validate.js';
 
 export function casesRouter(deps: HttpDeps): Router {
@@ -48,6 +49,15 @@ export function casesRouter(deps: HttpDeps): Router {
     const hearing = await deps.hearings.schedule(actor, caseId, body);
     const [view] = await hearingViews(deps, principal, await deps.cases.access(access.caseId), [hearing]);
     res.status(201).json(view);
+  }));
+
+  r.put('/:caseId/hearings/:hearingId/participants/:participantId/language', route(async (req, res) => {
+    const { principal, actor } = await staffFrom(req, deps);
+    const caseId = idParam(req, 'caseId');
+    await caseFor(deps, principal, caseId, 'hearing.languages');
+    const body = parse(ParticipantLanguageBody, req.body);
+    const row = await deps.hearings.setLanguage(actor, caseId, idParam(req, 'hearingId'), idParam(req, 'participantId'), body);
+    res.json(participantView(row));
   }));
 
   r.post('/:caseId/hearings/:hearingId/links', route(async (req, res) => {

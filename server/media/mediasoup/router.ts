@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
 import { FailureGate } from './failure.js';
 import { checkId, cleanPreferences } from '../input.js';
+import { DEFAULT_AUDIENCE, cleanAudience, inAudience } from '../audience.js';
 import type {
-  ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RecordableProducer, RecordingTapStats, RecordingTarget,
+  Audience, ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RecordableProducer, RecordingTapStats, RecordingTarget,
   RouterEvents, SubscribeResult, TrackSource,
 } from '../engine.js';
 import { AUDIO_LEVEL_INTERVAL_MS } from './codecs.js';
@@ -33,6 +34,8 @@ class Serial {
 
 class Participant {
   room = JOINT_ROOM;
+  /** Interpreter channels: the channel followed and who hears this participant's audio. */
+  audience: Audience = DEFAULT_AUDIENCE;
   readonly forwarding: Record<MediaKind, boolean> = { audio: true, video: true };
   prefs: ReceivePreferences = {};
   pub: MsPublisher | null = null;
@@ -133,6 +136,10 @@ export class MediasoupRouter implements MediaRouter {
     return this.failure.guard(() => this._setForwarding(participantId, kind, enabled));
   }
 
+  setAudience(participantId: string, audience: Audience): Promise<void> {
+    return this.failure.guard(() => this._setAudience(participantId, audience));
+  }
+
   setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void> {
     return this.failure.guard(() => this._setReceivePreferences(participantId, prefs));
   }
@@ -217,13 +224,18 @@ export class MediasoupRouter implements MediaRouter {
     return out;
   }
 
-  /** The isolation rule in one place: a subscriber wants exactly the others' producers in its own room. */
+  /**
+   * The isolation rule in one place: a subscriber wants exactly the others' producers in its own room whose audience
+   * includes it (interpreter channels, `inAudience`).
+   */
   private refreshSubscriptions(): Promise<void> {
     const waits: Promise<void>[] = [];
     for (const s of this.participants.values()) {
       if (!s.sub) continue;
       const wanted: PublishedProducer[] = [];
-      for (const q of this.participants.values()) if (q !== s && q.room === s.room) wanted.push(...q.producers());
+      for (const q of this.participants.values()) {
+        if (q !== s && q.room === s.room) wanted.push(...q.producers().filter((x) => inAudience(q.audience, x.info.kind, s.id, s.audience.channel)));
+      }
       waits.push(s.sub.want(wanted));
     }
     return Promise.all(waits).then(() => undefined);
@@ -275,6 +287,15 @@ export class MediasoupRouter implements MediaRouter {
     p.room = roomId;
     // Consumers across rooms are paused (acknowledged by the worker) and closed before this returns.
     await Promise.all([this.refreshSubscriptions(), this.updateTaps()]);
+  }
+
+  private async _setAudience(participantId: string, audience: Audience): Promise<void> {
+    this.open();
+    const a = cleanAudience(audience);
+    const p = this.participant(participantId);
+    p.audience = a;
+    // As with a room move: consumers outside the new audience are closed before this returns.
+    await this.refreshSubscriptions();
   }
 
   private async _setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
-import type { ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
+import type { Audience, ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
 import type { ReceivePreferences as EnginePreferences, SubscribeResult } from '../engine.js';
 import type { NetworkOptions } from './config.js';
 import type { PairCounters } from './consumer.js';
@@ -12,6 +12,7 @@ import { RecorderTaps, recordable } from './recorder.js';
 import { SubscriberTransport } from './subscriber.js';
 import { Serial, errorMessage, shortId } from './util.js';
 import { checkId, cleanPreferences } from '../input.js';
+import { DEFAULT_AUDIENCE, cleanAudience, inAudience } from '../audience.js';
 
 export const JOINT_ROOM = 'joint';
 
@@ -30,6 +31,8 @@ function layerPreferences(prefs: ReceivePreferences, publisherId: string): Layer
 
 class Participant {
   room = JOINT_ROOM;
+  /** Interpreter channels: the channel followed and who hears this participant's audio. */
+  audience: Audience = DEFAULT_AUDIENCE;
   readonly forwarding: Record<MediaKind, boolean> = { audio: true, video: true };
   prefs: ReceivePreferences = {};
   pub: PublisherTransport | null = null;
@@ -165,14 +168,17 @@ export class WeriftRouter implements MediaRouter {
     return out;
   }
 
-  /** The isolation rule in one place: a subscriber wants exactly the others' producers in its own room. */
+  /**
+   * The isolation rule in one place: a subscriber wants exactly the others' producers in its own room whose audience
+   * includes it (interpreter channels, `inAudience`).
+   */
   private refreshSubscriptions(): void {
     for (const s of this.participants.values()) {
       if (!s.sub) continue;
       const wanted: Producer[] = [];
       for (const q of this.participants.values()) {
         if (q === s || q.room !== s.room) continue;
-        wanted.push(...q.producers());
+        wanted.push(...q.producers().filter((pr) => inAudience(q.audience, pr.kind, s.id, s.audience.channel)));
       }
       s.sub.want(wanted);
     }
@@ -220,6 +226,14 @@ export class WeriftRouter implements MediaRouter {
     const p = this.participant(participantId);
     if (p.room === roomId) return;
     p.room = roomId;
+    this.refreshSubscriptions();
+  }
+
+  async setAudience(participantId: string, audience: Audience): Promise<void> {
+    this.open();
+    const a = cleanAudience(audience);
+    const p = this.participant(participantId);
+    p.audience = a;
     this.refreshSubscriptions();
   }
 

@@ -14,6 +14,7 @@ export const ROUTER_METHODS = [
   'answerSubscriber',
   'setRoom',
   'setForwarding',
+  'setAudience',
   'setReceivePreferences',
   'removeParticipant',
   'forwardingTable',

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { InvalidStateError } from '../../lib/errors.js';
-import type { ForwardingEntry, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
+import type { Audience, ForwardingEntry, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
 import type { ReceivePreferences, SubscribeResult } from '../engine.js';
 import type { WorkerHandle } from './handle.js';
 import type { RouterArgs, RouterMethod, RouterResult } from './protocol.js';
@@ -40,6 +40,9 @@ export class RouterProxy implements MediaRouter {
   }
   setForwarding(participantId: string, kind: MediaKind, enabled: boolean): Promise<void> {
     return this.call('setForwarding', participantId, kind, enabled);
+  }
+  setAudience(participantId: string, audience: Audience): Promise<void> {
+    return this.call('setAudience', participantId, audience);
   }
   setReceivePreferences(participantId: string, prefs: ReceivePreferences): Promise<void> {
     return this.call('setReceivePreferences', participantId, prefs);
