@@ -22,6 +22,8 @@ export interface CasesTable {
   claim_amount: string; claim_currency: string; summary: string; created_by: string; created_at: string; updated_at: string;
   /** When the case became `archived` (migration 009): the clock of the retention schedule. */
   closed_at: Added<string>;
+  /** JSON array of the case's document languages (migration 011); null: derived from the site and the parties. */
+  languages: Added<string>;
 }
 export interface PartiesTable {
   id: string; case_id: string; side: string; kind: string; name: string; name_norm: string; id_type: string;
