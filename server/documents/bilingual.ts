@@ -1,20 +1,22 @@
 import { labelsFor, type DocLabels } from './labels.js';
-import type { DocLanguage } from './types.js';
+import type { CaseInfo, DocLanguage } from './types.js';
 
 /**
  * The printed frame of a document in the case's languages (issue 17): one language prints as before; two make every
  * label bilingual, first language first. Short labels share a line ("案号 / Processo n.º"); sentences and paragraphs
  * print one under the other (the Writer breaks lines at "\n"), so a numbered notice item stays one item in both
  * languages. Punctuation and list numbering follow the first language. Only the frame: the agreement's own text is
- * what the parties wrote.
+ * what the parties wrote. With `names`, the English or Portuguese sentences name the organisation in English.
  */
-export function docLabels(languages: readonly DocLanguage[]): DocLabels {
-  const [first, second] = languages;
-  const a = labelsFor(first ?? 'zh-Hans');
+export function docLabels(languages: readonly DocLanguage[], names?: Pick<CaseInfo, 'orgName' | 'orgNameEn'>): DocLabels {
+  const [first = 'zh-Hans', second] = languages;
+  const a = labelsFor(first);
   if (!second || second === first) return a;
   const b = labelsFor(second);
   const s = (x: string, y: string) => (x === y ? x : `${x} / ${y}`);
   const p = (x: string, y: string) => (x === y ? x : `${x}\n${y}`);
+  const latin = (lang: DocLanguage) => lang === 'en' || lang === 'pt';
+  const orgIn = (lang: DocLanguage, org: string) => (names?.orgNameEn && latin(lang) && org === names.orgName ? names.orgNameEn : org);
   const zip = (x: readonly string[], y: readonly string[]) => x.map((v, i) => (y[i] === undefined ? v : p(v, y[i]!)));
   const rec = (x: Record<string, string>, y: Record<string, string>) => {
     const out: Record<string, string> = {};
@@ -32,7 +34,7 @@ export function docLabels(languages: readonly DocLanguage[]): DocLabels {
     page: (i, n) => s(a.page(i, n), b.page(i, n)),
     roles: rec(a.roles, b.roles), sites: rec(a.sites, b.sites), fields: rec(a.fields, b.fields), paymentMethods,
     noticeTitle: s(a.noticeTitle, b.noticeTitle), noticeTo: s(a.noticeTo, b.noticeTo),
-    noticeBody: (t, org) => zip(a.noticeBody(t, org), b.noticeBody(t, org)),
+    noticeBody: (t, org) => zip(a.noticeBody(t, orgIn(first, org)), b.noticeBody(t, orgIn(second, org))),
     obligations: s(a.obligations, b.obligations),
     // The payment method arrives as printed by `paymentMethods` below: each sentence takes its own language's word.
     payment: (amt, cur, date, m) => {
@@ -43,7 +45,7 @@ export function docLabels(languages: readonly DocLanguage[]): DocLabels {
     noticeRights: zip(a.noticeRights, b.noticeRights),
     issuedBy: s(a.issuedBy, b.issuedBy), issuedAt: s(a.issuedAt, b.issuedAt),
     rulingTitle: s(a.rulingTitle, b.rulingTitle), rulingNo: s(a.rulingNo, b.rulingNo), applicants: s(a.applicants, b.applicants),
-    rulingFacts: (org, t, at) => p(a.rulingFacts(org, t, at), b.rulingFacts(org, t, at)),
+    rulingFacts: (org, t, at) => p(a.rulingFacts(orgIn(first, org), t, at), b.rulingFacts(orgIn(second, org), t, at)),
     rulingConfirmedReason: p(a.rulingConfirmedReason, b.rulingConfirmedReason),
     rulingConfirmedOrder: (t) => zip(a.rulingConfirmedOrder(t), b.rulingConfirmedOrder(t)),
     rulingRejectedReason: p(a.rulingRejectedReason, b.rulingRejectedReason), rulingRejectedOrder: zip(a.rulingRejectedOrder, b.rulingRejectedOrder),

@@ -251,7 +251,7 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
     if (s.documentSha256 !== agreement.sha256) throw new ValidationError(`signature of ${s.role} confirms another text (hash mismatch)`);
   }
   const languages = frameLanguages(caseInfo, agreement.language);
-  const l = docLabels(languages);
+  const l = docLabels(languages, caseInfo);
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc, { subset: input.fontSubset ?? true });
   const short = agreement.sha256.slice(0, 16);
@@ -290,7 +290,7 @@ export interface PerformanceNoticeInput {
 export async function renderPerformanceNotice(input: PerformanceNoticeInput): Promise<Uint8Array> {
   const { agreement, caseInfo } = input;
   const languages = frameLanguages(caseInfo, agreement.language);
-  const l = docLabels(languages);
+  const l = docLabels(languages, caseInfo);
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
   const w = new Writer(doc, fonts, {
@@ -353,7 +353,7 @@ export interface RulingPdfInput {
 export async function renderRulingPdf(input: RulingPdfInput): Promise<Uint8Array> {
   const { caseInfo, agreement } = input;
   const languages = frameLanguages(caseInfo, agreement.language);
-  const l = docLabels(languages);
+  const l = docLabels(languages, caseInfo);
   const decision = input.decision ?? 'confirmed';
   if (decision === 'rejected' && !input.note?.trim()) throw new ValidationError('a rejection needs its reasons');
   const doc = await PDFDocument.create({ updateMetadata: false });

@@ -77,6 +77,8 @@ describe('case languages: derivation and bilingual labels', () => {
     expect(squash(text)).toMatch(/第1页\/共\d+页\/Página1de\d+/);
     const notice = await pdfText(await renderPerformanceNotice({ agreement, caseInfo: macau, parties: PARTIES, effectiveAt: '2026-11-30T00:00:00Z' }));
     expectLabels(notice, [L('zh-Hans').noticeTitle, L('pt').noticeTitle, L('zh-Hans').noticeRights[2]!, L('pt').noticeRights[2]!, L('pt').obligations]);
+    // The Portuguese sentence names the organisation in English, the Chinese one in Chinese.
+    expectLabels(notice, [L('pt').noticeBody(agreement.title, CASE_INFO.orgNameEn)[0]!, L('zh-Hans').noticeBody(agreement.title, CASE_INFO.orgName)[0]!]);
 
     const mainland = await pdfText(await renderAgreementPdf({ agreement, caseInfo: { ...CASE_INFO, languages: ['zh-Hans'] }, parties: PARTIES }));
     expectLabels(mainland, [L('zh-Hans').parties, L('zh-Hans').signaturePage]);
