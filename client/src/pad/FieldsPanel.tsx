@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { CURRENCIES } from '../../../signaling/protocol/domain.js';
 import { fieldValueSchema, type AgreementInfo, type AgreementLanguage, type FieldType, type PadAccess, type TemplateView } from '../../../signaling/protocol/pad.js';
 import { ApiError } from '../api.js';
+import { t } from '../i18n/index.js';
 import { tp } from '../i18n/pad/index.js';
 import { zodFieldErrors } from '../validation.js';
 import { padApi } from './api.js';
@@ -73,7 +74,7 @@ export function FieldsPanel(props: {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
         const issues = (err.details as { issues?: { path: string[]; message: string; code?: string }[] } | undefined)?.issues ?? [];
         setErrors(zodFieldErrors(issues.map((i) => ({ code: i.code ?? 'custom', message: i.message, path: [i.path[1] ?? ''] }))));
-      } else setNotice(tp('pad.error', { code: err instanceof ApiError ? err.code : 'INTERNAL' }));
+      } else setNotice(t(`error.${err instanceof ApiError ? err.code : 'INTERNAL'}`));
     } finally {
       setBusy(false);
     }
