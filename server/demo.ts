@@ -1,4 +1,5 @@
-import type { Panel, StaffRole } from '../signaling/protocol/domain.js';
+import type { IdType, Panel, Site, StaffRole } from '../signaling/protocol/domain.js';
+import type { AgreementLanguage } from '../signaling/protocol/pad.js';
 import type { CreateCaseBody } from '../signaling/protocol/api.js';
 import { hashPassword } from './auth/passwords.js';
 import type { Services } from './wiring.js';
@@ -54,26 +55,35 @@ export async function seedDemo(s: Services): Promise<Record<DemoStaffKey, { id: 
   return out;
 }
 
-export async function createDemoCase(s: Services, baseUrl: string): Promise<DemoCase> {
+/** Variations of the demo case (tests of cross-border cases): the site, another applicant, the agreement's language. */
+export interface DemoCaseOptions {
+  site?: Site;
+  applicant?: { name: string; idType: IdType; idNumber: string; phone?: string };
+  agreementLanguage?: AgreementLanguage;
+}
+
+export async function createDemoCase(s: Services, baseUrl: string, opts: DemoCaseOptions = {}): Promise<DemoCase> {
   const staff = await seedDemo(s);
   const actor = staff.mediator;
+  const site = opts.site ?? 'guangzhou';
+  const applicant = opts.applicant ?? DEMO_PARTIES.applicant;
   const body: CreateCaseBody = {
     disputeTypes: ['unpaid_wages', 'economic_compensation'],
     claim: { amount: '36800.00', currency: 'CNY' },
     summary: '申请人主张被申请人拖欠2026年7月至9月工资共计人民币36,800元，并要求支付解除劳动合同经济补偿。',
-    site: 'guangzhou',
+    site,
     parties: [
-      { side: 'applicant', kind: 'person', ...DEMO_PARTIES.applicant },
+      { side: 'applicant', kind: 'person', ...applicant },
       { side: 'respondent', kind: 'organisation', ...DEMO_PARTIES.respondent },
     ],
   };
-  const c = await s.cases.create(actor, body, 'guangzhou');
+  const c = await s.cases.create(actor, body, site);
   const parties = await s.cases.parties(c.id);
   const byside = (side: string) => parties.find((p) => p.side === side)!.id;
   const startsAt = new Date(Date.now() + 3600_000);
   startsAt.setUTCMinutes(0, 0, 0);
   const hearing = await s.hearings.schedule(actor, c.id, {
-    startsAt: startsAt.toISOString(), durationMinutes: 120, site: 'guangzhou', mode: 'online',
+    startsAt: startsAt.toISOString(), durationMinutes: 120, site, mode: 'online',
     participants: [
       { role: 'mediator', staffId: staff.mediator.id },
       { role: 'applicant', partyId: byside('applicant') },
@@ -101,7 +111,7 @@ export async function createDemoCase(s: Services, baseUrl: string): Promise<Demo
     },
     c.id,
     {
-      kind: 'final', language: 'zh-Hans', template: 'labour',
+      kind: 'final', language: opts.agreementLanguage ?? 'zh-Hans', template: 'labour',
       fields: { amount: '36800.00', currency: 'CNY', paymentDate: payBy, paymentMethod: 'bank_transfer', wagePeriod: '2026年7月至9月' },
     },
   );
@@ -111,7 +121,7 @@ export async function createDemoCase(s: Services, baseUrl: string): Promise<Demo
   return {
     caseId: c.id, caseNumber: c.number, hearingId: hearing.id, agreementId: agreement.id, links,
     identities: {
-      applicant: { name: DEMO_PARTIES.applicant.name, idNumber: DEMO_PARTIES.applicant.idNumber },
+      applicant: { name: applicant.name, idNumber: applicant.idNumber },
       respondent: { name: DEMO_PARTIES.respondent.name, idNumber: DEMO_PARTIES.respondent.idNumber },
     },
     staff: logins,

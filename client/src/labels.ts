@@ -1,3 +1,4 @@
+import { HEARING_ROLES } from '../../signaling/protocol/domain.js';
 import type {
   CaseStatus, Currency, DisputeType, HearingMode, HearingRole, HearingStatus, IdType, Panel, PartyKind, Site, StaffRole,
 } from '../../signaling/protocol/domain.js';
@@ -7,6 +8,8 @@ import { t } from './i18n/index.js';
 export const statusLabel = (s: CaseStatus) => t(`status.${s}`);
 export const disputeLabel = (d: DisputeType) => t(`dispute.${d}`);
 export const roleLabel = (r: HearingRole | StaffRole) => t(`role.${r}`);
+/** A role as the server sends it in untyped places (a string): translatable when it is a hearing role. */
+export const isHearingRole = (r: string): r is HearingRole => (HEARING_ROLES as readonly string[]).includes(r);
 export const siteLabel = (s: Site) => t(`site.${s}`);
 export const panelLabel = (p: Panel) => t(`panel.${p}`);
 export const kindLabel = (k: PartyKind) => t(`kind.${k}`);

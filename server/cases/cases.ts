@@ -7,6 +7,8 @@ import { ConflictError, NotFoundError } from '../lib/errors.js';
 import type { AuditLog } from './audit.js';
 import { checkTransition } from './lifecycle.js';
 import { last4, normaliseName, type IdentityHasher } from './identity.js';
+import { deriveCaseLanguages, storedCaseLanguages } from './languages.js';
+import type { CaseLanguage } from '../../signaling/protocol/languages.js';
 
 /** The staff member acting, as the domain needs it (auth turns a session token into this). */
 export interface StaffActor { id: string; role: StaffRole; orgId: string }
@@ -40,7 +42,7 @@ export class CaseService {
         .values({
           id, number, org_id: actor.orgId, site, status: 'registered', dispute_types: JSON.stringify(body.disputeTypes),
           claim_amount: body.claim.amount, claim_currency: body.claim.currency, summary: body.summary,
-          created_by: actor.id, created_at: at, updated_at: at,
+          created_by: actor.id, created_at: at, updated_at: at, languages: body.languages ? JSON.stringify(body.languages) : null,
         })
         .execute();
       const parties = body.parties.map((p) => ({
@@ -54,7 +56,7 @@ export class CaseService {
         actor: actorName(actor),
         action: 'case.registered',
         data: {
-          number, site, disputeTypes: body.disputeTypes, claim: body.claim,
+          number, site, disputeTypes: body.disputeTypes, claim: body.claim, ...(body.languages ? { languages: body.languages } : {}),
           parties: parties.map((p) => ({ id: p.id, side: p.side, name: p.name, idNumberLast4: p.id_number_last4 })),
         },
       });
@@ -81,6 +83,19 @@ export class CaseService {
     const r = await db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
     if (!r) throw new NotFoundError('case');
     return caseRecord(r);
+  }
+
+  /**
+   * The languages of the case's generated documents, first language first: the ones chosen at registration, or those
+   * its site and parties call for (server/cases/languages.ts).
+   */
+  async languages(caseId: string): Promise<CaseLanguage[]> {
+    const c = await this.db.selectFrom('cases').select(['site', 'languages']).where('id', '=', caseId).executeTakeFirst();
+    if (!c) throw new NotFoundError('case');
+    const chosen = storedCaseLanguages(c.languages);
+    if (chosen) return chosen;
+    const parties = await this.db.selectFrom('parties').select('id_type').where('case_id', '=', caseId).execute();
+    return deriveCaseLanguages(c.site as Site, parties.map((p) => p.id_type as IdType));
   }
 
   async access(caseId: string): Promise<CaseAccessInfo> {

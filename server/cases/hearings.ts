@@ -158,7 +158,7 @@ export function participantView(r: ParticipantRow): HearingParticipantView {
   };
 }
 
-/** An interpreter's assignment as stored (migration 011), null for everyone else. */
+/** An interpreter's assignment as stored (migration 012), null for everyone else. */
 export function interpretationOf(r: ParticipantRow): Interpretation | null {
   if (r.role !== 'interpreter' || !r.interpretation_from || !r.interpretation_to) return null;
   return {

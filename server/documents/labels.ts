@@ -69,6 +69,8 @@ export interface DocLabels {
   ip: string;
   userAgent: string;
   identity: string;
+  /** The signed signature manifest's hash line of the certificate. */
+  manifest: string;
   none: string;
 }
 
@@ -109,7 +111,7 @@ const zhHans: DocLabels = {
   reasons: '理由', judge: '审判员', clerk: '书记员', decidedAt: '裁定日期', courtSealNote: '本裁定书以法院证书的 PAdES 数字签名加盖电子印章。',
   certTitle: '完成证明书', certIntro: '本页记录本调解协议书的全部签署事件，以及加盖印章时案件材料的哈希值。JSON 格式的同一内容随案卷保存，其 SHA-256 见页末。',
   certEvents: '签署事件', certHashes: '加盖印章时的哈希值', draftingHistory: '起草历史', hearingRecord: '调解笔录', recordings: '录音录像', auditHead: '审计链末端',
-  sealedAt: '加盖印章时间', jsonTwin: 'JSON 副本 SHA-256', ip: 'IP', userAgent: '浏览器', identity: '身份核验', none: '无',
+  sealedAt: '加盖印章时间', jsonTwin: 'JSON 副本 SHA-256', ip: 'IP', userAgent: '浏览器', identity: '身份核验', manifest: '签名清单', none: '无',
 };
 
 /** Traditional Chinese: only what differs from the Simplified table (characters and Hong Kong / Macau wording). */
@@ -144,7 +146,7 @@ const zhHant: DocLabels = {
   judge: '審判員', clerk: '書記員', courtSealNote: '本裁定書以法院證書的 PAdES 數碼簽名加蓋電子印章。',
   certTitle: '完成證明書', certIntro: '本頁記錄本調解協議書的全部簽署事件，以及加蓋印章時案件材料的雜湊值。JSON 格式的同一內容隨案卷保存，其 SHA-256 見頁末。',
   certEvents: '簽署事件', certHashes: '加蓋印章時的雜湊值', draftingHistory: '起草歷史', hearingRecord: '調解筆錄', recordings: '錄音錄影', auditHead: '審計鏈末端',
-  sealedAt: '加蓋印章時間', userAgent: '瀏覽器', identity: '身份核驗', none: '無',
+  sealedAt: '加蓋印章時間', userAgent: '瀏覽器', identity: '身份核驗', manifest: '簽名清單', none: '無',
 };
 
 const en: DocLabels = {
@@ -181,7 +183,7 @@ const en: DocLabels = {
   reasons: 'Reasons', judge: 'Judge', clerk: 'Clerk', decidedAt: 'Date of ruling', courtSealNote: "This ruling carries the court's electronic seal as a PAdES digital signature with the court's certificate.",
   certTitle: 'Certificate of completion', certIntro: 'This page lists every signing event of this agreement and the hashes of the case materials at the time of sealing. The same content is kept as JSON in the case file; its SHA-256 is at the end of this page.',
   certEvents: 'Signing events', certHashes: 'Hashes at sealing', draftingHistory: 'Drafting history', hearingRecord: 'Hearing record', recordings: 'Recordings', auditHead: 'Audit chain head',
-  sealedAt: 'Sealed at', jsonTwin: 'JSON twin SHA-256', ip: 'IP', userAgent: 'Browser', identity: 'Identity check', none: 'none',
+  sealedAt: 'Sealed at', jsonTwin: 'JSON twin SHA-256', ip: 'IP', userAgent: 'Browser', identity: 'Identity check', manifest: 'Signature manifest', none: 'none',
 };
 
 const pt: DocLabels = {
@@ -212,7 +214,7 @@ const pt: DocLabels = {
   reasons: 'Fundamentos', judge: 'Juiz', clerk: 'Escrivão', decidedAt: 'Data do despacho',
   certTitle: 'Certificado de conclusão', certEvents: 'Eventos de assinatura', certHashes: 'Hashes no momento do selo',
   draftingHistory: 'Histórico de redação', hearingRecord: 'Ata da sessão', recordings: 'Gravações', auditHead: 'Topo da cadeia de auditoria',
-  sealedAt: 'Selado em', jsonTwin: 'SHA-256 do gémeo JSON', userAgent: 'Navegador', identity: 'Verificação de identidade', none: 'nenhum',
+  sealedAt: 'Selado em', jsonTwin: 'SHA-256 do gémeo JSON', userAgent: 'Navegador', identity: 'Verificação de identidade', manifest: 'Manifesto de assinaturas', none: 'nenhum',
 };
 
 const BY_LANG: Record<DocLanguage, DocLabels> = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en, pt };

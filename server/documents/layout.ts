@@ -316,7 +316,8 @@ export class Writer {
     const lh = o.lineHeight ?? size * 1.55;
     const indent = o.indent ?? 0;
     const maxW = this.width - indent;
-    const lines = this.shaper.wrap(str, size, maxW, style);
+    // "\n" starts a new line: a bilingual label prints its second language under the first (bilingual.ts).
+    const lines = str.split('\n').flatMap((part) => this.shaper.wrap(part, size, maxW, style));
     lines.forEach((line, i) => {
       this.ensure(lh + (i === 0 ? (o.keepWithNext ?? 0) : 0));
       const w = this.shaper.width(line, size, style);

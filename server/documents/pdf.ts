@@ -3,7 +3,8 @@ import { PDFDocument, PDFHexString, PDFName, rgb, type PDFImage } from 'pdf-lib'
 import { listNumber, parseAgreement } from '../../signaling/document/agreement.js';
 import { ValidationError } from '../lib/errors.js';
 import { beginUpdate, finishUpdate } from './incremental.js';
-import { labelsFor, type DocLabels } from './labels.js';
+import type { DocLabels } from './labels.js';
+import { docLabels } from './bilingual.js';
 import { A4, embedFonts, markPage, Writer } from './layout.js';
 import { markSealSlot } from './stamp.js';
 import type { CaseInfo, CompletionCertificate, DocLanguage, LockedAgreement, PartyLine, SignatureBlock } from './types.js';
@@ -26,7 +27,8 @@ interface DocMeta {
   author: string;
   subject: string;
   keywords: string[];
-  language: DocLanguage;
+  /** The document's languages, first language first (/Lang is the first; XMP dc:language lists them all). */
+  languages: readonly DocLanguage[];
   created: Date;
 }
 
@@ -40,7 +42,7 @@ function xmp(m: DocMeta, docId: string): string {
    <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(m.title)}</rdf:li></rdf:Alt></dc:title>
    <dc:creator><rdf:Seq><rdf:li>${xmlEscape(m.author)}</rdf:li></rdf:Seq></dc:creator>
    <dc:description><rdf:Alt><rdf:li xml:lang="x-default">${xmlEscape(m.subject)}</rdf:li></rdf:Alt></dc:description>
-   <dc:language><rdf:Bag><rdf:li>${xmlEscape(m.language)}</rdf:li></rdf:Bag></dc:language>
+   <dc:language><rdf:Bag>${m.languages.map((x) => `<rdf:li>${xmlEscape(x)}</rdf:li>`).join('')}</rdf:Bag></dc:language>
    <xmp:CreateDate>${iso}</xmp:CreateDate>
    <xmp:ModifyDate>${iso}</xmp:ModifyDate>
    <xmp:MetadataDate>${iso}</xmp:MetadataDate>
@@ -64,7 +66,7 @@ function applyMetadata(doc: PDFDocument, m: DocMeta): void {
   doc.setProducer('Concord (pdf-lib)');
   doc.setCreationDate(m.created);
   doc.setModificationDate(m.created);
-  doc.setLanguage(m.language);
+  doc.setLanguage(m.languages[0] ?? 'zh-Hans');
   const idBytes = randomBytes(16);
   const hex = idBytes.toString('hex');
   const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
@@ -97,6 +99,11 @@ export function printedTime(iso: string): string {
 function printedDate(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 10);
+}
+
+/** The frame's languages: the case's (caseInfo.languages), else the agreement's own. */
+function frameLanguages(caseInfo: CaseInfo, agreementLanguage: DocLanguage): readonly DocLanguage[] {
+  return caseInfo.languages?.length ? caseInfo.languages : [agreementLanguage];
 }
 
 function titleBlock(w: Writer, caseInfo: CaseInfo, title: string, sub: string): void {
@@ -243,7 +250,8 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
   for (const s of input.signatures ?? []) {
     if (s.documentSha256 !== agreement.sha256) throw new ValidationError(`signature of ${s.role} confirms another text (hash mismatch)`);
   }
-  const l = labelsFor(agreement.language);
+  const languages = frameLanguages(caseInfo, agreement.language);
+  const l = docLabels(languages, caseInfo);
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc, { subset: input.fontSubset ?? true });
   const short = agreement.sha256.slice(0, 16);
@@ -261,7 +269,7 @@ export async function renderAgreementPdf(input: AgreementPdfInput): Promise<Uint
   applyMetadata(doc, {
     title: agreement.title, author: caseInfo.orgName, subject: `${caseInfo.number} ${agreement.title}`,
     keywords: [caseInfo.number, `agreement:${agreement.agreementId}`, `lockSeq:${agreement.lockSeq}`, `sha256:${agreement.sha256}`],
-    language: agreement.language, created: input.createdAt ?? new Date(),
+    languages, created: input.createdAt ?? new Date(),
   });
   return save(doc);
 }
@@ -281,7 +289,8 @@ export interface PerformanceNoticeInput {
 /** The performance notice (履行告知书) given to the parties after the agreement took effect. */
 export async function renderPerformanceNotice(input: PerformanceNoticeInput): Promise<Uint8Array> {
   const { agreement, caseInfo } = input;
-  const l = labelsFor(agreement.language);
+  const languages = frameLanguages(caseInfo, agreement.language);
+  const l = docLabels(languages, caseInfo);
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = await embedFonts(doc);
   const w = new Writer(doc, fonts, {
@@ -313,7 +322,7 @@ export async function renderPerformanceNotice(input: PerformanceNoticeInput): Pr
   w.finish();
   applyMetadata(doc, {
     title: `${l.noticeTitle} ${caseInfo.number}`, author: caseInfo.orgName, subject: `${l.noticeTitle}: ${agreement.title}`,
-    keywords: [caseInfo.number, `agreement:${agreement.agreementId}`, `sha256:${agreement.sha256}`], language: agreement.language,
+    keywords: [caseInfo.number, `agreement:${agreement.agreementId}`, `sha256:${agreement.sha256}`], languages,
     created: input.createdAt ?? new Date(),
   });
   return save(doc);
@@ -343,7 +352,8 @@ export interface RulingPdfInput {
 /** The court's ruling on judicial confirmation (司法确认): confirmed (default) or rejected with reasons. */
 export async function renderRulingPdf(input: RulingPdfInput): Promise<Uint8Array> {
   const { caseInfo, agreement } = input;
-  const l = labelsFor(agreement.language);
+  const languages = frameLanguages(caseInfo, agreement.language);
+  const l = docLabels(languages, caseInfo);
   const decision = input.decision ?? 'confirmed';
   if (decision === 'rejected' && !input.note?.trim()) throw new ValidationError('a rejection needs its reasons');
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -382,7 +392,7 @@ export async function renderRulingPdf(input: RulingPdfInput): Promise<Uint8Array
   applyMetadata(doc, {
     title: `${l.rulingTitle} ${input.rulingNumber}`, author: input.courtName, subject: `${caseInfo.number} ${agreement.title}`,
     keywords: [caseInfo.number, input.rulingNumber, `agreement:${agreement.agreementId}`, `sha256:${agreement.sha256}`, `decision:${decision}`],
-    language: agreement.language, created: input.createdAt ?? new Date(),
+    languages, created: input.createdAt ?? new Date(),
   });
   return save(doc);
 }
@@ -416,7 +426,7 @@ export function completionCertificateJson(cert: CompletionCertificate): string {
  * and the organisation's seal, applied after it, covers it). The page is marked `/ConcordPage /CompletionCertificate`.
  */
 export async function appendCompletionCertificate(pdf: Uint8Array, cert: CompletionCertificate): Promise<Uint8Array> {
-  const l = labelsFor(cert.language ?? 'zh-Hans');
+  const l = docLabels(cert.languages ?? [cert.language ?? 'zh-Hans']);
   const session = await beginUpdate(pdf);
   const doc = session.doc;
   const fonts = await embedFonts(doc);
@@ -450,7 +460,7 @@ export async function appendCompletionCertificate(pdf: Uint8Array, cert: Complet
   w.text(`${l.auditHead}:`, { size: 9 });
   w.text(`#${cert.auditChainHead.seq}  ${cert.auditChainHead.hash}`, mono);
   if (cert.manifestSha256) {
-    w.text('Manifest:', { size: 9 });
+    w.text(`${l.manifest}:`, { size: 9 });
     w.text(cert.manifestSha256, mono);
   }
   w.space(6);

@@ -30,6 +30,11 @@ export interface CaseInfo {
   orgNameEn: string;
   /** Site key (guangzhou, shenzhen, zhuhai, hong_kong, macau) or a free-text place; printed as given when unknown. */
   site: string;
+  /**
+   * The case's languages, first first (server/cases/languages.ts): the frame of every document (headings, labels,
+   * parties' block, footer) prints in each; two make it bilingual. Default: the agreement's language.
+   */
+  languages?: readonly DocLanguage[];
 }
 
 /** A party or signer line of the party blocks: role is a hearing role (applicant, respondent, mediator, arbitrator, ...). */
@@ -95,4 +100,6 @@ export interface CompletionCertificate {
   sealedAt: string;
   /** Language of the page's labels (default zh-Hans). */
   language?: DocLanguage;
+  /** The case's languages, first first: a bilingual page when two (takes precedence over `language`). */
+  languages?: readonly DocLanguage[];
 }

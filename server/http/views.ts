@@ -39,10 +39,11 @@ export async function hearingViews(deps: HttpDeps, p: Principal, access: CaseAcc
 
 export async function caseView(deps: HttpDeps, p: Principal, access: CaseAccessInfo): Promise<CaseView> {
   const record = await deps.cases.get(access.caseId);
-  const [[summary], parties, hearings] = await Promise.all([
+  const [[summary], parties, hearings, languages] = await Promise.all([
     deps.cases.summaries([record]),
     deps.cases.parties(record.id),
     deps.hearings.forCase(record.id),
+    deps.cases.languages(record.id),
   ]);
   // The lifecycle narrows it by role (the court only between the confirmation states).
   const transitions: CaseStatus[] = p.kind === 'staff' && can(p, 'case.transition', access) ? allowedTransitions(record.status, p.role) : [];
@@ -52,5 +53,6 @@ export async function caseView(deps: HttpDeps, p: Principal, access: CaseAccessI
     parties,
     hearings: await hearingViews(deps, p, access, hearings),
     allowedTransitions: transitions,
+    languages,
   };
 }

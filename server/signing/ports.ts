@@ -32,7 +32,8 @@ export interface SignatureBlockInput {
   documentSha256: string; typedName: string | null;
 }
 
-export interface CaseInfo { number: string; orgName: string; orgNameEn: string; site: string }
+/** `languages`: the case's document languages, first first (server/cases/languages.ts). */
+export interface CaseInfo { number: string; orgName: string; orgNameEn: string; site: string; languages: AgreementLanguage[] }
 
 /** The certificate of completion (its JSON twin is kept with the sealed agreement). */
 export interface CompletionCertificateData {
@@ -49,6 +50,8 @@ export interface CompletionCertificateData {
   sealedAt: string;
   /** Language of the certificate page's labels (the agreement's). */
   language?: AgreementLanguage;
+  /** The case's languages: the page prints bilingual when two (takes precedence over `language`). */
+  languages?: AgreementLanguage[];
 }
 
 export interface PerformanceNoticeInput {

@@ -72,7 +72,8 @@ export class Sealer {
     const record = await this.d.cases.get(caseId);
     const org = await this.d.roster.getOrganisation(record.orgId);
     const parties = (await this.d.cases.parties(caseId)).map((p) => ({ role: p.side, name: p.name }));
-    return { info: { number: record.number, orgName: org.name, orgNameEn: org.nameEn, site: record.site }, orgId: org.id, parties };
+    const languages = await this.d.cases.languages(caseId);
+    return { info: { number: record.number, orgName: org.name, orgNameEn: org.nameEn, site: record.site, languages }, orgId: org.id, parties };
   }
 
   private async run(agreementId: string, lockSeq: number): Promise<void> {
@@ -123,6 +124,7 @@ export class Sealer {
       manifestSha256: signedManifest.sha256,
       sealedAt: at.toISOString(),
       language: locked.language,
+      languages: info.languages,
     };
     // The manifest first (pdf-lib rewrites the file, fine before any signature), then the certificate as an incremental update.
     pdf = await embedManifest(pdf, signedManifest, creds, locked.text, at);

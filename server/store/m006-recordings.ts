@@ -26,7 +26,7 @@ export interface RecordingTracksTable {
   started_at: string; stopped_at: string | null;
   /** recording | finished | partial */
   status: string; end_reason: string | null;
-  /** The listening channel (`floor` or a language) and the spoken language of the track (migration 011). */
+  /** The listening channel (`floor` or a language) and the spoken language of the track (migration 012). */
   channel: Added<string>;
   language: Added<string>;
 }

@@ -7,7 +7,8 @@ import { m007StaffSessions } from './m007-staff-sessions.js';
 import { m008Lockouts } from './m008-lockouts.js';
 import { m009Caucus } from './m009-caucus.js';
 import { m010Retention } from './m010-retention.js';
-import { m011Interpreters } from './m011-interpreters.js';
+import { m011CaseLanguages } from './m011-case-languages.js';
+import { m012Interpreters } from './m012-interpreters.js';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types both understand (text, integer),
@@ -199,7 +200,8 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '008_lockouts': m008Lockouts,
         '009_caucus': m009Caucus,
         '010_retention': m010Retention,
-        '011_interpreters': m011Interpreters,
+        '011_case_languages': m011CaseLanguages,
+        '012_interpreters': m012Interpreters,
       };
     },
   };

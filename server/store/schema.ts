@@ -22,6 +22,8 @@ export interface CasesTable {
   claim_amount: string; claim_currency: string; summary: string; created_by: string; created_at: string; updated_at: string;
   /** When the case became `archived` (migration 009): the clock of the retention schedule. */
   closed_at: Added<string>;
+  /** JSON array of the case's document languages (migration 011); null: derived from the site and the parties. */
+  languages: Added<string>;
 }
 export interface PartiesTable {
   id: string; case_id: string; side: string; kind: string; name: string; name_norm: string; id_type: string;
@@ -38,7 +40,7 @@ export interface HearingParticipantsTable {
   id: string; hearing_id: string; case_id: string; role: string; display_name: string; party_id: string | null;
   staff_id: string | null; guest_name_norm: string | null; guest_id_hash: string | null; created_at: string;
   deleted_by_policy: Added<string>;
-  /** Spoken language and an interpreter's assignment (migration 011, issue 17): see m011-interpreters.ts. */
+  /** Spoken language and an interpreter's assignment (migration 012, issue 17): see m012-interpreters.ts. */
   language: Added<string>;
   interpretation_from: Added<string>;
   interpretation_to: Added<string>;

@@ -4,6 +4,7 @@ import {
   SPOKEN_LANGUAGES, type CaseStatus, type Interpretation, type SpokenLanguage, type Currency, type DisputeType, type HearingMode, type HearingRole, type HearingStatus, type IdType,
   type OrgKind, type Panel, type PartyKind, type PartySide, type Site, type StaffRole,
 } from './domain.js';
+import { CaseLanguages, type CaseLanguage } from './languages.js';
 
 /**
  * HTTP request bodies (validated by the server with these schemas, strict: unknown fields are refused)
@@ -47,6 +48,8 @@ export const CreateCaseBody = z
     summary: z.string().trim().max(4000).default(''),
     site: z.enum(SITES).optional(),
     parties: z.array(PartyInput).min(2).max(20),
+    /** The languages of the case's documents; default: derived from the site and the parties (server/cases/languages.ts). */
+    languages: CaseLanguages.optional(),
   })
   .refine((b) => new Set(b.disputeTypes).size === b.disputeTypes.length, { message: 'dispute types repeat', path: ['disputeTypes'] })
   .refine((b) => b.parties.some((p) => p.side === 'applicant') && b.parties.some((p) => p.side === 'respondent'), {
@@ -191,6 +194,8 @@ export interface HearingView {
 }
 export interface CaseView extends CaseSummaryView {
   summary: string; parties: PartyView[]; hearings: HearingView[]; allowedTransitions: CaseStatus[];
+  /** The languages of the case's documents, first first: chosen at registration or derived (server/cases/languages.ts). */
+  languages: CaseLanguage[];
 }
 export interface CaseListResult { items: CaseSummaryView[]; total: number }
 

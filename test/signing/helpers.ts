@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { expect } from 'vitest';
-import { createDemoCase, type DemoCase } from '../../server/demo.js';
+import { createDemoCase, type DemoCase, type DemoCaseOptions } from '../../server/demo.js';
 import type { SigningStatusView, SignerRole } from '../../signaling/protocol/signing.js';
 import type { TestServer } from '../helpers/server.js';
 
@@ -56,8 +56,8 @@ export const linkToken = (url: string) => url.slice(url.indexOf('#') + 1);
 export interface Demo { demo: DemoCase; mediator: string; judge: string; applicant: string; respondent: string }
 
 /** A fresh demo case with the mediator's and judge's sessions and the parties' participant sessions (identity check passed). */
-export async function demoWithSessions(s: TestServer): Promise<Demo> {
-  const demo = await createDemoCase(s.services, s.url);
+export async function demoWithSessions(s: TestServer, opts: DemoCaseOptions = {}): Promise<Demo> {
+  const demo = await createDemoCase(s.services, s.url, opts);
   const party = async (role: 'applicant' | 'respondent') => {
     const r = await s.api('POST', '/api/join/verify', { body: { token: linkToken(demo.links[role]), ...demo.identities[role] } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);

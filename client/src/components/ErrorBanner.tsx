@@ -16,6 +16,21 @@ const INFORMATIVE: ReadonlySet<ClientErrorCode> = new Set([
   'VALIDATION_FAILED', 'INVALID_STATE', 'CONFLICT', 'PERMISSION_DENIED', 'RATE_LIMITED', 'PAYLOAD_TOO_LARGE', 'BAD_RESPONSE', 'NOT_FOUND',
 ]);
 
+/**
+ * "Details: <the server's message>": the frame translated, the message itself as the server wrote it, in English, so
+ * marked lang="en" (a screen reader reads it in English; test/e2e/languages.test.ts knows it is meant to be English).
+ */
+export function serverSays(message: string, frame: (placeholder: string) => string = (m) => t('error.serverSays', { message: m })) {
+  const [before = '', after = ''] = frame('\u0000').split('\u0000');
+  return (
+    <>
+      {before}
+      <span lang="en">{message}</span>
+      {after}
+    </>
+  );
+}
+
 /** The one error banner: a translated headline, the server's own message, and field details for validation errors. */
 export function ErrorBanner({ error, overrides, onDismiss, testId = 'error' }: Props) {
   if (!error) return null;
@@ -40,12 +55,12 @@ export function ErrorBanner({ error, overrides, onDismiss, testId = 'error' }: P
       <div class="banner-body">
         <strong>{headline}</strong>
         {retryAfter ? <span> {t('error.retryAfter', { n: retryAfter })}</span> : null}
-        {serverMessage && serverMessage !== headline ? <div class="banner-detail">{t('error.serverSays', { message: serverMessage })}</div> : null}
+        {serverMessage && serverMessage !== headline ? <div class="banner-detail">{serverSays(serverMessage)}</div> : null}
         {lines.length > 0 ? (
           <ul class="banner-list">
             {lines.map((l, i) => (
               <li key={i}>
-                {l.field ? <code>{l.field}</code> : null} {l.message}
+                {l.field ? <code>{l.field}</code> : null} <span lang="en">{l.message}</span>
               </li>
             ))}
           </ul>

@@ -8,7 +8,7 @@ import { Loading } from '../components/Loading.js';
 import { formatDateTime } from '../format.js';
 import { useLang } from '../i18n/index.js';
 import { tr } from '../i18n/recordings/index.js';
-import { hearingStatusLabel, roleLabel } from '../labels.js';
+import { hearingStatusLabel, isHearingRole, roleLabel } from '../labels.js';
 import { recApi } from '../recordings/api.js';
 import { onLinkClick } from '../router.js';
 import { roleName, SlotList } from '../signing/Ceremony.js';
@@ -112,8 +112,8 @@ export function CourtReviewView({ id }: { id: string }) {
         <p class="small">{st('text.hash')} <code class="hash" data-testid="court-agreement-hash">{pkg.agreement.sha256}</code></p>
         <ul class="small" data-testid="court-hashes">
           {pkg.signatures.map((s) => <li key={s.id}>{roleLabel(s.role)} · {s.id} · <code class="hash">{s.documentSha256}</code>{s.ip ? ` · IP ${s.ip}` : ''}</li>)}
-          {pkg.identityChecks.map((c, i) => <li key={`i${i}`}>{c.role} · {c.method} · {c.participantId ?? '—'}</li>)}
-          {pkg.hearingRecord.map((h) => <li key={h.hearingId}>{h.hearingId} · chat <code class="hash">{h.chatSha256}</code>{h.record ? <> · record <code class="hash">{h.record.sha256}</code></> : null}</li>)}
+          {pkg.identityChecks.map((c, i) => <li key={`i${i}`}>{isHearingRole(c.role) ? roleLabel(c.role) : c.role} · {c.method} · {c.participantId ?? '—'}</li>)}
+          {pkg.hearingRecord.map((h) => <li key={h.hearingId}>{h.hearingId} · {st('court.chatHash')} <code class="hash">{h.chatSha256}</code>{h.record ? <> · {st('court.recordHash')} <code class="hash">{h.record.sha256}</code></> : null}</li>)}
           {pkg.recordings.map((r) => <li key={r.id}>{r.id} · <code class="hash">{r.sha256}</code></li>)}
         </ul>
         <ol class="court-timeline small" data-testid="court-timeline-codes" tabIndex={0} aria-label={st('court.audit')}>

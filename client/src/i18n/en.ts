@@ -53,6 +53,7 @@ export const en = {
   'cases.versus': 'v.',
   'cases.range': '{from}–{to} of {total}',
   'cases.prev': 'Previous',
+  'cases.pagination': 'Pages of the case list',
   'cases.next': 'Next',
 
   'newCase.title': 'Register a case',
@@ -104,6 +105,7 @@ export const en = {
   'detail.site': 'Home site',
   'detail.created': 'Registered',
   'detail.updated': 'Last change',
+  'detail.documentLanguages': 'Languages of its documents',
   'detail.representative': 'Representative: {name}',
   'detail.phone': 'Phone: {phone}',
   'detail.actions': 'Status',

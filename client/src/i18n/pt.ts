@@ -54,6 +54,7 @@ export const pt: Catalogue = {
   'cases.versus': 'c.',
   'cases.range': '{from}–{to} de {total}',
   'cases.prev': 'Anterior',
+  'cases.pagination': 'Páginas da lista de processos',
   'cases.next': 'Seguinte',
 
   'newCase.title': 'Registar um processo',
@@ -105,6 +106,7 @@ export const pt: Catalogue = {
   'detail.site': 'Local de origem',
   'detail.created': 'Registado',
   'detail.updated': 'Última alteração',
+  'detail.documentLanguages': 'Línguas dos documentos',
   'detail.representative': 'Representante: {name}',
   'detail.phone': 'Telefone: {phone}',
   'detail.actions': 'Estado',

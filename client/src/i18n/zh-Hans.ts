@@ -54,6 +54,7 @@ export const zhHans: Catalogue = {
   'cases.versus': '与',
   'cases.range': '第 {from}–{to} 条，共 {total} 条',
   'cases.prev': '上一页',
+  'cases.pagination': '案件列表分页',
   'cases.next': '下一页',
 
   'newCase.title': '受理登记',
@@ -105,6 +106,7 @@ export const zhHans: Catalogue = {
   'detail.site': '所属站点',
   'detail.created': '登记时间',
   'detail.updated': '最近变更',
+  'detail.documentLanguages': '文书语言',
   'detail.representative': '代理人：{name}',
   'detail.phone': '电话：{phone}',
   'detail.actions': '案件状态',

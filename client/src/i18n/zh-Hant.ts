@@ -54,6 +54,7 @@ export const zhHant: Catalogue = {
   'cases.versus': '與',
   'cases.range': '第 {from}–{to} 項，共 {total} 項',
   'cases.prev': '上一頁',
+  'cases.pagination': '案件列表分頁',
   'cases.next': '下一頁',
 
   'newCase.title': '受理登記',
@@ -105,6 +106,7 @@ export const zhHant: Catalogue = {
   'detail.site': '所屬站點',
   'detail.created': '登記時間',
   'detail.updated': '最近變更',
+  'detail.documentLanguages': '文書語言',
   'detail.representative': '代理人：{name}',
   'detail.phone': '電話：{phone}',
   'detail.actions': '案件狀態',

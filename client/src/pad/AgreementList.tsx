@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api.js';
+import { ApiError, type ClientErrorCode } from '../api.js';
+import { t } from '../i18n/index.js';
 import { tp, type PadKey } from '../i18n/pad/index.js';
 import { onLinkClick } from '../router.js';
 import { padApi, type AgreementEntry } from './api.js';
@@ -7,11 +8,11 @@ import { padApi, type AgreementEntry } from './api.js';
 /** The agreements of a case, each with a link to its pad. */
 export function AgreementList({ caseId, onOpen }: { caseId: string; onOpen?: (id: string) => void }) {
   const [items, setItems] = useState<AgreementEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ClientErrorCode | null>(null);
   useEffect(() => {
     padApi.list(caseId).then((r) => setItems(r.items), (e) => setError(e instanceof ApiError ? e.code : 'INTERNAL'));
   }, [caseId]);
-  if (error) return <div class="banner banner-error" role="alert" data-testid="pad-problem"><div class="banner-body">{tp('pad.error', { code: error })}</div></div>;
+  if (error) return <div class="banner banner-error" role="alert" data-testid="pad-problem" data-code={error}><div class="banner-body">{t(`error.${error}`)}</div></div>;
   if (!items) return null;
   if (items.length === 0) return <p class="hint" data-testid="pad-list-empty">{tp('pad.list.empty')}</p>;
   return (

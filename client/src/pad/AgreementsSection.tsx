@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { AGREEMENT_LANGUAGES, AGREEMENT_KINDS } from '../../../signaling/protocol/pad.js';
 import { ApiError } from '../api.js';
-import { getLang } from '../i18n/index.js';
+import { getLang, t } from '../i18n/index.js';
 import { tp, type PadKey } from '../i18n/pad/index.js';
 import { navigate } from '../router.js';
 import { padApi } from './api.js';
@@ -21,7 +21,7 @@ export function AgreementsSection({ caseId, canCreate = true }: { caseId: string
       const r = await padApi.create(caseId, { language, kind, template: 'labour' });
       navigate(`/pad/${r.agreement.id}`);
     } catch (err) {
-      setError(tp('pad.error', { code: err instanceof ApiError ? err.code : 'INTERNAL' }));
+      setError(t(`error.${err instanceof ApiError ? err.code : 'INTERNAL'}`));
     } finally {
       setBusy(false);
     }

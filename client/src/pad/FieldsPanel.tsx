@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { CURRENCIES } from '../../../signaling/protocol/domain.js';
 import { fieldValueSchema, type AgreementInfo, type AgreementLanguage, type FieldType, type PadAccess, type TemplateView } from '../../../signaling/protocol/pad.js';
 import { ApiError } from '../api.js';
+import { t } from '../i18n/index.js';
 import { tp } from '../i18n/pad/index.js';
+import { zodFieldErrors } from '../validation.js';
 import { padApi } from './api.js';
 
 const CURRENCY_NAMES: Record<AgreementLanguage, Record<string, string>> = {
@@ -44,10 +46,11 @@ export function FieldsPanel(props: {
   useEffect(() => setValues(agreement.fields), [agreement.fields]);
   const canEdit = access.canEdit;
 
-  const check = (type: FieldType, v: string): string | null => {
+  // zod's own messages are English: each problem is shown in the interface's words (client/src/validation.ts).
+  const check = (key: string, type: FieldType, v: string): string | null => {
     if (!v.trim()) return null;
     const r = fieldValueSchema(type).safeParse(v.trim());
-    return r.success ? null : (r.error.issues[0]?.message ?? 'invalid');
+    return r.success ? null : (zodFieldErrors(r.error.issues.map((i) => ({ ...i, path: [key] })))[key] ?? null);
   };
 
   const save = async (e: Event) => {
@@ -56,7 +59,7 @@ export function FieldsPanel(props: {
     const changed: Record<string, string | null> = {};
     for (const f of template.fields) {
       const v = (values[f.key] ?? '').trim();
-      const problem = check(f.type, v);
+      const problem = check(f.key, f.type, v);
       if (problem) errs[f.key] = problem;
       if ((agreement.fields[f.key] ?? '') !== v) changed[f.key] = v === '' ? null : v;
     }
@@ -69,9 +72,9 @@ export function FieldsPanel(props: {
       setNotice(tp('pad.fields.saved'));
     } catch (err) {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
-        const issues = (err.details as { issues?: { path: string[]; message: string }[] } | undefined)?.issues ?? [];
-        setErrors(Object.fromEntries(issues.map((i) => [i.path[1] ?? '', i.message])));
-      } else setNotice(tp('pad.error', { code: err instanceof ApiError ? err.code : 'INTERNAL' }));
+        const issues = (err.details as { issues?: { path: string[]; message: string; code?: string }[] } | undefined)?.issues ?? [];
+        setErrors(zodFieldErrors(issues.map((i) => ({ code: i.code ?? 'custom', message: i.message, path: [i.path[1] ?? ''] }))));
+      } else setNotice(t(`error.${err instanceof ApiError ? err.code : 'INTERNAL'}`));
     } finally {
       setBusy(false);
     }
@@ -88,7 +91,7 @@ export function FieldsPanel(props: {
           const onInput = (e: Event) => {
             const nv = (e.target as HTMLInputElement).value;
             setValues({ ...values, [f.key]: nv });
-            const problem = check(f.type, nv);
+            const problem = check(f.key, f.type, nv);
             setErrors((x) => {
               const y = { ...x };
               if (problem) y[f.key] = problem;

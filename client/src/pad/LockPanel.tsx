@@ -1,22 +1,24 @@
 import { useState } from 'preact/hooks';
 import type { AgreementInfo, PadAccess } from '../../../signaling/protocol/pad.js';
 import { ApiError } from '../api.js';
+import { serverSays } from '../components/ErrorBanner.js';
+import { t } from '../i18n/index.js';
 import { tp } from '../i18n/pad/index.js';
 import { padApi, type AgreementEntry } from './api.js';
 
-function problemText(err: unknown): string {
-  if (err instanceof ApiError) {
-    const issues = (err.details as { issues?: { path: string[]; message: string }[] } | undefined)?.issues;
-    return issues?.length ? `${err.message}: ${issues.map((i) => i.path.slice(1).join('.')).join(', ')}` : err.message;
-  }
-  return String(err);
+/** The refusal: its code's translation, then the server's own (English) message with the fields it names. */
+function Problem({ err }: { err: unknown }) {
+  if (!(err instanceof ApiError)) return <>{t('error.INTERNAL')}</>;
+  const issues = (err.details as { issues?: { path: string[]; message: string }[] } | undefined)?.issues;
+  const detail = issues?.length ? `${err.message}: ${issues.map((i) => i.path.slice(1).join('.')).join(', ')}` : err.message;
+  return <>{t(`error.${err.code}`)} {serverSays(detail)}</>;
 }
 
 /** The mediator's controls: lock for signature (inline confirmation), unlock with a reason, the clerk's permission. */
 export function LockPanel({ agreement, access, onChange }: { agreement: AgreementInfo; access: PadAccess; onChange: (e: AgreementEntry) => void }) {
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   if (!access.canManage) return null;
   const run = async (f: () => Promise<AgreementEntry>) => {
@@ -27,7 +29,7 @@ export function LockPanel({ agreement, access, onChange }: { agreement: Agreemen
       setConfirming(false);
       setReason('');
     } catch (err) {
-      setError(problemText(err));
+      setError(err);
     } finally {
       setBusy(false);
     }
@@ -39,7 +41,7 @@ export function LockPanel({ agreement, access, onChange }: { agreement: Agreemen
           <div>
             <p>{tp('pad.lock.explain')}</p>
             <button type="button" class="primary" data-testid="pad-lock-confirm" disabled={busy} onClick={() => run(() => padApi.lock(agreement.id))}>{tp('pad.lock.confirm')}</button>{' '}
-            <button type="button" onClick={() => setConfirming(false)}>✕</button>
+            <button type="button" aria-label={t('common.cancel')} title={t('common.cancel')} onClick={() => setConfirming(false)}>✕</button>
           </div>
         ) : (
           <button type="button" class="primary" data-testid="pad-lock" onClick={() => setConfirming(true)}>{tp('pad.lock')}</button>
@@ -56,7 +58,7 @@ export function LockPanel({ agreement, access, onChange }: { agreement: Agreemen
           onChange={(e) => run(() => padApi.clerkEdit(agreement.id, (e.target as HTMLInputElement).checked))} />{' '}
         {tp('pad.clerkEdit')}
       </label>
-      {error ? <p class="field-error" role="alert" data-testid="pad-lock-error">{error}</p> : null}
+      {error ? <p class="field-error" role="alert" data-testid="pad-lock-error"><Problem err={error} /></p> : null}
     </div>
   );
 }

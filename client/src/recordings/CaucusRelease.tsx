@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { ErrorBanner } from '../components/ErrorBanner.js';
 import { tr } from '../i18n/recordings/index.js';
 import { getStaffSession } from '../session.js';
 import { recApi, type CaucusItemState } from './api.js';
@@ -9,7 +10,7 @@ import { recApi, type CaucusItemState } from './api.js';
  */
 export function CaucusReleases({ caseId, items, onChange }: { caseId: string; items: CaucusItemState[]; onChange: () => void }) {
   const me = getStaffSession()?.staff.id;
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   if (items.length === 0) return null;
   const release = async (itemId: string) => {
@@ -19,7 +20,7 @@ export function CaucusReleases({ caseId, items, onChange }: { caseId: string; it
       setError(null);
       onChange();
     } catch (e) {
-      setError((e as Error).message);
+      setError(e);
     } finally {
       setBusy(false);
     }
@@ -39,7 +40,7 @@ export function CaucusReleases({ caseId, items, onChange }: { caseId: string; it
           </li>
         ))}
       </ul>
-      {error ? <p class="banner banner-error" data-testid="caucus-release-error">{error}</p> : null}
+      {error ? <ErrorBanner error={error} testId="caucus-release-error" /> : null}
     </div>
   );
 }

@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { AuditAction } from '../components/AuditAction.js';
+import { ErrorBanner } from '../components/ErrorBanner.js';
+import { formatDateTime, formatTime } from '../format.js';
+import { isHearingRole, roleLabel } from '../labels.js';
 import { useLang } from '../i18n/index.js';
 import { tr } from '../i18n/recordings/index.js';
 import { clock, recApi, type Auth, type HearingRecordView, type RecordLine, type RecordingView, type TimelineEvent, type TranscriptView } from './api.js';
@@ -14,11 +17,11 @@ import './recordings.css';
 export function RecordingsSection({ caseId, auth = 'staff', refreshKey }: { caseId: string; auth?: Auth; refreshKey?: number }) {
   useLang();
   const [list, setList] = useState<RecordingView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let stop = false;
-    recApi.list(auth, caseId).then((r) => !stop && setList(r.recordings), (e: Error) => !stop && setError(e.message));
+    recApi.list(auth, caseId).then((r) => !stop && setList(r.recordings), (e: unknown) => !stop && setError(e));
     return () => {
       stop = true;
     };
@@ -33,7 +36,7 @@ export function RecordingsSection({ caseId, auth = 'staff', refreshKey }: { case
   return (
     <section aria-labelledby="recordings-title" data-testid="recordings">
       <h2 id="recordings-title" class="section-title">{tr('rec.title')}</h2>
-      {error ? <p class="banner banner-error">{error}</p> : null}
+      {error ? <ErrorBanner error={error} testId="recordings-error" /> : null}
       {list && list.length === 0 ? <p class="muted">{tr('rec.none')}</p> : null}
       {list?.map((r) => <RecordingCard key={r.id} caseId={caseId} auth={auth} r={r} reload={() => setTick((n) => n + 1)} />)}
     </section>
@@ -70,7 +73,7 @@ function RecordingCard({ caseId, auth, r, reload }: { caseId: string; auth: Auth
   return (
     <article class="card rec-card" data-testid="recording" data-recording-id={r.id} data-status={r.status} data-partial={r.partial ? 'true' : 'false'}>
       <header class="rec-head">
-        <strong>{r.startedAt ? new Date(r.startedAt).toLocaleString() : r.status}</strong>
+        <strong>{r.startedAt ? formatDateTime(r.startedAt) : tr('rec.awaiting')}</strong>
         {r.durationMs !== null ? <span class="muted"> · {clock(r.durationMs)}</span> : null}
         {r.partial ? <span class="badge badge-warn" data-testid="recording-partial">{tr('rec.partial')}</span> : null}
       </header>
@@ -139,7 +142,7 @@ function RecordingCard({ caseId, auth, r, reload }: { caseId: string; auth: Auth
         <ul data-testid="recording-consents">
           {withWithdrawals(r.consents).map((c, i) => (
             <li key={i} data-participant-id={c.participantId} data-decision={c.withdrawn ? 'withdrawn' : c.decision} data-at={c.at}>
-              {c.name}: {c.withdrawn ? tr('rec.withdrawnShort') : c.decision === 'accepted' ? tr('rec.accepted') : tr('rec.refusedShort')} {c.scope !== 'hearing' ? `(${tr('rec.private')})` : ''} · {new Date(c.at).toLocaleTimeString()}
+              {c.name}: {c.withdrawn ? tr('rec.withdrawnShort') : c.decision === 'accepted' ? tr('rec.accepted') : tr('rec.refusedShort')} {c.scope !== 'hearing' ? `(${tr('rec.private')})` : ''} · {formatTime(new Date(c.at))}
             </li>
           ))}
         </ul>
@@ -180,7 +183,7 @@ function people(ev: TimelineEvent, names: Map<string, string>): string {
 function RecordEditor(props: { caseId: string; hearingId: string; transcript: TranscriptView | null; events: TimelineEvent[]; currentMs: () => number; seek: (ms: number) => void }) {
   const [rec, setRec] = useState<HearingRecordView | null>(null);
   const [lines, setLines] = useState<RecordLine[]>([]);
-  const [msg, setMsg] = useState<string | null>(null);
+  const [msg, setMsg] = useState<unknown>(null);
   useEffect(() => {
     void recApi.record('staff', props.caseId, props.hearingId).then((x) => {
       setRec(x.record);
@@ -193,7 +196,7 @@ function RecordEditor(props: { caseId: string; hearingId: string; transcript: Tr
       setRec(r.record);
       setMsg(null);
     } catch (e) {
-      setMsg((e as Error).message);
+      setMsg(e);
     }
   };
   const locked = rec?.status === 'confirmed';
@@ -220,10 +223,10 @@ function RecordEditor(props: { caseId: string; hearingId: string; transcript: Tr
           <button type="button" class="btn btn-primary btn-small" data-testid="record-submit" onClick={() => void save(true)}>{tr('rec.submit')}</button>
         </div>
       ) : null}
-      {msg ? <p class="banner banner-error">{msg}</p> : null}
+      {msg ? <ErrorBanner error={msg} testId="record-error" /> : null}
       {rec ? <p class="small muted">{tr('rec.hash')} <code data-testid="record-sha256">{rec.sha256}</code> · v{rec.version}</p> : null}
       {rec && rec.signoffs.length > 0 ? (
-        <ul data-testid="record-signoffs">{rec.signoffs.map((s, i) => <li key={i}>{s.name} ({s.role}): {s.decision} · v{s.version} · {new Date(s.at).toLocaleString()}</li>)}</ul>
+        <ul data-testid="record-signoffs">{rec.signoffs.map((s, i) => <li key={i}>{s.name} ({isHearingRole(s.role) ? roleLabel(s.role) : s.role}): {s.decision === 'confirmed' || s.decision === 'objected' ? tr(`rec.decision.${s.decision}`) : s.decision} · v{s.version} · {formatDateTime(s.at)}</li>)}</ul>
       ) : null}
     </div>
   );

@@ -2,7 +2,7 @@ import { useCallback, useState } from 'preact/hooks';
 import type { OtpIssued, SigningStatusView, SignerSlotView } from '../../../signaling/protocol/signing.js';
 import { ApiError } from '../api.js';
 import { AgreementDocument } from '../components/AgreementDocument.js';
-import { ErrorBanner } from '../components/ErrorBanner.js';
+import { ErrorBanner, serverSays } from '../components/ErrorBanner.js';
 import { formatDateTime } from '../format.js';
 import { useLang } from '../i18n/index.js';
 import { signingApi, type SignAuth } from './api.js';
@@ -33,7 +33,7 @@ export function SignError({ error }: { error: unknown }) {
   if (!key) return <ErrorBanner error={error} />;
   return (
     <div class="banner banner-error" role="alert" data-testid="error" data-code={(error as ApiError).code} data-reason={reason}>
-      <div class="banner-body"><strong>{st(key)}</strong><div class="banner-detail">{(error as ApiError).message}</div></div>
+      <div class="banner-body"><strong>{st(key)}</strong><div class="banner-detail">{serverSays((error as ApiError).message)}</div></div>
     </div>
   );
 }

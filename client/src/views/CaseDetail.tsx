@@ -12,7 +12,7 @@ import { Loading } from '../components/Loading.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { TransitionActions } from '../components/TransitionActions.js';
 import { formatDateTime, formatMoney } from '../format.js';
-import { t } from '../i18n/index.js';
+import { LANG_NAMES, t } from '../i18n/index.js';
 import { disputeLabel, idTypeLabel, kindLabel, roleLabel, siteLabel, statusLabel } from '../labels.js';
 import { onLinkClick } from '../router.js';
 import type { StaffSession } from '../session.js';
@@ -131,6 +131,10 @@ export function CaseDetailView({ caseId, session }: Props) {
             <dd data-testid="case-claim">{formatMoney(c.claim.amount, c.claim.currency)}</dd>
             <dt>{t('detail.site')}</dt>
             <dd>{siteLabel(c.site)}</dd>
+            <dt>{t('detail.documentLanguages')}</dt>
+            <dd data-testid="case-languages">
+              {c.languages.map((l, i) => <span key={l} lang={l}>{i > 0 ? ' · ' : ''}{LANG_NAMES[l]}</span>)}
+            </dd>
             <dt>{t('detail.updated')}</dt>
             <dd>{formatDateTime(c.updatedAt)}</dd>
           </dl>

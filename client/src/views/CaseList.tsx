@@ -157,7 +157,7 @@ export function CaseListView() {
       ) : null}
 
       {total > 0 ? (
-        <nav class="pager" aria-label="pagination" data-testid="pagination">
+        <nav class="pager" aria-label={t('cases.pagination')} data-testid="pagination">
           <button type="button" class="btn" data-testid="page-prev" disabled={offset === 0 || loading} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
             ‹ {t('cases.prev')}
           </button>

@@ -88,7 +88,6 @@ export const enPad = {
   'pad.role.interpreter': 'Interpreter',
   'pad.role.court': 'Court',
   'pad.role.org_admin': 'Administrator',
-  'pad.error': 'Something went wrong ({code}).',
 };
 export type PadKey = keyof typeof enPad;
 /** A complete pad catalogue: a missing key is a compile error. */

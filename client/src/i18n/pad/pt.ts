@@ -89,5 +89,4 @@ export const ptPad: PadCatalogue = {
   'pad.role.interpreter': 'Intérprete',
   'pad.role.court': 'Tribunal',
   'pad.role.org_admin': 'Administrador',
-  'pad.error': 'Algo correu mal ({code}).',
 };

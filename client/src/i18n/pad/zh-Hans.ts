@@ -89,5 +89,4 @@ export const zhHansPad: PadCatalogue = {
   'pad.role.interpreter': '翻译',
   'pad.role.court': '法院',
   'pad.role.org_admin': '管理员',
-  'pad.error': '出现错误（{code}）。',
 };

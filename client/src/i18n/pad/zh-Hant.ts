@@ -89,5 +89,4 @@ export const zhHantPad: PadCatalogue = {
   'pad.role.interpreter': '傳譯',
   'pad.role.court': '法院',
   'pad.role.org_admin': '管理員',
-  'pad.error': '出現錯誤（{code}）。',
 };

@@ -136,6 +136,8 @@ export const enSigning = {
   'court.play': "Play the recording of {time}",
   'court.notComposed': "This recording is not composed into one file yet.",
   'court.technical': "Technical details (ids and hashes)",
+  'court.chatHash': "chat",
+  'court.recordHash': "record",
   'court.previewRuling': "Preview the ruling",
   'court.previewReject': "Preview the rejection",
   'court.rulingPreview': "The ruling as it will be issued",

@@ -138,6 +138,8 @@ export const ptSigning: SigningCatalogue = {
   'court.play': "Reproduzir a gravação de {time}",
   'court.notComposed': "Esta gravação ainda não foi composta num único ficheiro.",
   'court.technical': "Detalhes técnicos (identificadores e hashes)",
+  'court.chatHash': "conversa",
+  'court.recordHash': "auto",
   'court.previewRuling': "Pré-visualizar a decisão",
   'court.previewReject': "Pré-visualizar a rejeição",
   'court.rulingPreview': "A decisão tal como será emitida",

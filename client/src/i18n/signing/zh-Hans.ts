@@ -138,6 +138,8 @@ export const zhHansSigning: SigningCatalogue = {
   'court.play': "播放{time}的录像",
   'court.notComposed': "该录像尚未合成为单个文件。",
   'court.technical': "技术细节（编号与哈希值）",
+  'court.chatHash': "聊天",
+  'court.recordHash': "笔录",
   'court.previewRuling': "预览裁定书",
   'court.previewReject': "预览驳回决定",
   'court.rulingPreview': "即将签发的裁定书",

@@ -138,6 +138,8 @@ export const zhHantSigning: SigningCatalogue = {
   'court.play': "播放{time}的錄像",
   'court.notComposed': "該錄像尚未合成為單個檔案。",
   'court.technical': "技術細節（編號與雜湊值）",
+  'court.chatHash': "聊天",
+  'court.recordHash': "筆錄",
   'court.previewRuling': "預覽裁定書",
   'court.previewReject': "預覽駁回決定",
   'court.rulingPreview': "即將簽發的裁定書",

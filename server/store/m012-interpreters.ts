@@ -12,7 +12,7 @@ import type { Kysely, Migration } from 'kysely';
  *   interpreter's channel), and `recording_tracks.language`: the language spoken on the track (the participant's, or
  *   the channel's for an interpreter). Null on tracks recorded before this migration.
  */
-export const m011Interpreters: Migration = {
+export const m012Interpreters: Migration = {
   async up(db: Kysely<unknown>) {
     for (const column of ['language', 'interpretation_from', 'interpretation_to', 'interpretation_mode', 'serves_party_id']) {
       await db.schema.alterTable('hearing_participants').addColumn(column, 'text').execute();
