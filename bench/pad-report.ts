@@ -54,7 +54,10 @@ export function reportReplay(r: ReplayRun, rec: PadRun, base: BareRun, load0: nu
   const ops = rec.trace.length;
   const serverOps = (ops / r.ms) * 1000;
   const bareOps = (ops / base.ms) * 1000;
-  const other = rec.recording?.authors.flatMap((a) => Object.entries(a.other).map(([k, n]) => `${k} ${n}`)) ?? [];
+  // Requests other than pad.update sent in the measured window of the recording (awareness renewals): summed over authors.
+  const others = new Map<string, number>();
+  for (const a of rec.recording?.authors ?? []) for (const [k, n] of Object.entries(a.other)) others.set(k, (others.get(k) ?? 0) + n);
+  const other = [...others].map(([k, n]) => `${k} ${n}`);
   console.log('\nReplay (the measure): the recorded updates through a fresh server (main thread), sent by 3 socket.io clients in one worker thread, no client Y.Doc');
   console.table({
     operations: ops, 'update messages replayed': r.messages, 'ops per message': fmt(ops / r.messages),
