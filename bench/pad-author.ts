@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { allSaved, padClient, synced, waitFor } from '../test/pad/client.js';
+import { PadRequests } from '../signaling/protocol/pad.js';
 import { threadCpuMs, since } from './pad-cpu.js';
-import type { AuthorSetup, FromAuthor, ToAuthor } from './pad-messages.js';
+import type { AuthorSetup, FromAuthor, SentUpdate, ToAuthor } from './pad-messages.js';
 import { apply, nextOp, rng, type Op } from './pad-trace.js';
 
 /**
@@ -23,8 +24,27 @@ const c = padClient({ url: setup.url }, setup.token, setup.agreementId);
 const chunks: Op[][] = [];
 let cpu0: number | null = null;
 
+// The recording pass (setup.record): every pad.update the provider sends after `go`, with the others' updates it had
+// received by then (broadcasts counted by author), read off the socket as it goes out: the provider is unchanged.
+const seen: Record<string, number> = {};
+const sent: SentUpdate[] = [];
+const other: Record<string, number> = {};
+let recording = false;
+if (setup.record) {
+  c.socket.on('pad.update', (m) => {
+    seen[m.author] = (seen[m.author] ?? 0) + 1;
+  });
+  c.socket.onAnyOutgoing((event: string, ...args: unknown[]) => {
+    if (!recording) return;
+    const u = event === 'pad.update' ? PadRequests['pad.update'].safeParse(args[0]) : null;
+    if (u?.success) sent.push({ update: new Uint8Array(u.data.update), seen: { ...seen } });
+    else other[event] = (other[event] ?? 0) + 1;
+  });
+}
+
 async function type(): Promise<void> {
   cpu0 = threadCpuMs();
+  recording = setup.record;
   const r = rng(setup.seed);
   const cursor = { at: 0 };
   for (let done = 0; done < setup.ops; done += setup.chunk) {
@@ -53,7 +73,7 @@ port.on('message', (m: ToAuthor) => {
   if (m.type === 'go') type().catch(fail);
   else if (m.type === 'expect') converge(m.text).catch(fail);
   else {
-    post({ type: 'trace', chunks });
+    post({ type: 'trace', chunks, recorded: setup.record ? { author: c.self?.author ?? '', sent, other } : null });
     c.destroy();
     port.close();
   }

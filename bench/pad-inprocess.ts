@@ -42,7 +42,7 @@ export async function throughServerInProcess(srv: RestartableServer, { ops, chun
     const text = clients[0]!.text.toString();
     if ((await serverText(s, f.staffToken, f.agreementId)) !== text) throw new Error('the server and the clients differ');
     return {
-      mode: 'in-process', trace: interleave(chunks), text, ...m, authorCpuMs: [], heapGrowth,
+      mode: 'in-process', trace: interleave(chunks), text, ...m, authorCpuMs: [], heapGrowth, recording: null,
       sent: clients.reduce((n, c) => n + c.stats.sent, 0), received: clients.reduce((n, c) => n + c.stats.received, 0),
       rejected: clients.reduce((n, c) => n + c.stats.rejected, 0),
     };

@@ -2,6 +2,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { PAD_TEXT } from '../signaling/protocol/pad.js';
 import { processCpuMs, since, threadCpuMs } from './pad-cpu.js';
+import type { Recording } from './pad-messages.js';
 import { apply, type Op } from './pad-trace.js';
 
 export interface RunOptions {
@@ -11,6 +12,8 @@ export interface RunOptions {
   chunk: number;
   /** Write a CPU profile of the main thread over the measured window (bench/pad-profile.ts). */
   profile: boolean;
+  /** Threads mode: capture what each author's provider sends, for the replay pass (bench/pad-replay.ts). */
+  record?: boolean;
 }
 
 /** One replay of the trace through the server, in either mode of `npm run bench:pad`. */
@@ -35,6 +38,8 @@ export interface PadRun {
   authorCpuMs: (number | null)[];
   /** Main thread heap growth (in-process: 3 client docs + the server doc; threads: the server doc). */
   heapGrowth: number;
+  /** With `record` (threads mode): what the authors sent. */
+  recording: Recording | null;
 }
 
 export function heap(): number {
