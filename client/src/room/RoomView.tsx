@@ -19,6 +19,7 @@ import { Stage, type ViewMode } from './Stage.js';
 import './room.css';
 import { RoomRecording } from '../recordings/RoomRecording.js';
 import { useNotRecorded } from '../recordings/useRecording.js';
+import { CaptionsArea, CaptionsToggle, useCaptions } from '../captions/Captions.js';
 
 /** `/room`: pre-join, lobby, the hearing itself, and the closed screen. A rejoin starts over with a new controller. */
 export function RoomView() {
@@ -124,6 +125,8 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
   const canShare = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
   const inCaucus = self.roomId !== null && self.roomId !== 'joint';
   const notRecorded = useNotRecorded(room.client);
+  const { model: capModel, view: capView } = useCaptions(room.client);
+  const names = useMemo(() => new Map(snapshot.participants.map((p) => [p.id, p.displayName])), [snapshot]);
 
   return (
     <div class="room room-inside" data-testid="hearing-room" data-phase="inside" data-role={self.role} data-in-caucus={inCaucus ? 'true' : 'false'}>
@@ -140,6 +143,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
             <Icon name={mode === 'grid' ? 'speaker' : 'grid'} size={18} />
             <span class="hide-narrow">{mode === 'grid' ? rt('view.speaker') : rt('view.grid')}</span>
           </button>
+          <CaptionsToggle model={capModel} view={capView} />
           <LangSwitch />
         </div>
       </header>
@@ -156,11 +160,14 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
         ) : null}
       </div>
       <main id="main" class="room-body">
-        <div class="room-stage">
-          <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
-            selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
-            mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly}
-            onTileHeight={(pid, px) => room.setTileHeight(pid, px)} notRecorded={notRecorded} />
+        <div class="room-stage-area">
+          <div class="room-stage">
+            <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
+              selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
+              mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly}
+              onTileHeight={(pid, px) => room.setTileHeight(pid, px)} notRecorded={notRecorded} />
+          </div>
+          <CaptionsArea view={capView} names={names} />
         </div>
         {peopleOpen || chatOpen ? (
           <aside class="room-side" data-sheet={wide ? 'false' : 'true'}>
