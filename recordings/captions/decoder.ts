@@ -53,6 +53,8 @@ export class CaptionDecoder {
   private filledMs = 0;
   private fillTimer: ReturnType<typeof setInterval> | null = null;
   private stderr = '';
+  /** Audio handed to the recogniser, and dropped because it fell behind (ms of 16 kHz PCM; the bench reads them). */
+  readonly audio = { fedMs: 0, droppedMs: 0 };
 
   constructor(private readonly opts: CaptionDecoderOptions) {}
 
@@ -129,7 +131,11 @@ export class CaptionDecoder {
   private write(pcm: Buffer): void {
     const sink = this.sink;
     if (!sink || sink.destroyed || this.closed) return;
-    if (sink.writableLength > MAX_BACKLOG_MS * PCM_BYTES_PER_MS) return;
+    if (sink.writableLength > MAX_BACKLOG_MS * PCM_BYTES_PER_MS) {
+      this.audio.droppedMs += pcm.length / PCM_BYTES_PER_MS;
+      return;
+    }
+    this.audio.fedMs += pcm.length / PCM_BYTES_PER_MS;
     sink.write(pcm);
   }
 
