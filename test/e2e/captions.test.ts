@@ -7,6 +7,7 @@ import { launchChromium } from '../helpers/browser.js';
 import { openRoom, type RoomPerson } from '../helpers/room.js';
 import { ClientPool, must, state, verifyLink } from '../helpers/hearing.js';
 import { createDemoCase, type DemoCase } from '../../server/demo.js';
+import { runAxe } from '../helpers/axe.js';
 import { HearingBot } from '../recordings/helpers/bot.js';
 import { oggOpusPackets, speechOgg, testPatternIvf } from '../recordings/helpers/speech.js';
 
@@ -96,6 +97,9 @@ describe('live captions in the room (Chromium, phone size)', { timeout: 300_000 
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width + 0.5);
     expect(box!.y + box!.height).toBeLessThanOrEqual(PHONE.height + 0.5);
+    // axe-core on the room with captions shown: no critical or serious finding (contrast of the caption area included).
+    const axe = await runAxe(page);
+    expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious'), JSON.stringify(axe.violations)).toEqual([]);
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, 'captions-en-390x844.png') });
 
