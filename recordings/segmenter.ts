@@ -50,7 +50,7 @@ export function trackSdp(kind: MediaKind, codec: string, clockRate: number, chan
 }
 
 /** Two adjacent free UDP ports on loopback (ffmpeg may open port+1 for RTCP). */
-async function freePortPair(): Promise<number> {
+export async function freePortPair(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 20000 + 2 * Math.floor(Math.random() * 10000);
     const a = createSocket('udp4');
@@ -69,7 +69,7 @@ async function freePortPair(): Promise<number> {
 }
 
 /** Whether a UDP port on 127.0.0.1 is bound (ffmpeg opened its input). */
-async function udpBound(port: number): Promise<boolean> {
+export async function udpBound(port: number): Promise<boolean> {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   const table = await readFile('/proc/net/udp', 'utf8').catch(() => '');
   return table.split('\n').some((l) => l.trim().split(/\s+/)[1]?.endsWith(hex));

@@ -31,6 +31,7 @@ import { HearingRegistry } from './hearings/index.js';
 import type { MediaEngine } from './media/engine.js';
 import { chooseEngine, lazyEngine, type EngineChoice } from './media/select.js';
 import { createRecordings, type Recordings } from './recordings/index.js';
+import { CaptionService } from './recordings/captions.js';
 import { createHearingGateway, type HearingGateway } from '../signaling/gateway/index.js';
 import { AgreementService } from './pad/agreements.js';
 import { SigningService } from './signing/service.js';
@@ -132,6 +133,8 @@ export interface RunningServer {
   mediaEngine: MediaEngine;
   /** Which engine and why (undefined when the caller passed its own `mediaEngine`). */
   mediaChoice: EngineChoice | undefined;
+  /** Live captions: this node's caption decoders under their cap (issue 17.4). */
+  captions: CaptionService;
   close(): Promise<void>;
 }
 
@@ -169,10 +172,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const server = http.createServer(app);
   if (mediaChoice) services.log.info(`media engine: ${mediaChoice.engine} (${mediaChoice.why})`);
   const mediaEngine = opts.mediaEngine ?? lazyEngine(services.log, mediaChoice ?? chooseEngine(config), config.media);
+  const captions = new CaptionService({
+    ...config.captions, ffmpeg: config.recordings.ffmpeg, pocketsphinx: config.recordings.pocketsphinx, log: services.log,
+  });
   const liveHearings = new HearingRegistry({
     hearings: services.hearings, cases: services.cases, engine: mediaEngine, log: services.log,
     services: { audit: services.audit, records: services.hearingRoom, links: services.links, roster: services.roster },
     recording: services.recordings.service,
+    captions,
     ...(opts.hearingGraceMs !== undefined ? { graceMs: opts.hearingGraceMs } : {}),
   });
   const gateway = createHearingGateway({
@@ -206,7 +213,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const retention = startRetentionTimer(services.privacy, config.retentionRunHours, services.log);
   let closing: Promise<void> | undefined;
   return {
-    url: baseUrl, port, services, server, app, liveHearings, gateway, pad, mediaEngine, mediaChoice,
+    url: baseUrl, port, services, server, app, liveHearings, gateway, pad, mediaEngine, mediaChoice, captions,
     close() {
       closing ??= (async () => {
         clearInterval(rotation);
@@ -218,6 +225,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         // Pad documents: edit summaries and snapshots stored before the store closes.
         await services.agreements.close();
         await liveHearings.close();
+        await captions.close();
         await mediaEngine.close();
         // Already closed by the gateway (socket.io closes the server it is attached to); harmless, kept for clarity.
         await new Promise<void>((resolve) => server.close(() => resolve()));

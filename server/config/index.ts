@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import path from 'node:path';
 import { recordingsConfig, type RecordingsConfig } from './recordings.js';
+import { captionsConfig, type CaptionsConfig } from './captions.js';
 import { mediasoupConfig, type MediasoupConfig } from './mediasoup.js';
 
 /**
@@ -119,6 +120,8 @@ export interface Config {
   readonly iceServers: readonly { readonly urls: string | readonly string[]; readonly username?: string; readonly credential?: string }[];
   /** Recordings and transcripts: storage root per site, segment length, engines (server/config/recordings.ts). */
   readonly recordings: RecordingsConfig;
+  /** Live captions: on/off, the node's decoder cap, languages and the streaming model (server/config/captions.ts). */
+  readonly captions: CaptionsConfig;
   /** The mediasoup worker: a given binary, or the build cache (server/config/mediasoup.ts). */
   readonly mediasoup: MediasoupConfig;
   /** Caps on socket.io sockets (per namespace) and engine.io connections (signaling/gateway/limits.ts). */
@@ -159,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const recordings = recordingsConfig(cleaned as Record<string, string>, dataDir);
   if (Array.isArray(recordings)) throw new ConfigError(`invalid configuration:\n${recordings.join('\n')}`);
   const mediasoup = mediasoupConfig(cleaned as Record<string, string>);
+  const captions = captionsConfig(cleaned as Record<string, string>);
+  if (Array.isArray(captions)) throw new ConfigError(`invalid configuration:\n${captions.join('\n')}`);
   if (Array.isArray(mediasoup)) throw new ConfigError(`invalid configuration:\n${mediasoup.join('\n')}`);
   return Object.freeze({
     host: e.CONCORD_HOST,
@@ -196,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : undefined,
     }),
     recordings,
+    captions,
     mediasoup,
     iceServers: Object.freeze((e.CONCORD_ICE_SERVERS ?? []).map((s) => Object.freeze({ ...s }))),
     sockets: Object.freeze({

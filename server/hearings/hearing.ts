@@ -8,6 +8,7 @@ import type { HearingRoomStore } from '../cases/hearing-room.js';
 import type { LinkService } from '../cases/links.js';
 import type { Roster } from '../cases/roster.js';
 import type { MediaEngine } from '../media/engine.js';
+import { HearingCaptions, type CaptionBackend } from './captions.js';
 import { Caucuses } from './caucus.js';
 import { HearingChat } from './chat.js';
 import { HearingControls } from './controls.js';
@@ -42,6 +43,8 @@ export interface LiveHearingOptions {
   now: () => Date;
   /** Recording with consent (server/recordings); without it `recording.start` answers INVALID_STATE. */
   recording?: RecordingBackend | undefined;
+  /** Live captions (recordings/captions); without it `captions.set` with `on` answers INVALID_STATE. */
+  captions?: CaptionBackend | undefined;
   /** Told once, after the close cascade has finished: the registry forgets the hearing. */
   onClosed: (h: LiveHearing) => void;
 }
@@ -68,6 +71,7 @@ export class LiveHearing {
   readonly chat: HearingChat;
   readonly recording: HearingRecording;
   readonly interpretation: HearingInterpretation;
+  readonly captions: HearingCaptions;
   readonly services: HearingServices;
   readonly log: Logger;
   readonly now: () => Date;
@@ -116,6 +120,7 @@ export class LiveHearing {
     this.chat = new HearingChat(this);
     this.recording = new HearingRecording(this, opts.recording, () => this.media.router);
     this.interpretation = new HearingInterpretation(this, this.roster);
+    this.captions = new HearingCaptions(this, opts.captions, () => this.media.router);
   }
 
   get closed(): boolean {
@@ -253,6 +258,7 @@ export class LiveHearing {
     p.close(notice);
     this.participants.delete(p.id);
     this.recording.forget(p.id);
+    this.captions.forget(p.id);
     this.departed.set(p.id, p.state());
     if (wasInMedia) {
       await this.media.remove(p.id).catch((err) => this.log.warn({ err, hearingId: this.id }, 'media removal failed'));
@@ -280,6 +286,8 @@ export class LiveHearing {
     queueMicrotask(() => {
       this.flushQueued = false;
       if (this.isClosed) return;
+      // Rooms, mutes and producers decide which speakers are captioned.
+      this.captions.changed();
       const src = this.snapshotSource();
       for (const p of this.participants.values()) {
         try {
@@ -297,6 +305,7 @@ export class LiveHearing {
     this.isClosed = true;
     // Recorders first, while the router still runs: each track's last segment is closed and hashed.
     await this.recording.close();
+    await this.captions.close();
     for (const room of this.caucusRooms.values()) room.close();
     this.caucusRooms.clear();
     this.joint.close();

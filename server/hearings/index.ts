@@ -8,3 +8,4 @@ export type { SelfUpdate } from './controls.js';
 export { HearingRecording, type RecordingBackend, type TrackHandle, type TrackSpec } from './recording.js';
 export type { ClosedNotice, ParticipantConnection, ParticipantIdentity, ResumePoint, RosterEntry } from './types.js';
 export { TestCalls, TEST_CALL_MS, echoIdOf, type TestCallOptions } from './test-call.js';
+export { HearingCaptions, type CaptionBackend, type CaptionOpen, type CaptionResult, type CaptionSpec, type CaptionStream } from './captions.js';

@@ -12,7 +12,7 @@ export const OUTBOX_MAX_BYTES = 2 * 1024 * 1024;
  * newer one, so the order of what is replayed is kept). A snapshot and a recording state are the whole state; an older
  * offer is either answered already (the SFU offers once at a time) or belongs to a transport a re-subscription replaced.
  */
-const LATEST_ONLY: ReadonlySet<SequencedEvent> = new Set(['hearing.state', 'recording.state', 'media.offer']);
+const LATEST_ONLY: ReadonlySet<SequencedEvent> = new Set(['hearing.state', 'recording.state', 'captions.state', 'media.offer']);
 
 interface Entry {
   seq: number;

@@ -8,6 +8,7 @@ import { LiveHearing, type HearingServices } from './hearing.js';
 import type { LiveParticipant } from './participant.js';
 import type { ParticipantConnection, ParticipantIdentity, ResumePoint } from './types.js';
 import type { RecordingBackend } from './recording.js';
+import type { CaptionBackend } from './captions.js';
 import { TestCalls } from './test-call.js';
 
 export interface HearingRegistryOptions {
@@ -24,6 +25,8 @@ export interface HearingRegistryOptions {
   now?: () => Date;
   /** Recording with consent (server/recordings); absent: hearings cannot be recorded. */
   recording?: RecordingBackend;
+  /** Live captions (recordings/captions); absent: nobody can turn captions on. */
+  captions?: CaptionBackend;
 }
 
 export const DEFAULT_GRACE_MS = 30_000;
@@ -140,6 +143,7 @@ export class HearingRegistry {
       log: this.opts.log,
       graceMs: this.opts.graceMs ?? DEFAULT_GRACE_MS,
       recording: this.opts.recording,
+      captions: this.opts.captions,
       now: this.opts.now ?? (() => new Date()),
       onClosed: (h) => {
         if (this.live.get(h.id) === h) this.live.delete(h.id);

@@ -112,8 +112,11 @@ export interface MediaRouter {
    * participant publishes no such track yet (the tap waits for it).
    */
   startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null>;
-  /** Stops the tap (also after the participant left the router) and returns what it copied; null when there was none. */
-  stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null>;
+  /**
+   * Stops the tap (also after the participant left the router) and returns what it copied; null when there was none.
+   * `purpose` names which of the participant's taps in that room (default 'recording'; see RecordingTarget.purpose).
+   */
+  stopRecordingTap(participantId: string, kind: MediaKind, room?: string, purpose?: TapPurpose): Promise<RecordingTapStats | null>;
   /** Closes every transport; safe to call twice. */
   close(): Promise<void>;
 }
@@ -135,7 +138,14 @@ export interface RecordingTarget {
    * a move into a caucus stops the copy before the move returns. Also part of the tap's identity (one tap per room).
    */
   room?: string;
+  /**
+   * What the copy is for: 'recording' (default) or 'captions' (live captions decode the same microphone). Part of the
+   * tap's identity with the room, so a recording and a caption decoder of one speaker run side by side and stop apart.
+   */
+  purpose?: TapPurpose;
 }
+
+export type TapPurpose = 'recording' | 'captions';
 
 /** What a tap really copied; times are the engine host's `Date.now()`. */
 export interface RecordingTapStats {

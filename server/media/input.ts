@@ -1,5 +1,5 @@
 import { ValidationError } from '../lib/errors.js';
-import type { ReceivePreferences } from './engine.js';
+import type { ReceivePreferences, TapPurpose } from './engine.js';
 
 /** What the engines accept as participant, room and tile ids (hearing ids, `joint`, caucus ids, `<id>:echo`). */
 export const ID_RE = /^[\w.:@-]{1,128}$/;
@@ -7,6 +7,13 @@ export const ID_RE = /^[\w.:@-]{1,128}$/;
 export function checkId(what: string, id: unknown): string {
   if (typeof id !== 'string' || !ID_RE.test(id)) throw new ValidationError(`invalid ${what}`);
   return id;
+}
+
+/** A tap's purpose (RecordingTarget.purpose): absent means 'recording' (null too: an absent argument after IPC's JSON). */
+export function checkPurpose(purpose: unknown): TapPurpose | undefined {
+  if (purpose === undefined || purpose === null) return undefined;
+  if (purpose === 'recording' || purpose === 'captions') return purpose;
+  throw new ValidationError('invalid tap purpose');
 }
 
 const positive = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);

@@ -13,6 +13,7 @@ import { DEFAULT_RATE_LIMIT, SocketGuard, type RateLimitOptions } from './guard.
 import { SocketLimiter } from './connections.js';
 import { authenticate, handshakeError, type HandshakeDeps } from './handshake.js';
 import type { OnRefused } from './limits.js';
+import { captionHandlers } from './handlers/captions.js';
 import { caucusHandlers } from './handlers/caucus.js';
 import { chatHandlers } from './handlers/chat.js';
 import { controlHandlers } from './handlers/controls.js';
@@ -59,6 +60,7 @@ const HANDLERS: { [N in RequestName]: Handler<N> } = {
   ...interpretationHandlers,
   ...mediaHandlers,
   ...recordingHandlers,
+  ...captionHandlers,
   ...outboxHandlers,
   ...testCallHandlers,
 };

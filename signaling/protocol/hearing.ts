@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { INTERPRETATION_MODES, LISTENING_CHANNELS } from './domain.js';
 import type { HearingRole, HearingStatus, InterpretationMode, ListeningChannel, SpokenLanguage } from './domain.js';
 import type { ErrorCode } from './errors.js';
+import { CaptionsSet, type CaptionText, type CaptionsState } from './captions.js';
 
 /**
  * The live-hearing protocol over socket.io (namespace `/hearing`). The handshake carries
@@ -73,6 +74,8 @@ export const Requests = {
   'recording.stop': z.strictObject({}),
   'recording.consent': z.strictObject({ scope: z.union([z.literal('hearing'), pid]), accept: z.boolean() }),
   'recording.caucus': z.strictObject({ caucusId: pid }),
+  /** Live captions (issue 17.4) on or off for oneself: captions of the room one is in, per speaker. */
+  'captions.set': CaptionsSet,
   'media.publish': z.strictObject({ sdp, sources: z.record(z.string().max(64), trackSource) }),
   'media.subscribe': z.strictObject({}),
   'media.answer': z.strictObject({ sdp }),
@@ -229,6 +232,7 @@ export interface Responses {
   'recording.stop': null;
   'recording.consent': null;
   'recording.caucus': null;
+  'captions.set': CaptionsState;
   'media.publish': { sdp: string };
   /**
    * `session`: the o= session id of the new receiving transport's offers (null when the SFU does not say). Offers of a
@@ -271,6 +275,10 @@ export interface ServerEventArgs {
   'media.restart': [];
   /** Recording state as this participant sees it (their room); sent when it changes. */
   'recording.state': [s: RecordingState];
+  /** Live captions state for this participant (their room's speakers), when it changes; see protocol/captions.ts. */
+  'captions.state': [s: CaptionsState];
+  /** A caption of someone speaking in this participant's room (only while they have captions on). */
+  'captions.text': [c: CaptionText];
 }
 export type ServerEventName = keyof ServerEventArgs;
 export type TransientEvent = 'media.levels' | 'hearing.closed';

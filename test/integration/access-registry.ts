@@ -129,6 +129,7 @@ export const HEARING_REGISTRY: Record<RequestName, { action: Action; payload: un
   'recording.stop': { action: 'recording.control', payload: null },
   'recording.consent': { action: 'consent.give', payload: null },
   'recording.caucus': { action: 'recording.ask_caucus', payload: { caucusId: 'nobody' } },
+  'captions.set': { action: 'captions.view', payload: { on: false } },
   'media.publish': { action: 'hearing.join', payload: null },
   'media.subscribe': { action: 'hearing.join', payload: null },
   'media.answer': { action: 'hearing.join', payload: null },

@@ -20,6 +20,7 @@ import { zhHantSigning } from '../../client/src/i18n/signing/zh-Hant.js';
 import { ptSigning } from '../../client/src/i18n/signing/pt.js';
 import { recordingsCatalogues } from '../../client/src/i18n/recordings/catalogues.js';
 import { privacyCatalogues } from '../../client/src/i18n/privacy/catalogues.js';
+import { captionsCatalogues } from '../../client/src/i18n/captions/catalogues.js';
 import { enAudit } from '../../client/src/i18n/audit/en.js';
 import { zhHansAudit } from '../../client/src/i18n/audit/zh-Hans.js';
 import { zhHantAudit } from '../../client/src/i18n/audit/zh-Hant.js';
@@ -38,6 +39,7 @@ const SECTIONS: Record<string, Record<Lang, Strings>> = {
   signing: { en: enSigning, 'zh-Hans': zhHansSigning, 'zh-Hant': zhHantSigning, pt: ptSigning },
   recordings: recordingsCatalogues,
   privacy: privacyCatalogues,
+  captions: captionsCatalogues,
   audit: { en: enAudit, 'zh-Hans': zhHansAudit, 'zh-Hant': zhHantAudit, pt: ptAudit },
 };
 

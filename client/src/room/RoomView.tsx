@@ -22,6 +22,7 @@ import { Stage, type ViewMode } from './Stage.js';
 import './room.css';
 import { RoomRecording } from '../recordings/RoomRecording.js';
 import { useNotRecorded } from '../recordings/useRecording.js';
+import { CaptionsArea, CaptionsToggle, useCaptions } from '../captions/Captions.js';
 
 /** `/room`: pre-join, lobby, the hearing itself, and the closed screen. A rejoin starts over with a new controller. */
 export function RoomView() {
@@ -129,6 +130,8 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
   const notRecorded = useNotRecorded(room.client);
   // Only a hearing with language channels mixes in WebAudio; elsewhere remote audio plays as plain <audio> elements.
   const mixer = useRoomMixer(snapshot.channels.length > 0);
+  const { model: capModel, view: capView } = useCaptions(room.client);
+  const names = useMemo(() => new Map(snapshot.participants.map((p) => [p.id, p.displayName])), [snapshot]);
 
   return (
     <div class="room room-inside" data-testid="hearing-room" data-phase="inside" data-role={self.role} data-in-caucus={inCaucus ? 'true' : 'false'}>
@@ -146,6 +149,7 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
             <span class="hide-narrow">{mode === 'grid' ? rt('view.speaker') : rt('view.grid')}</span>
           </button>
           <ChannelPicker room={room} snapshot={snapshot} self={self} />
+          <CaptionsToggle model={capModel} view={capView} />
           <LangSwitch />
         </div>
       </header>
@@ -162,11 +166,14 @@ function Inside({ room, state, chatOpen, setChatOpen, unread }: InsideProps) {
         ) : null}
       </div>
       <main id="main" class="room-body">
-        <div class="room-stage">
-          <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
-            selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
-            mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly}
-            onTileHeight={(pid, px) => room.setTileHeight(pid, px)} notRecorded={notRecorded} mixer={mixer} />
+        <div class="room-stage-area">
+          <div class="room-stage">
+            <Stage self={self} selfTrack={state.local.videoTrack} selfScreen={media?.screenTrack ?? null}
+              selfQuality={self.quality === 'unknown' && media?.quality ? media.quality : self.quality}
+              mates={mates} remote={media?.remote ?? new Map()} speaker={state.speaker} mode={mode} audioOnly={!!media?.audioOnly}
+              onTileHeight={(pid, px) => room.setTileHeight(pid, px)} notRecorded={notRecorded} mixer={mixer} />
+          </div>
+          <CaptionsArea view={capView} names={names} />
         </div>
         {peopleOpen || chatOpen ? (
           <aside class="room-side" data-sheet={wide ? 'false' : 'true'}>

@@ -5,6 +5,7 @@ import type {
   Ack, ChatMessage, ClientToServerEvents, Delivery, HEARING_NAMESPACE, HearingSnapshot, IceServer, JoinResult, RecordingConsent, RequestName,
   RequestPayload, Responses, ServerToClientEvents, RecordingState,
 } from '../../../signaling/protocol/hearing.js';
+import type { CaptionText, CaptionsState } from '../../../signaling/protocol/captions.js';
 import { ApiError, type ClientErrorCode } from '../api.js';
 import { Emitter } from './emitter.js';
 import { Inbox } from './inbox.js';
@@ -48,6 +49,9 @@ export interface HearingClientEvents extends Record<string, unknown> {
   chat: ChatMessage;
   /** Recording state for this participant (issue 6: client/src/recordings/RoomRecording.tsx). */
   'recording.state': RecordingState;
+  /** Live captions (issue 17.4: client/src/captions/). */
+  'captions.state': CaptionsState;
+  'captions.text': CaptionText;
 }
 
 /** A request that failed: the server's ErrorCode, or NETWORK when it never got an answer. */
@@ -221,6 +225,12 @@ export class HearingClient {
       if (!this.inbox.accept([d])) return;
       this.lastRecording = s;
       this.events.emit('recording.state', s);
+    });
+    socket.on('captions.state', (s, d) => {
+      if (this.inbox.accept([d])) this.events.emit('captions.state', s);
+    });
+    socket.on('captions.text', (c, d) => {
+      if (this.inbox.accept([d])) this.events.emit('captions.text', c);
     });
     socket.on('connect', () => {
       this.refusals = 0;

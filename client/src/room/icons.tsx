@@ -17,6 +17,7 @@ const PATHS = {
   close: 'M6 6l12 12M18 6L6 18',
   // The agreement: a page with lines and a pen (was an emoji that fonts without colour emoji draw as an empty box).
   pad: 'M14 3H6v18h12V7zM14 3v4h4M9 12h6M9 16h3M20.5 10.5l-6 6-2.5.5.5-2.5 6-6a1.4 1.4 0 0 1 2 2z',
+  captions: 'M3 5h18v14H3zM10 10.5a2 2 0 1 0 0 3M17 10.5a2 2 0 1 0 0 3',
   more: 'M5 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM12 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM19 10.5a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3z',
 } as const;
 export type IconName = keyof typeof PATHS;

@@ -69,6 +69,11 @@ export const POLICY = [
   { action: 'recording.control', description: 'Start or stop recording the hearing.', allow: door },
   { action: 'recording.ask_caucus', description: 'Ask the members of a caucus whether it may be recorded (private).', allow: chair },
   {
+    action: 'captions.view',
+    description: 'Turn on live captions of what others say in the room one is in (never of a caucus one is not in).',
+    allow: participants('own_hearing', 'hearing_live'),
+  },
+  {
     action: 'consent.give',
     description: "Record one's own answer to the recording notice, while the hearing runs.",
     allow: participants('own_hearing', 'hearing_live'),

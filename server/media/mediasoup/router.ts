@@ -4,10 +4,10 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
 import { FailureGate } from './failure.js';
-import { checkId, cleanPreferences } from '../input.js';
+import { checkId, checkPurpose, cleanPreferences } from '../input.js';
 import { DEFAULT_AUDIENCE, cleanAudience, inAudience } from '../audience.js';
 import type {
-  Audience, ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RecordableProducer, RecordingTapStats, RecordingTarget,
+  Audience, ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, ReceivePreferences, RecordableProducer, RecordingTapStats, RecordingTarget, TapPurpose,
   RouterEvents, SubscribeResult, TrackSource,
 } from '../engine.js';
 import { AUDIO_LEVEL_INTERVAL_MS } from './codecs.js';
@@ -362,6 +362,7 @@ export class MediasoupRouter implements MediaRouter {
     const port = Number(target?.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535 || typeof target.host !== 'string') throw new ValidationError('invalid recording target');
     if (target.room !== undefined) checkId('room id', target.room);
+    checkPurpose(target.purpose);
     const p = this.participant(participantId);
     await this.taps.start({ router: this.router, ...(this.opts.log ? { log: this.opts.log } : {}) }, p.id, kind, { ...target, port });
     await this.updateTaps();
@@ -369,9 +370,9 @@ export class MediasoupRouter implements MediaRouter {
     return src ? recordable(src) : null;
   }
 
-  async stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null> {
+  async stopRecordingTap(participantId: string, kind: MediaKind, room?: string, purpose?: TapPurpose): Promise<RecordingTapStats | null> {
     checkId('participant id', participantId);
-    return this.taps.stop(participantId, kind, room);
+    return this.taps.stop(participantId, kind, room, checkPurpose(purpose));
   }
 
   async close(): Promise<void> {

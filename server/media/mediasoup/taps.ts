@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget } from '../engine.js';
+import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget, TapPurpose } from '../engine.js';
 import type { PublishedProducer } from './publisher.js';
 import { MediasoupRecordingTap, type TapDeps } from './tap.js';
 
@@ -18,7 +18,8 @@ export type TapOpener = (deps: TapDeps, participantId: string, kind: MediaKind, 
 /** The recording tap of tap.ts (MediasoupRecordingTap): a PlainTransport consumer and a loopback relay per tap. */
 export const openTapModule: TapOpener = (deps, participantId, kind, target) => MediasoupRecordingTap.open(deps, participantId, kind, target);
 
-const key = (participantId: string, kind: MediaKind, room: string | undefined) => `${participantId}\u0000${kind}\u0000${room ?? ''}`;
+const key = (participantId: string, kind: MediaKind, room: string | undefined, purpose: TapPurpose | undefined) =>
+  `${participantId}\u0000${kind}\u0000${room ?? ''}\u0000${purpose ?? 'recording'}`;
 
 interface Entry {
   participantId: string;
@@ -38,7 +39,7 @@ export class TapSet {
   constructor(private readonly open: TapOpener) {}
 
   async start(deps: TapDeps, participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordingTap> {
-    const k = key(participantId, kind, target.room);
+    const k = key(participantId, kind, target.room, target.purpose);
     const existing = this.taps.get(k);
     if (existing) return existing.tap;
     const tap = this.open(deps, participantId, kind, target);
@@ -60,8 +61,8 @@ export class TapSet {
     return [...this.taps.values()];
   }
 
-  async stop(participantId: string, kind: MediaKind, room: string | undefined): Promise<RecordingTapStats | null> {
-    const k = key(participantId, kind, room);
+  async stop(participantId: string, kind: MediaKind, room: string | undefined, purpose?: TapPurpose): Promise<RecordingTapStats | null> {
+    const k = key(participantId, kind, room, purpose);
     const entry = this.taps.get(k);
     if (entry) {
       this.taps.delete(k);

@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget } from '../engine.js';
+import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget, TapPurpose } from '../engine.js';
 import { seqDiff } from './codecs.js';
 import { selectLayer, type Layer } from './layers.js';
 import type { InPacket, Producer, ProducerSink } from './producer.js';
@@ -142,8 +142,8 @@ export class RecorderTaps {
   /** Stats of taps closed because their participant left, until the recorder asks for them. */
   private readonly finished = new Map<string, RecordingTapStats>();
 
-  private key(participantId: string, kind: MediaKind, room: string | undefined): string {
-    return `${participantId}\u0000${kind}\u0000${room ?? ''}`;
+  private key(participantId: string, kind: MediaKind, room: string | undefined, purpose: TapPurpose | undefined): string {
+    return `${participantId}\u0000${kind}\u0000${room ?? ''}\u0000${purpose ?? 'recording'}`;
   }
 
   private sock(): Socket {
@@ -156,10 +156,10 @@ export class RecorderTaps {
   }
 
   start(participantId: string, kind: MediaKind, target: RecordingTarget, producer: Producer | null, roomOf: () => string): RecorderTap {
-    this.stop(participantId, kind, target.room);
-    this.finished.delete(this.key(participantId, kind, target.room));
+    this.stop(participantId, kind, target.room, target.purpose);
+    this.finished.delete(this.key(participantId, kind, target.room, target.purpose));
     const tap = new RecorderTap(participantId, kind, target, this.sock(), roomOf);
-    this.taps.set(this.key(participantId, kind, target.room), tap);
+    this.taps.set(this.key(participantId, kind, target.room, target.purpose), tap);
     tap.attach(producer);
     return tap;
   }
@@ -169,8 +169,8 @@ export class RecorderTaps {
     for (const tap of this.taps.values()) if (tap.participantId === participantId) tap.attach(pick(tap.kind));
   }
 
-  stop(participantId: string, kind: MediaKind, room?: string): RecordingTapStats | null {
-    const k = this.key(participantId, kind, room);
+  stop(participantId: string, kind: MediaKind, room?: string, purpose?: TapPurpose): RecordingTapStats | null {
+    const k = this.key(participantId, kind, room, purpose);
     const tap = this.taps.get(k);
     if (!tap) {
       const f = this.finished.get(k) ?? null;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { InvalidStateError, ValidationError } from '../../lib/errors.js';
-import type { Audience, ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
+import type { Audience, ForwardingEntry, MediaKind, MediaRouter, ProducerInfo, RecordableProducer, RecordingTapStats, RecordingTarget, TapPurpose, RouterEvents, TrackSource } from '../engine.js';
 import type { ReceivePreferences as EnginePreferences, SubscribeResult } from '../engine.js';
 import type { NetworkOptions } from './config.js';
 import type { PairCounters } from './consumer.js';
@@ -11,7 +11,7 @@ import { PublisherTransport } from './publisher.js';
 import { RecorderTaps, recordable } from './recorder.js';
 import { SubscriberTransport } from './subscriber.js';
 import { Serial, errorMessage, shortId } from './util.js';
-import { checkId, cleanPreferences } from '../input.js';
+import { checkId, checkPurpose, cleanPreferences } from '../input.js';
 import { DEFAULT_AUDIENCE, cleanAudience, inAudience } from '../audience.js';
 
 export const JOINT_ROOM = 'joint';
@@ -288,15 +288,16 @@ export class WeriftRouter implements MediaRouter {
     const port = Number(target?.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535 || typeof target.host !== 'string') throw new ValidationError('invalid recording target');
     if (target.room !== undefined) checkId('room id', target.room);
+    checkPurpose(target.purpose);
     const p = this.participant(participantId);
     const src = this.tapSource(p, kind);
     this.taps.start(p.id, kind, { ...target, port }, src, () => p.room);
     return src ? recordable(src) : null;
   }
 
-  async stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null> {
+  async stopRecordingTap(participantId: string, kind: MediaKind, room?: string, purpose?: TapPurpose): Promise<RecordingTapStats | null> {
     checkId('participant id', participantId);
-    return this.taps.stop(participantId, kind, room);
+    return this.taps.stop(participantId, kind, room, checkPurpose(purpose));
   }
 
   async forwardingTable(): Promise<ForwardingEntry[]> {

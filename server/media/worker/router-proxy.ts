@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { InvalidStateError } from '../../lib/errors.js';
-import type { Audience, ForwardingEntry, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TrackSource } from '../engine.js';
+import type { Audience, ForwardingEntry, MediaKind, MediaRouter, RecordableProducer, RecordingTapStats, RecordingTarget, RouterEvents, TapPurpose, TrackSource } from '../engine.js';
 import type { ReceivePreferences, SubscribeResult } from '../engine.js';
 import type { WorkerHandle } from './handle.js';
 import type { RouterArgs, RouterMethod, RouterResult } from './protocol.js';
@@ -59,8 +59,8 @@ export class RouterProxy implements MediaRouter {
   startRecordingTap(participantId: string, kind: MediaKind, target: RecordingTarget): Promise<RecordableProducer | null> {
     return this.call('startRecordingTap', participantId, kind, target);
   }
-  stopRecordingTap(participantId: string, kind: MediaKind, room?: string): Promise<RecordingTapStats | null> {
-    return this.call('stopRecordingTap', participantId, kind, room);
+  stopRecordingTap(participantId: string, kind: MediaKind, room?: string, purpose?: TapPurpose): Promise<RecordingTapStats | null> {
+    return this.call('stopRecordingTap', participantId, kind, room, purpose);
   }
 
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents[E]): void {

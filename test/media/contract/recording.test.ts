@@ -129,6 +129,26 @@ describe.each(engines())('engine contract, recording taps: $name', (c) => {
     expect(await f.router.stopRecordingTap('P', 'audio', 'joint')).toBeNull();
   });
 
+  it('a captions tap and a recording tap of the same microphone and room run side by side and stop apart', async () => {
+    const rec = await receiver();
+    const cap = await receiver();
+    rxs.push(rec, cap);
+    await f.router.startRecordingTap('P', 'audio', target(rec, 111, 0x12121212));
+    await f.router.startRecordingTap('P', 'audio', { ...target(cap, 111, 0x34343434), purpose: 'captions' });
+    await until('both copied', () => rec.packets.length > 20 && cap.packets.length > 20, 20_000);
+    expect(cap.packets.every((m) => m.readUInt32BE(8) === 0x34343434)).toBe(true);
+    const stats = await f.router.stopRecordingTap('P', 'audio', 'joint', 'captions');
+    await sleep(300);
+    const n = cap.packets.length;
+    expect(stats!.packets).toBe(n);
+    const r = rec.packets.length;
+    await sleep(1000);
+    expect(cap.packets.length).toBe(n);
+    expect(rec.packets.length).toBeGreaterThan(r + 10);
+    expect(await f.router.stopRecordingTap('P', 'audio', 'joint')).toMatchObject({ packets: expect.any(Number) });
+    await expect(f.router.startRecordingTap('P', 'audio', { ...target(cap, 111, 1), purpose: 'nonsense' as never })).rejects.toThrow(/purpose/);
+  });
+
   it('a tap started before the participant publishes waits for the track, and its stats outlive the participant', async () => {
     const rx = await receiver();
     rxs.push(rx);
