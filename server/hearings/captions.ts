@@ -1,4 +1,5 @@
 import type { CaptionSpeakerStatus, CaptionsState, CaptionText } from '../../signaling/protocol/captions.js';
+import type { SpokenLanguage } from '../../signaling/protocol/domain.js';
 import { InvalidStateError, PermissionDeniedError } from '../lib/errors.js';
 import type { MediaRouter, RecordableProducer } from '../media/engine.js';
 import type { CaptionBackend, CaptionResult, CaptionStream } from './caption-backend.js';
@@ -31,6 +32,18 @@ interface Wanted {
 }
 
 const keyOf = (speakerId: string, roomId: string) => `${speakerId}|${roomId}`;
+
+/** Spoken languages as the caption engines name them (BCP 47; Mandarin is written Simplified here). */
+const CAPTION_LANGUAGE: Readonly<Record<SpokenLanguage, string>> = { cmn: 'zh-Hans', yue: 'yue', en: 'en', pt: 'pt' };
+
+/**
+ * What a speaker is captioned in: an interpreter's channel language, else the participant's own spoken language,
+ * else the configured default (CONCORD_CAPTIONS_LANGUAGE).
+ */
+export function captionLanguage(s: { interpreting: { to: SpokenLanguage } | null; language: SpokenLanguage | null }, fallback: string): string {
+  const spoken = s.interpreting?.to ?? s.language;
+  return spoken ? CAPTION_LANGUAGE[spoken] : fallback;
+}
 
 /**
  * Live captions of one live hearing (issue 17.4). Each participant turns captions on or off for themselves
@@ -142,7 +155,7 @@ export class HearingCaptions {
       const room = s.room!.id;
       const w = watching.get(room);
       if (!w || [...w].every((v) => v === s.id)) continue;
-      out.set(keyOf(s.id, room), { speaker: s, roomId: room, language: this.backend!.defaultLanguage });
+      out.set(keyOf(s.id, room), { speaker: s, roomId: room, language: captionLanguage(s, this.backend!.defaultLanguage) });
     }
     return out;
   }

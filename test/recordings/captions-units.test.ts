@@ -6,6 +6,7 @@ import { captionsConfig } from '../../server/config/captions.js';
 import { chooseCaptionEngine, sherpaCommand, streamingModelFiles } from '../../recordings/captions/engines.js';
 import { CaptionDecoder } from '../../recordings/captions/decoder.js';
 import { CaptionService } from '../../server/recordings/captions.js';
+import { captionLanguage } from '../../server/hearings/captions.js';
 import type { CaptionSpec } from '../../server/hearings/caption-backend.js';
 import { createLogger } from '../../server/lib/logger.js';
 
@@ -113,5 +114,22 @@ describe('caption service: the node cap and the clear states (real ffmpeg and re
     expect(why).toMatch(/sherpa-onnx/);
     expect(why).toMatch(/cannot be loaded|does not load|exited/);
     await d.close();
+  });
+});
+
+describe('the language a speaker is captioned in', () => {
+  const engineFor = (s: Parameters<typeof captionLanguage>[0]) => chooseCaptionEngine(captionLanguage(s, 'en'), { ...engines, sherpaModelDir: undefined }).kind;
+
+  it('is the interpreter channel language, else the participant own spoken language, else the default', () => {
+    expect(captionLanguage({ interpreting: { to: 'pt' }, language: 'cmn' }, 'en')).toBe('pt');
+    expect(captionLanguage({ interpreting: null, language: 'cmn' }, 'en')).toBe('zh-Hans');
+    expect(captionLanguage({ interpreting: null, language: 'yue' }, 'en')).toBe('yue');
+    expect(captionLanguage({ interpreting: null, language: null }, 'en')).toBe('en');
+  });
+
+  it('so a Mandarin speaker goes to the streaming model (none configured here: no captions, said why) and English to pocketsphinx', () => {
+    expect(engineFor({ interpreting: null, language: 'en' })).toBe('pocketsphinx');
+    expect(engineFor({ interpreting: null, language: 'cmn' })).toBe('none');
+    expect(engineFor({ interpreting: { to: 'en' }, language: 'pt' })).toBe('pocketsphinx');
   });
 });
