@@ -23,6 +23,11 @@ export interface TrackSpec {
   roomId: string;
   private: boolean;
   producer: RecordableProducer;
+  /**
+   * The spoken language of this track when the hearing knows it (issue 17): an interpreter's channel language, or the
+   * participant's own. Left out, the transcript takes the participant's language, else the case's default.
+   */
+  language?: string;
 }
 
 export interface TrackHandle {

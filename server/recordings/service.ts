@@ -145,7 +145,7 @@ export class RecordingService implements RecordingBackend {
       await trx.insertInto('recording_tracks').values({
         id, recording_id: recordingId, case_id: r.case_id, participant_id: t.participantId, display_name: t.displayName, role: t.role,
         kind: t.kind, room_id: t.roomId, private: t.private ? 1 : 0, codec: t.producer.codec, offset_ms: Math.max(0, offset),
-        started_at: startedAt.toISOString(), stopped_at: null, status: 'recording', end_reason: null,
+        started_at: startedAt.toISOString(), stopped_at: null, status: 'recording', end_reason: null, language: t.language ?? null,
       }).execute();
       await this.appendAudit(trx, r.case_id, {
         actor: 'system', action: 'recording.track_started',

@@ -7,6 +7,7 @@ import { m007StaffSessions } from './m007-staff-sessions.js';
 import { m008Lockouts } from './m008-lockouts.js';
 import { m009Caucus } from './m009-caucus.js';
 import { m010Retention } from './m010-retention.js';
+import { m011TranscriptLanguages } from './m011-transcript-languages.js';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types both understand (text, integer),
@@ -198,6 +199,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '008_lockouts': m008Lockouts,
         '009_caucus': m009Caucus,
         '010_retention': m010Retention,
+        '011_transcript_languages': m011TranscriptLanguages,
       };
     },
   };
