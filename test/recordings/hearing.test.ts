@@ -177,6 +177,8 @@ describe('recorded hearing with two browsers and a speaking bot', { timeout: 600
     await page.getByTestId('recording-player').waitFor();
     await expect.poll(() => page.getByTestId('recording-player').evaluate((v: any) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     await page.getByTestId('record-from-transcript').click();
+    // The draft comes from the server (issue 17): who spoke, in which role and language, in the case's language.
+    await expect.poll(() => page.getByTestId('record-line-0').inputValue()).toMatch(/（英语）：.*forward/);
     await page.getByTestId('record-submit').click();
     await expect.poll(() => page.getByTestId('hearing-record').getAttribute('data-status')).toBe('review');
     await ctx.close();
