@@ -3,8 +3,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 
-/** Runs a program to completion; rejects with its stderr tail on a non-zero exit. `onLine` sees stdout lines. */
-export function run(cmd: string, args: string[], opts: { onLine?: (line: string) => void; timeoutMs?: number } = {}): Promise<string> {
+/**
+ * Runs a program to completion; rejects with its stderr tail on a non-zero exit. `onLine` sees stdout lines;
+ * `keepOutput: false` (with `onLine`) does not keep stdout (a long-running child that prints as it goes).
+ */
+export function run(cmd: string, args: string[], opts: { onLine?: (line: string) => void; timeoutMs?: number; keepOutput?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -12,7 +15,7 @@ export function run(cmd: string, args: string[], opts: { onLine?: (line: string)
     let buf = '';
     p.stdout.on('data', (d: Buffer) => {
       const s = d.toString();
-      out += s;
+      if (opts.keepOutput !== false) out += s;
       if (opts.onLine) {
         buf += s;
         const lines = buf.split('\n');

@@ -32,13 +32,26 @@ export class TranscriptionError extends Error {
   }
 }
 
+/** Han characters, kana, Hangul and CJK punctuation: written without spaces between them. */
+const CJK = /[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/u;
+
+/** Words as text: spaces between words, none between two Chinese (CJK) ones. */
+export function joinWords(words: readonly string[]): string {
+  let out = '';
+  for (const w of words) {
+    if (out && !(CJK.test(out[out.length - 1]!) && CJK.test(w[0] ?? ''))) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
 /** Groups timed words into utterances at pauses longer than `gapMs`. */
 export function segmentWords(words: TimedWord[], gapMs = 700): TranscriptSegment[] {
   const out: TranscriptSegment[] = [];
   let cur: TimedWord[] = [];
   const flush = () => {
     if (cur.length === 0) return;
-    out.push({ startMs: cur[0]!.startMs, endMs: cur[cur.length - 1]!.endMs, text: cur.map((w) => w.word).join(' '), words: cur });
+    out.push({ startMs: cur[0]!.startMs, endMs: cur[cur.length - 1]!.endMs, text: joinWords(cur.map((w) => w.word)), words: cur });
     cur = [];
   };
   for (const w of words) {

@@ -7,6 +7,11 @@ export * from './engine.js';
 export { PocketsphinxEngine } from './pocketsphinx.js';
 export { SherpaOnnxEngine } from './sherpa.js';
 export { toWebVtt, type VttCue } from './webvtt.js';
+export { SpeechEngines, speechEngines, spokenLanguage, type EngineChoice, type EngineSettings, type SpokenLanguage } from './registry.js';
+export { EnergyVad, planWindows, type DecodeWindow, type SpeechRegion, type VoiceActivityDetector } from './vad.js';
+export { SileroVad } from './silero-vad.js';
+export { MAX_WINDOW_MS, transcribeWindowed, type WindowProgress, type WindowedTranscript } from './windowed.js';
+export { wavInfo, type WavInfo } from './wav.js';
 export { wordErrorRate } from './wer.js';
 
 /** The configured engine, or null when transcription is off. */

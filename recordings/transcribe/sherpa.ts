@@ -17,7 +17,7 @@ try { sherpa = require(${JSON.stringify(createRequire(import.meta.url).resolve('
 catch (e) { console.log(JSON.stringify({ error: 'the native module does not load here: ' + e.message })); process.exit(0); }
 try {
   const rec = new sherpa.OfflineRecognizer({ featConfig: { sampleRate: 16000, featureDim: 80 },
-    modelConfig: { senseVoice: { model: cfg.model, useInverseTextNormalization: 1 }, tokens: cfg.tokens, numThreads: 1, provider: 'cpu', debug: 0 } });
+    modelConfig: { senseVoice: { model: cfg.model, language: cfg.language, useInverseTextNormalization: 1 }, tokens: cfg.tokens, numThreads: 1, provider: 'cpu', debug: 0 } });
   const wave = sherpa.readWave(cfg.wav);
   const stream = rec.createStream();
   stream.acceptWaveform({ sampleRate: wave.sampleRate, samples: wave.samples });
@@ -27,10 +27,39 @@ try {
 } catch (e) { console.log(JSON.stringify({ error: 'the model cannot be loaded: ' + e.message })); }
 `;
 
+/** SenseVoice's language hint for a spoken language (ISO 639-3 as hearings name them); unknown: let it detect. */
+const SENSEVOICE_LANGUAGE: Record<string, string> = { cmn: 'zh', yue: 'yue', en: 'en', ja: 'ja', ko: 'ko' };
+
+/**
+ * Tokens as words: SenseVoice's BPE pieces start a new word with '▁' (or a space) and continue it otherwise; every
+ * Chinese character is a word of its own; its tags (`<|zh|>`, `<|NEUTRAL|>`...) are left out.
+ */
+export function tokensToWords(tokens: readonly string[], timestamps: readonly number[]): TimedWord[] {
+  const words: TimedWord[] = [];
+  let cur: TimedWord | null = null;
+  for (const [i, raw] of tokens.entries()) {
+    if (/^<\|.*\|>$/.test(raw)) continue;
+    const at = Math.round((timestamps[i] ?? 0) * 1000);
+    const starts = raw.startsWith('\u2581') || raw.startsWith(' ');
+    const t = raw.replace(/^[\u2581 ]+/, '').trim();
+    if (!t) continue;
+    const cjk = /^[\u3400-\u9fff\uf900-\ufaff]/u.test(t);
+    if (cur && !starts && !cjk && !/[\u3400-\u9fff]$/u.test(cur.word)) {
+      cur.word += t;
+      cur.endMs = at + 200;
+      continue;
+    }
+    cur = { word: t, startMs: at, endMs: at + 200 };
+    words.push(cur);
+  }
+  return words;
+}
+
 export class SherpaOnnxEngine implements SpeechEngine {
   readonly name = 'sherpa-onnx';
 
-  constructor(private readonly modelDir: string | undefined) {}
+  /** `language`: the spoken language this engine is used for (SenseVoice's hint); none: SenseVoice detects it. */
+  constructor(private readonly modelDir: string | undefined, private readonly language?: string) {}
 
   private async files(): Promise<{ model: string; tokens: string }> {
     const dir = this.modelDir;
@@ -55,7 +84,7 @@ export class SherpaOnnxEngine implements SpeechEngine {
    */
   async transcribe(wavPath: string, opts: { onProgress?: (f: number) => void } = {}): Promise<TranscriptSegment[]> {
     const { model, tokens } = await this.files();
-    const input = JSON.stringify({ model, tokens, wav: wavPath });
+    const input = JSON.stringify({ model, tokens, wav: wavPath, language: (this.language && SENSEVOICE_LANGUAGE[this.language]) ?? 'auto' });
     let out: string;
     try {
       out = await run(process.execPath, ['-e', CHILD, input], { timeoutMs: 30 * 60_000 });
@@ -65,10 +94,7 @@ export class SherpaOnnxEngine implements SpeechEngine {
     const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { text?: string; tokens?: string[]; timestamps?: number[]; seconds?: number; error?: string };
     if (r.error) throw new TranscriptionError(`sherpa-onnx: ${r.error}`);
     opts.onProgress?.(1);
-    const words: TimedWord[] = (r.tokens ?? []).map((t, i) => {
-      const st = Math.round((r.timestamps?.[i] ?? 0) * 1000);
-      return { word: t.trim(), startMs: st, endMs: st + 200 };
-    }).filter((w) => w.word.length > 0);
+    const words = tokensToWords(r.tokens ?? [], r.timestamps ?? []);
     if (words.length === 0 && r.text) return [{ startMs: 0, endMs: Math.round((r.seconds ?? 0) * 1000), text: r.text, words: [] }];
     return segmentWords(words);
   }

@@ -9,7 +9,12 @@ import { SITES, type Site } from '../../signaling/protocol/domain.js';
  *   site (recordings stay at the case's home site); absolute paths;
  * - CONCORD_RECORDINGS_SEGMENT_SECONDS: segment length, 2..60 (default 5): what a recorder crash can lose at most;
  * - CONCORD_TRANSCRIBE_ENGINE: pocketsphinx (default), sherpa-onnx or none;
- * - CONCORD_SHERPA_MODEL_DIR: a sherpa-onnx model directory (required for sherpa-onnx);
+ * - CONCORD_SHERPA_MODEL_DIR: a sherpa-onnx SenseVoice model directory (required for sherpa-onnx; with pocketsphinx,
+ *   it transcribes the Mandarin (cmn) and Cantonese (yue) tracks);
+ * - CONCORD_VAD_MODEL: sherpa-onnx's Silero VAD model file (`silero_vad.onnx`) that cuts tracks into decode windows
+ *   (default: the energy detector, no model);
+ * - CONCORD_TRANSCRIBE_LANGUAGE: the spoken language of a track whose channel and participant name none (cmn, yue, en,
+ *   pt...); default: the case's home site (yue in Hong Kong and Macau, cmn on the mainland sites);
  * - CONCORD_FFMPEG, CONCORD_FFPROBE, CONCORD_POCKETSPHINX: program paths (default from PATH).
  */
 export interface RecordingsConfig {
@@ -18,6 +23,8 @@ export interface RecordingsConfig {
   readonly segmentSeconds: number;
   readonly transcribeEngine: 'pocketsphinx' | 'sherpa-onnx' | 'none';
   readonly sherpaModelDir: string | undefined;
+  readonly vadModel: string | undefined;
+  readonly transcribeLanguage: string | undefined;
   readonly ffmpeg: string;
   readonly ffprobe: string;
   readonly pocketsphinx: string;
@@ -32,6 +39,8 @@ const schema = z.object({
   CONCORD_RECORDINGS_SEGMENT_SECONDS: z.coerce.number().int().min(2).max(60).default(5),
   CONCORD_TRANSCRIBE_ENGINE: z.enum(['pocketsphinx', 'sherpa-onnx', 'none']).default('pocketsphinx'),
   CONCORD_SHERPA_MODEL_DIR: absolute.optional(),
+  CONCORD_VAD_MODEL: absolute.optional(),
+  CONCORD_TRANSCRIBE_LANGUAGE: z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language tag such as cmn, yue, en or pt').optional(),
   CONCORD_FFMPEG: z.string().min(1).default('ffmpeg'),
   CONCORD_FFPROBE: z.string().min(1).default('ffprobe'),
   CONCORD_POCKETSPHINX: z.string().min(1).default('pocketsphinx_continuous'),
@@ -53,6 +62,8 @@ export function recordingsConfig(env: Record<string, string>, dataDir: string): 
     segmentSeconds: e.CONCORD_RECORDINGS_SEGMENT_SECONDS,
     transcribeEngine: e.CONCORD_TRANSCRIBE_ENGINE,
     sherpaModelDir: e.CONCORD_SHERPA_MODEL_DIR,
+    vadModel: e.CONCORD_VAD_MODEL,
+    transcribeLanguage: e.CONCORD_TRANSCRIBE_LANGUAGE,
     ffmpeg: e.CONCORD_FFMPEG,
     ffprobe: e.CONCORD_FFPROBE,
     pocketsphinx: e.CONCORD_POCKETSPHINX,

@@ -4,6 +4,9 @@ import { newId } from '../lib/ids.js';
 import { toWebVtt } from '../../recordings/transcribe/webvtt.js';
 import type { RecordingService } from './service.js';
 import { isCaucusPath } from './verify.js';
+import { caseRecordLanguage, type RecordLanguage } from './languages.js';
+import { draftRecordLines } from './record-draft.js';
+import { trackResults } from './transcription.js';
 import { RecordLines, SignoffBody } from '../../signaling/protocol/recordings.js';
 import type { AuditAction } from '../../signaling/protocol/audit.js';
 
@@ -114,19 +117,37 @@ export class RecordingCaseFile {
     return [...events, ...chat].sort((a, b) => a.atMs - b.atMs);
   }
 
+  /**
+   * The transcript as a per-speaker, per-language timeline: segments of every readable track in time order, each
+   * with its speaker, role and language; `tracks`: each readable track's language, engine and outcome (a "no model
+   * for <language>" track is listed with its reason).
+   */
   async transcript(caseId: string, recordingId: string, reader: Reader) {
     await this.recordingOf(caseId, recordingId);
-    const tracks = await this.db.selectFrom('recording_tracks').select(['id', 'room_id', 'private']).where('recording_id', '=', recordingId).execute();
+    const tracks = await this.db.selectFrom('recording_tracks').select(['id', 'room_id', 'private', 'role']).where('recording_id', '=', recordingId).execute();
     const readable = new Set(tracks.filter((t) => reader.sees('transcript.read', { roomId: t.room_id, private: t.private === 1 })).map((t) => t.id));
     if (tracks.length > 0 && readable.size === 0) throw new NotFoundError('recording');
+    const roles = new Map(tracks.map((t) => [t.id, t.role]));
     const t = await this.db.selectFrom('transcripts').selectAll().where('recording_id', '=', recordingId).where('status', '=', 'done').orderBy('created_at', 'desc').executeTakeFirst();
     const latest = await this.db.selectFrom('transcripts').selectAll().where('recording_id', '=', recordingId).orderBy('created_at', 'desc').executeTakeFirst();
     const segs = (t ? await this.db.selectFrom('transcript_segments').selectAll().where('transcript_id', '=', t.id).orderBy('seq').execute() : [])
       .filter((s) => readable.has(s.track_id));
     return {
       status: latest?.status ?? 'none', progress: latest?.progress ?? 0, error: latest?.error ?? null, engine: t?.engine ?? latest?.engine ?? null, sha256: t?.sha256 ?? null,
-      segments: segs.map((s) => ({ participantId: s.participant_id, speaker: s.speaker, startMs: s.start_ms, endMs: s.end_ms, text: s.text, words: JSON.parse(s.words) as { w: string; s: number; e: number }[] })),
+      tracks: trackResults(latest?.tracks ?? null).filter((x) => readable.has(x.trackId)),
+      segments: segs.map((s) => ({
+        participantId: s.participant_id, speaker: s.speaker, role: roles.get(s.track_id) ?? null, language: s.language ?? null,
+        startMs: s.start_ms, endMs: s.end_ms, text: s.text, words: JSON.parse(s.words) as { w: string; s: number; e: number }[],
+      })),
     };
+  }
+
+  /** A draft of the hearing record (笔录) from the transcript, labelled in `language` (default: the case's). */
+  async recordDraft(caseId: string, recordingId: string, reader: Reader, language?: RecordLanguage) {
+    const r = await this.recordingOf(caseId, recordingId);
+    const t = await this.transcript(caseId, recordingId, reader);
+    const lang = language ?? caseRecordLanguage(r.site);
+    return { language: lang, hearingId: r.hearing_id, lines: draftRecordLines(t.segments, lang) };
   }
 
   async webVtt(caseId: string, recordingId: string, reader: Reader): Promise<string> {

@@ -5,6 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Database } from '../store/schema.js';
 import { RecordingCaseFile } from './casefile.js';
 import { RecordingJobs } from './jobs.js';
+import { participantLanguages } from './languages.js';
 import { RecordingService } from './service.js';
 import { CaucusVault } from './vault.js';
 import { CaucusItems } from './caucus-items.js';
@@ -17,6 +18,7 @@ import { RecordingSubjectData } from './subject.js';
 export { RecordingService } from './service.js';
 export { RecordingCaseFile, type Reader } from './casefile.js';
 export { RecordingJobs } from './jobs.js';
+export { caseRecordLanguage, caseSpokenLanguage, participantLanguages, RECORD_LANGUAGES, type ParticipantLanguages, type RecordLanguage } from './languages.js';
 export { CaucusVault, SHREDDED_MESSAGE } from './vault.js';
 export { CaucusItems, partyKeyOf } from './caucus-items.js';
 export { RecordingRetention } from './retention.js';
@@ -37,7 +39,7 @@ export interface Recordings {
 export function createRecordings(o: { db: Kysely<Database>; audit: AuditLog; config: RecordingsConfig; log: Logger; secret: string; rooms: HearingRoomStore; hearings: HearingService }): Recordings {
   const vault = new CaucusVault(o.db, new SecretBox(o.secret, BOX_LABELS.caucusKeys));
   const service = new RecordingService({ ...o, vault });
-  const jobs = new RecordingJobs(service);
+  const jobs = new RecordingJobs(service, undefined, participantLanguages(o.hearings));
   service.afterStop.push((id) => void jobs.enqueue(id));
   return {
     service, casefile: new RecordingCaseFile(service), jobs, caucusItems: new CaucusItems(service, o.rooms, o.hearings),

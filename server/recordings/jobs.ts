@@ -1,24 +1,33 @@
-import { createHash } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { newId } from '../lib/ids.js';
 import { composeRecording, type ComposeTrack } from '../../recordings/composer.js';
-import { sha256File, toSpeechWav } from '../../recordings/media.js';
-import { speechEngine, type SpeechEngine } from '../../recordings/transcribe/index.js';
+import { sha256File } from '../../recordings/media.js';
+import { speechEngines, type SpeechEngines } from '../../recordings/transcribe/index.js';
+import type { ParticipantLanguages } from './languages.js';
 import type { RecordingService } from './service.js';
+import { runTranscription } from './transcription.js';
 
 /**
  * Background work after a recording stops: the composed file (grid video + mixed audio) and the transcript (each
- * participant's own audio track through the speech engine). One job at a time per process (2-core machines);
+ * participant's own audio track through the speech engine of its language, in windows). One job at a time per process (2-core machines);
  * progress is written to the case file as it goes, so the case page can show it.
  */
 export class RecordingJobs {
   private queue: Promise<void> = Promise.resolve();
-  private readonly engine: SpeechEngine | null;
+  private readonly engines: SpeechEngines | null;
   private pending = 0;
 
-  constructor(private readonly svc: RecordingService, engine?: SpeechEngine | null) {
-    this.engine = engine === undefined ? speechEngine(svc.config) : engine;
+  /**
+   * `engines`: which engine takes which language (default: from the config; null: no transcripts); `languages`: each
+   * participant's spoken language in a hearing (default: none known, so the track's own or the case's applies).
+   */
+  constructor(
+    private readonly svc: RecordingService,
+    engines?: SpeechEngines | null,
+    private readonly languages: ParticipantLanguages = async () => new Map(),
+  ) {
+    this.engines = engines === undefined ? speechEngines(svc.config) : engines;
   }
 
   /** Queues composition and transcription of a stopped recording. */
@@ -97,53 +106,11 @@ export class RecordingJobs {
     });
   }
 
+  /** The transcript of a recording, per speaker and language, in windows (server/recordings/transcription.ts). */
   async transcribe(recordingId: string): Promise<string | null> {
-    const svc = this.svc;
-    if (!this.engine) return null;
+    if (!this.engines) return null;
     const { r, tracks } = await this.segmentsOf(recordingId, false);
-    const audio = tracks.filter((t) => t.kind === 'audio' && t.files.length > 0);
-    const id = newId('trn');
-    await svc.db.insertInto('transcripts').values({
-      id, recording_id: recordingId, case_id: r.case_id, engine: this.engine.name, status: 'running', progress: 0, error: null, sha256: null,
-      created_at: svc.now().toISOString(), finished_at: null,
-    }).execute();
-    const fail = async (err: Error) => {
-      await svc.db.updateTable('transcripts').set({ status: 'failed', error: err.message.slice(0, 500), finished_at: svc.now().toISOString() }).where('id', '=', id).execute();
-      throw err;
-    };
-    try {
-      await this.engine.check();
-    } catch (err) {
-      return fail(err as Error);
-    }
-    const dir = join(svc.rootFor(r.site), r.case_id, recordingId, 'stt');
-    await mkdir(dir, { recursive: true });
-    const rows: { track_id: string; participant_id: string; speaker: string; start_ms: number; end_ms: number; text: string; words: string }[] = [];
-    try {
-      for (const [i, t] of audio.entries()) {
-        const wav = join(dir, `${t.id}.wav`);
-        await toSpeechWav(t.files, join(dir, `${t.id}.txt`), wav, svc.config.ffmpeg);
-        const base = t.offset_ms ?? 0;
-        const segs = await this.engine.transcribe(wav);
-        await rm(wav, { force: true });
-        for (const s of segs) {
-          rows.push({
-            track_id: t.id, participant_id: t.participant_id, speaker: t.display_name, start_ms: base + s.startMs, end_ms: base + s.endMs, text: s.text,
-            words: JSON.stringify(s.words.map((w) => ({ w: w.word, s: base + w.startMs, e: base + w.endMs }))),
-          });
-        }
-        await svc.db.updateTable('transcripts').set({ progress: Math.round(((i + 1) / audio.length) * 100) }).where('id', '=', id).execute();
-      }
-    } catch (err) {
-      return fail(err as Error);
-    }
-    rows.sort((a, b) => a.start_ms - b.start_ms);
-    const sha256 = createHash('sha256').update(JSON.stringify(rows.map((x) => [x.participant_id, x.start_ms, x.end_ms, x.text]))).digest('hex');
-    await svc.db.transaction().execute(async (trx) => {
-      for (const [seq, x] of rows.entries()) await trx.insertInto('transcript_segments').values({ id: newId('tsg'), transcript_id: id, seq, ...x }).execute();
-      await trx.updateTable('transcripts').set({ status: 'done', progress: 100, sha256, finished_at: svc.now().toISOString() }).where('id', '=', id).execute();
-      await svc.appendAudit(trx, r.case_id, { actor: 'system', action: 'recording.transcribed', data: { recordingId, transcriptId: id, engine: this.engine!.name, segments: rows.length, sha256 } });
-    });
-    return id;
+    const audio = tracks.filter((t) => t.kind === 'audio' && t.files.length > 0).map((t) => ({ ...t, language: t.language ?? null }));
+    return runTranscription(this.svc, this.engines, this.languages, r, audio);
   }
 }

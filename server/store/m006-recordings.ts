@@ -49,10 +49,14 @@ export interface TranscriptsTable {
   /** queued | running | done | failed */
   status: string; progress: number; error: string | null; sha256: string | null; created_at: string; finished_at: string | null;
   deleted_by_policy: Added<string>;
+  /** Per audio track: language, engine and outcome, JSON (migration 013, server/recordings/transcription.ts). */
+  tracks: Added<string>;
 }
 export interface TranscriptSegmentsTable {
   id: string; transcript_id: string; track_id: string; participant_id: string; speaker: string; seq: number;
   start_ms: number; end_ms: number; text: string; words: string;
+  /** The language the segment was transcribed in (migration 013). */
+  language: Added<string>;
 }
 export interface HearingRecordsTable {
   id: string; case_id: string; hearing_id: string; recording_id: string | null;

@@ -9,6 +9,7 @@ import { m009Caucus } from './m009-caucus.js';
 import { m010Retention } from './m010-retention.js';
 import { m011CaseLanguages } from './m011-case-languages.js';
 import { m012Interpreters } from './m012-interpreters.js';
+import { m013TranscriptLanguages } from './m013-transcript-languages.js';
 
 /**
  * One set of migrations for SQLite and PostgreSQL: only types both understand (text, integer),
@@ -202,6 +203,7 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
         '010_retention': m010Retention,
         '011_case_languages': m011CaseLanguages,
         '012_interpreters': m012Interpreters,
+        '013_transcript_languages': m013TranscriptLanguages,
       };
     },
   };

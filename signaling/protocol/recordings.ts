@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGREEMENT_LANGUAGES } from './pad.js';
 
 /**
  * HTTP bodies of the hearing record (笔录) in the case file (routes of server/http/routes/recordings.ts); the server
@@ -9,6 +10,12 @@ export const RecordLines = z.strictObject({
 });
 /** The clerk saves the record; `submit` sends it out for the parties' review. */
 export const SaveRecordBody = RecordLines.extend({ submit: z.boolean().optional() });
+/**
+ * A draft of the hearing record from a recording's transcript (issue 17): `language` labels it (speaker roles, spoken
+ * languages); default: the case's (Traditional Chinese in Hong Kong and Macau, Simplified elsewhere).
+ */
+export const RecordDraftQuery = z.strictObject({ language: z.enum(AGREEMENT_LANGUAGES).optional() });
+
 /** A party confirms or objects to the version it read (its SHA-256). */
 export const SignoffBody = z.strictObject({ decision: z.enum(['confirmed', 'objected']), comment: z.string().trim().max(2000).optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 

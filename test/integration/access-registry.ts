@@ -69,6 +69,7 @@ export const HTTP_REGISTRY: Record<string, HttpEntry> = {
   'GET /api/cases/{caseId}/recordings/{recordingId}/timeline': { action: 'recording.list', method: 'GET', path: (t) => `${rec(t)}/timeline` },
   'GET /api/cases/{caseId}/recordings/{recordingId}/transcript': { action: 'recording.list', method: 'GET', path: (t) => `${rec(t)}/transcript` },
   'GET /api/cases/{caseId}/recordings/{recordingId}/transcript.vtt': { action: 'recording.list', method: 'GET', path: (t) => `${rec(t)}/transcript.vtt` },
+  'GET /api/cases/{caseId}/recordings/{recordingId}/record-draft': { action: 'record.write', method: 'GET', path: (t) => `${rec(t)}/record-draft` },
   'POST /api/cases/{caseId}/recordings/{recordingId}/jobs': { action: 'recording.process', method: 'POST', path: (t) => `${rec(t)}/jobs` },
   'GET /api/cases/{caseId}/hearings/{hearingId}/record': { action: 'record.read', method: 'GET', path: (t) => `${c(t)}/hearings/${t.hearingId}/record` },
   'PUT /api/cases/{caseId}/hearings/{hearingId}/record': { action: 'record.write', method: 'PUT', path: (t) => `${c(t)}/hearings/${t.hearingId}/record`, body: BAD },

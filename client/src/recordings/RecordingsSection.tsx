@@ -121,11 +121,17 @@ function RecordingCard({ caseId, auth, r, reload }: { caseId: string; auth: Auth
             <>
               <ol class="rec-transcript" data-testid="transcript">
                 {transcript.segments.map((s, i) => (
-                  <li key={i} data-participant-id={s.participantId}>
-                    <button type="button" class="link-button" onClick={() => seek(s.startMs)}>{clock(s.startMs)}</button> <strong>{s.speaker}</strong>: {s.text}
+                  <li key={i} data-participant-id={s.participantId} data-language={s.language ?? ''} lang={s.language === 'cmn' ? 'zh-Hans' : s.language === 'yue' ? 'zh-Hant' : s.language ?? undefined}>
+                    <button type="button" class="link-button" onClick={() => seek(s.startMs)}>{clock(s.startMs)}</button> <strong>{s.speaker}</strong>{s.language ? ` [${s.language}]` : ''}: {s.text}
                   </li>
                 ))}
               </ol>
+              {/* Tracks no engine could take (issue 17): the server's stored reason, e.g. "no model for yue". */}
+              {transcript.tracks?.some((x) => x.status !== 'done') ? (
+                <ul class="small muted" data-testid="transcript-missing">
+                  {transcript.tracks.filter((x) => x.status !== 'done').map((x) => <li key={x.trackId} data-track-id={x.trackId} data-status={x.status}>{x.speaker} [{x.language}]: {x.error}</li>)}
+                </ul>
+              ) : null}
               <button type="button" class="btn btn-ghost btn-small" data-testid="transcript-vtt" onClick={() => void recApi.vtt(auth, caseId, r.id).then((u) => {
                 const a = document.createElement('a');
                 a.href = u;
@@ -162,7 +168,7 @@ function RecordingCard({ caseId, auth, r, reload }: { caseId: string; auth: Auth
           ))}
         </ul>
       </details>
-      {auth === 'staff' ? <RecordEditor caseId={caseId} hearingId={r.hearingId} transcript={transcript} events={events} currentMs={() => (video.current ? video.current.currentTime * 1000 : 0)} seek={seek} /> : null}
+      {auth === 'staff' ? <RecordEditor caseId={caseId} recordingId={r.id} hearingId={r.hearingId} transcript={transcript} events={events} currentMs={() => (video.current ? video.current.currentTime * 1000 : 0)} seek={seek} /> : null}
     </article>
   );
 }
@@ -180,7 +186,7 @@ function people(ev: TimelineEvent, names: Map<string, string>): string {
 }
 
 /** The clerk's editor: lines, each with an optional recording time; from the transcript; save or send for review. */
-function RecordEditor(props: { caseId: string; hearingId: string; transcript: TranscriptView | null; events: TimelineEvent[]; currentMs: () => number; seek: (ms: number) => void }) {
+function RecordEditor(props: { caseId: string; recordingId: string; hearingId: string; transcript: TranscriptView | null; events: TimelineEvent[]; currentMs: () => number; seek: (ms: number) => void }) {
   const [rec, setRec] = useState<HearingRecordView | null>(null);
   const [lines, setLines] = useState<RecordLine[]>([]);
   const [msg, setMsg] = useState<unknown>(null);
@@ -217,7 +223,7 @@ function RecordEditor(props: { caseId: string; hearingId: string; transcript: Tr
           <button type="button" class="btn btn-small" data-testid="record-add" onClick={() => setLines([...lines, { text: '' }])}>{tr('rec.addLine')}</button>
           {props.transcript ? (
             <button type="button" class="btn btn-small" data-testid="record-from-transcript"
-              onClick={() => setLines([...lines, ...props.transcript!.segments.map((s) => ({ text: `${s.speaker}: ${s.text}`, atMs: s.startMs }))])}>{tr('rec.fromTranscript')}</button>
+              onClick={() => void recApi.recordDraft(props.caseId, props.recordingId).then((d) => setLines((cur) => [...cur, ...d.lines]), (e: Error) => setMsg(e.message))}>{tr('rec.fromTranscript')}</button>
           ) : null}
           <button type="button" class="btn btn-small" data-testid="record-save" onClick={() => void save(false)}>{tr('rec.save')}</button>
           <button type="button" class="btn btn-primary btn-small" data-testid="record-submit" onClick={() => void save(true)}>{tr('rec.submit')}</button>

@@ -19,7 +19,10 @@ export interface RecordingView {
 export interface CaucusItemState { itemId: string; heldByStaff: string | null; released: boolean; mediatorReleased: boolean; partyReleased: boolean }
 export interface TranscriptView {
   status: string; progress: number; error: string | null; engine: string | null; sha256: string | null;
-  segments: { participantId: string; speaker: string; startMs: number; endMs: number; text: string }[];
+  /** Per speaker, role and language (issue 17): a timeline of every readable track. */
+  segments: { participantId: string; speaker: string; role: string | null; language: string | null; startMs: number; endMs: number; text: string }[];
+  /** Each track's language, engine and outcome ("no model for yue: ..." is a stored result). */
+  tracks?: { trackId: string; speaker: string; role: string; language: string; engine: string | null; status: 'done' | 'no_model' | 'failed'; error: string | null; windows: number }[];
 }
 export interface TimelineEvent { atMs: number; at: string; kind: string; actor: string; data: Record<string, unknown> }
 export interface RecordLine { text: string; atMs?: number }
@@ -49,6 +52,8 @@ export const recApi = {
   list: (auth: Auth, caseId: string) => call<{ recordings: RecordingView[] }>(auth, 'GET', `/api/cases/${e(caseId)}/recordings`),
   timeline: (auth: Auth, caseId: string, rid: string) => call<{ events: TimelineEvent[] }>(auth, 'GET', `/api/cases/${e(caseId)}/recordings/${e(rid)}/timeline`),
   transcript: (auth: Auth, caseId: string, rid: string) => call<TranscriptView>(auth, 'GET', `/api/cases/${e(caseId)}/recordings/${e(rid)}/transcript`),
+  /** The clerk's draft of the hearing record from the transcript, labelled in the case's language. */
+  recordDraft: (caseId: string, rid: string) => call<{ language: string; lines: RecordLine[] }>('staff', 'GET', `/api/cases/${e(caseId)}/recordings/${e(rid)}/record-draft`),
   record: (auth: Auth, caseId: string, hid: string) => call<{ record: HearingRecordView | null }>(auth, 'GET', `/api/cases/${e(caseId)}/hearings/${e(hid)}/record`),
   saveRecord: (caseId: string, hid: string, lines: RecordLine[], submit: boolean) =>
     call<{ record: HearingRecordView }>('staff', 'PUT', `/api/cases/${e(caseId)}/hearings/${e(hid)}/record`, { lines, submit }),

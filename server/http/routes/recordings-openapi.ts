@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReleaseCaucusItemBody, SaveRecordBody, SignoffBody } from '../../../signaling/protocol/recordings.js';
+import { RecordDraftQuery, ReleaseCaucusItemBody, SaveRecordBody, SignoffBody } from '../../../signaling/protocol/recordings.js';
 import type { AddPath } from '../openapi-paths.js';
 
 /** Recordings, transcripts and the hearing record in the case file (routes/recordings.ts); every read is audited. */
@@ -14,6 +14,9 @@ export function registerRecordingPaths(add: AddPath): void {
   add('get', `${rec}/{recordingId}/timeline`, 'What happened during the recording (joins, caucuses, mutes)');
   add('get', `${rec}/{recordingId}/transcript`, 'The transcript');
   add('get', `${rec}/{recordingId}/transcript.vtt`, 'The transcript as WebVTT', { produces: 'text/vtt' });
+  add('get', `${rec}/{recordingId}/record-draft`, 'Clerk: a draft of the hearing record from the transcript (per speaker, role and language), labelled in `language` (default: the case\'s)', {
+    query: RecordDraftQuery,
+  });
   add('post', `${rec}/{recordingId}/jobs`, 'Clerk or mediator: run composition and transcription again', { status: 202, answers: 'queued' });
   add('get', record, 'The hearing record (笔录) with its sign-offs');
   add('put', record, 'Clerk: save the hearing record (`submit`: send it for the parties\' review)', { body: SaveRecordBody });

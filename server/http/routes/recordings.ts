@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { Router, type Request } from 'express';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { assertCan, can, type Action, type Principal } from '../../auth/policy.js';
-import { ReleaseCaucusItemBody, SaveRecordBody, type CaucusItemFacts } from '../../../signaling/protocol/recordings.js';
+import { RecordDraftQuery, ReleaseCaucusItemBody, SaveRecordBody, type CaucusItemFacts } from '../../../signaling/protocol/recordings.js';
 import { partyKeyOf, type CaucusItems } from '../../recordings/caucus-items.js';
 import type { MaterialAction, MaterialItem, RecordingCaseFile, Reader } from '../../recordings/casefile.js';
 import type { RecordingJobs } from '../../recordings/jobs.js';
@@ -112,6 +112,16 @@ export function recordingsRouter(deps: HttpDeps, api: RecordingsApi): Router {
     await casefile.audited(caseId, rd, 'transcript.exported', { recordingId: idParam(req, 'recordingId'), format: 'webvtt' });
     res.type('text/vtt').setHeader('Cache-Control', 'private, no-store');
     res.send(vtt);
+  }));
+
+  // The clerk drafts the hearing record from the transcript: only the lines the clerk may read (transcript.read per track).
+  r.get('/cases/:caseId/recordings/:recordingId/record-draft', route(async (req, res) => {
+    const caseId = idParam(req, 'caseId');
+    const q = parse(RecordDraftQuery, req.query, 'query');
+    const rd = await reader(req, caseId, 'record.write');
+    const draft = await casefile.recordDraft(caseId, idParam(req, 'recordingId'), rd, q.language);
+    await casefile.audited(caseId, rd, 'transcript.read', { recordingId: idParam(req, 'recordingId'), draft: draft.language });
+    res.json(draft);
   }));
 
   r.post('/cases/:caseId/recordings/:recordingId/jobs', route(async (req, res) => {
