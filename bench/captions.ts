@@ -9,33 +9,19 @@
  *   final caption holding it at the viewer's socket; median and p90, against the target of under 2 s at the median.
  * Env: BENCH_WINDOW_MS (default 30000), BENCH_SPEAKERS (N, default 3). Figures go to docs/BENCHMARKS.md.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../server/config/index.js';
-import { createLogger } from '../server/lib/logger.js';
-import { startServer } from '../server/wiring.js';
-import { DEMO_PASSWORD, seedDemo } from '../server/demo.js';
 import { run } from '../recordings/media.js';
 import type { CaptionText } from '../signaling/protocol/captions.js';
+import { procCpuMs, startBenchServer } from './hearing-server.js';
 import { ClientPool, must, setupHearing, type FixtureRole } from '../test/helpers/hearing.js';
-import type { TestServer } from '../test/helpers/server.js';
 import { HearingBot } from '../test/recordings/helpers/bot.js';
 import { oggOpusPackets, speechOgg, testPatternIvf } from '../test/recordings/helpers/speech.js';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 30_000);
 const N = Math.min(4, Math.max(2, Number(process.env.BENCH_SPEAKERS ?? 3)));
-const TICK = 100; // clock ticks per second of /proc/<pid>/stat
 
-function procCpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return ((Number(parts[11]) + Number(parts[12])) * 1000) / TICK;
-  } catch {
-    return 0;
-  }
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs: number[], q: number) => {
   if (xs.length === 0) return NaN;
@@ -62,22 +48,7 @@ async function main(): Promise<void> {
     CONCORD_SECRET: 'bench-secret-bench-secret-bench-secret-01', CONCORD_MEDIA_WORKERS: '1', CONCORD_TRANSCRIBE_ENGINE: 'none',
     CONCORD_CAPTIONS_MAX_DECODERS: String(N),
   };
-  const running = await startServer(loadConfig(env), { log: createLogger('silent') });
-  const staff = await seedDemo(running.services);
-  const s = {
-    ...running, env, staff, db: 'sqlite',
-    api: async (method: string, p: string, opts: { body?: unknown; token?: string } = {}) => {
-      const headers: Record<string, string> = {};
-      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      if (opts.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${running.url}${p}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    },
-    login: async (username: string) => {
-      const r = await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-      return ((await r.json()) as { token: string }).token;
-    },
-  } as unknown as TestServer;
+  const { running, s } = await startBenchServer(env);
   const f = await setupHearing(s, 1);
   const pool = new ClientPool(s);
   const fixtures = path.join(dir, 'fixtures');

@@ -9,30 +9,16 @@
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../server/config/index.js';
-import { createLogger } from '../server/lib/logger.js';
-import { startServer } from '../server/wiring.js';
-import { DEMO_PASSWORD, seedDemo } from '../server/demo.js';
 import { PocketsphinxEngine } from '../recordings/transcribe/pocketsphinx.js';
 import { wordErrorRate } from '../recordings/transcribe/wer.js';
 import { run } from '../recordings/media.js';
+import { procCpuMs, startBenchServer } from './hearing-server.js';
 import { ClientPool, must, setupHearing } from '../test/helpers/hearing.js';
-import type { TestServer } from '../test/helpers/server.js';
 import { HearingBot } from '../test/recordings/helpers/bot.js';
 import { REFERENCE, oggOpusPackets, speechOgg, testPatternIvf } from '../test/recordings/helpers/speech.js';
 
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 15_000);
-const TICK = 100; // clock ticks per second of /proc/<pid>/stat
 
-function procCpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return ((Number(parts[11]) + Number(parts[12])) * 1000) / TICK;
-  } catch {
-    return 0;
-  }
-}
 const selfCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -45,22 +31,7 @@ async function main(): Promise<void> {
     CONCORD_HOST: '127.0.0.1', CONCORD_PORT: '0', CONCORD_DATA_DIR: dir, CONCORD_LOG_LEVEL: 'silent', CONCORD_DEMO: 'false',
     CONCORD_SECRET: 'bench-secret-bench-secret-bench-secret-01', CONCORD_MEDIA_WORKERS: '1', CONCORD_TRANSCRIBE_ENGINE: 'none',
   };
-  const running = await startServer(loadConfig(env), { log: createLogger('silent') });
-  const staff = await seedDemo(running.services);
-  const s = {
-    ...running, env, staff, db: 'sqlite',
-    api: async (method: string, p: string, opts: { body?: unknown; token?: string } = {}) => {
-      const headers: Record<string, string> = {};
-      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      if (opts.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${running.url}${p}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    },
-    login: async (username: string) => {
-      const r = await fetch(`${running.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) });
-      return ((await r.json()) as { token: string }).token;
-    },
-  } as unknown as TestServer;
+  const { running, s } = await startBenchServer(env);
   const f = await setupHearing(s, 1);
   const pool = new ClientPool(s);
   const roles = ['mediator', 'clerk', 'applicant', 'respondent'] as const;
