@@ -154,7 +154,8 @@ export class HearingCaptions {
     for (const s of present) {
       const room = s.room!.id;
       const w = watching.get(room);
-      if (!w || [...w].every((v) => v === s.id)) continue;
+      // Decoded only for someone else who hears that speaker (an interpreter's channel, a whisper: issue 17).
+      if (!w || ![...w].some((v) => v !== s.id && this.hears(v, s))) continue;
       out.set(keyOf(s.id, room), { speaker: s, roomId: room, language: captionLanguage(s, this.backend!.defaultLanguage) });
     }
     return out;
@@ -240,7 +241,13 @@ export class HearingCaptions {
     await d.stream.close().catch((err) => this.h.log.warn({ err, hearingId: this.h.id }, 'closing a caption decoder failed'));
   }
 
-  /** A result of one decoder: to the viewers who are in the decoder's room right now, nobody else. */
+  /** Whether viewer `id` hears `speaker` at all: a caption says no more than the audio the SFU sends them. */
+  private hears(id: string, speaker: LiveParticipant): boolean {
+    const viewer = this.h.participants.get(id);
+    return !!viewer && this.h.interpretation.hears(viewer, speaker);
+  }
+
+  /** A result of one decoder: to the viewers in the decoder's room right now who hear its speaker, nobody else. */
   private deliver(d: Decoder, r: CaptionResult): void {
     if (d.closed || this.isClosed) return;
     const text = r.text.trim();
@@ -250,9 +257,10 @@ export class HearingCaptions {
       text: text.slice(0, 2000), final: r.final, engine: d.stream.engine, at: this.h.now().toISOString(),
     };
     if (r.final) d.utterance++;
-    if (!text) return;
+    const speaker = this.h.participants.get(d.speakerId);
+    if (!text || !speaker) return;
     for (const p of this.h.participants.values()) {
-      if (p.closed || !p.inMedia || p.room?.id !== d.roomId || !this.viewers.has(p.id)) continue;
+      if (p.closed || !p.inMedia || p.room?.id !== d.roomId || !this.viewers.has(p.id) || !this.hears(p.id, speaker)) continue;
       try {
         p.send('captions.text', c);
       } catch {
@@ -267,9 +275,9 @@ export class HearingCaptions {
     const speakers: CaptionsState['speakers'] = [];
     if (on && p.inMedia && p.room) {
       for (const s of p.room.members) {
-        if (s.id === p.id || s.closed) continue;
+        if (s.id === p.id || s.closed || !this.hears(p.id, s)) continue;
         const key = keyOf(s.id, p.room.id);
-        const lang = this.backend?.defaultLanguage ?? 'en';
+        const lang = captionLanguage(s, this.backend?.defaultLanguage ?? 'en');
         let status: CaptionSpeakerStatus;
         if (this.decoders.has(key)) status = 'live';
         else if (s.audioMuted) status = 'muted';

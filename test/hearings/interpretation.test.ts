@@ -142,6 +142,16 @@ describe.each<DbKind>(['sqlite', 'postgres'])('live hearing: interpreter channel
     expect((await toApplicant)[0]).toEqual({ [ids.interpreter]: 90, [ids.mediator]: 40 });
   });
 
+  it('captions follow the audio: a floor listener is not offered the interpreter, a pt listener is, in pt', async () => {
+    const floor = await must(c.respondent, 'captions.set', { on: true });
+    const pt = await must(c.applicant, 'captions.set', { on: true });
+    expect(floor.speakers.map((x) => x.participantId)).toEqual(expect.arrayContaining([ids.mediator, ids.applicant]));
+    expect(floor.speakers.map((x) => x.participantId)).not.toContain(ids.interpreter);
+    expect(pt.speakers.find((x) => x.participantId === ids.interpreter)).toMatchObject({ language: 'pt' });
+    expect(pt.speakers.find((x) => x.participantId === ids.respondent)).toMatchObject({ language: 'zh-Hans' });
+    for (const who of [c.respondent, c.applicant]) await must(who, 'captions.set', { on: false });
+  });
+
   it('modes: the interpreter for themselves, the mediator for anyone; a party may not', async () => {
     const router = engine.router(hearingId);
     const denied = await request(c.respondent, 'interpretation.mode', { participantId: ids.interpreter, mode: 'consecutive' });
