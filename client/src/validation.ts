@@ -31,6 +31,7 @@ function issueMessage(i: IssueLike, data: unknown): string {
   const last = String(i.path[i.path.length - 1] ?? '');
   if (key === 'parties' && i.code === 'custom') return t('validation.bothSides');
   if (key === 'disputeTypes' && i.code === 'custom') return t('validation.repeated');
+  if (key === 'languages' && i.code === 'custom') return t('validation.languagesRepeat');
   if (key === 'parties' && (i.code === 'too_small' || i.code === 'custom')) return t('validation.bothSides');
   if (i.code === 'invalid_format') {
     if (last === 'amount') return t('validation.amount');
@@ -96,4 +97,23 @@ export function detailLines(details: unknown): DetailLine[] {
     else if (Array.isArray(v)) for (const m of v) if (typeof m === 'string') lines.push({ field, message: m });
   }
   return lines;
+}
+
+/**
+ * The server's VALIDATION_FAILED issues ({issues: [{path, message, code}]}, server/http/validate.ts) as zod-like issues,
+ * so zodFieldErrors words them in the interface language like the form's own checks. Empty when the details have
+ * another shape (use detailLines then).
+ */
+export function serverIssues(details: unknown): IssueLike[] {
+  const list = details && typeof details === 'object' ? (details as { issues?: unknown }).issues : undefined;
+  if (!Array.isArray(list)) return [];
+  const out: IssueLike[] = [];
+  for (const v of list) {
+    if (!v || typeof v !== 'object') continue;
+    const o = v as { path?: unknown; message?: unknown; code?: unknown };
+    if (Array.isArray(o.path) && typeof o.message === 'string' && typeof o.code === 'string') {
+      out.push({ code: o.code, message: o.message, path: o.path.map((p) => String(p)) });
+    }
+  }
+  return out;
 }

@@ -1,13 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, startTestServer, type TestServer } from '../helpers/server.js';
 import { englishContext, launchChromium, signInStaff } from '../helpers/browser.js';
 import { createDemoCase } from '../../server/demo.js';
+import { runAxe } from '../helpers/axe.js';
 
 /**
  * The foundation as a user meets it, in Debian's Chromium: a mediator signs in, registers a case, schedules a hearing
  * and copies the applicant's link; the link, opened in another browser context (another person), passes the identity check.
  */
+/** The new-case form's required fields: an unpaid-wages claim between a worker (ID type given) and a company. */
+async function fillNewCase(page: Page, applicant: { name: string; idType: string; idNumber: string }): Promise<void> {
+  await page.getByTestId('new-case').click();
+  await page.getByTestId('case-new').waitFor();
+  await page.getByTestId('dispute-type-unpaid_wages').check();
+  await page.getByTestId('claim-amount').fill('12000.00');
+  await page.getByTestId('party-name-0').fill(applicant.name);
+  await page.getByTestId('party-id-type-0').selectOption(applicant.idType);
+  await page.getByTestId('party-id-0').fill(applicant.idNumber);
+  await page.getByTestId('party-name-1').fill('珠海横琴示例贸易有限公司');
+  await page.getByTestId('party-id-1').fill('91440400MA5G0TEST2');
+}
+
 describe('mediator console and join page in Chromium', () => {
   let s: TestServer;
   let browser: Browser;
@@ -131,6 +145,58 @@ describe('mediator console and join page in Chromium', () => {
       expect((await page.getByTestId('join-role').textContent())?.toLowerCase()).toContain(role === 'court' ? 'court' : role);
     }
     expect(inspections).toBe(Object.keys(demo.links).length);
+    await ctx.close();
+  });
+
+  it('the new-case form registers a case in chosen document languages (zh-Hant + en) and a Macau case in the automatic ones', async () => {
+    const ctx = await englishContext(browser);
+    const page = await ctx.newPage();
+    await signInStaff(page, s.url, 'demo.mediator', DEMO_PASSWORD);
+
+    // Explicit: a mainland worker (automatic would give Simplified Chinese alone), languages chosen with the keyboard.
+    await fillNewCase(page, { name: '陈家明', idType: 'prc_id', idNumber: '440104199001011234' });
+    expect(await page.getByTestId('case-languages-derived').textContent()).toBe('简体中文');
+    expect(await page.getByTestId('case-languages-auto').isChecked()).toBe(true);
+    await page.getByTestId('case-languages-auto').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByTestId('case-languages-explicit').isChecked()).toBe(true);
+    await page.getByTestId('case-language-first').selectOption('zh-Hant');
+    await page.getByTestId('case-language-second').selectOption('en');
+
+    // The server's own check shows on the field: the first submission is altered on the wire to repeat a language,
+    // the real server refuses it, nothing is registered and the page stays.
+    await page.route(`${s.url}/api/cases`, async (route) => {
+      const body = route.request().postDataJSON() as Record<string, unknown>;
+      await route.continue({ postData: JSON.stringify({ ...body, languages: ['en', 'en'] }) });
+    }, { times: 1 });
+    await page.getByTestId('case-submit').click();
+    const fieldError = page.locator('[data-testid="field-error"][data-field="languages"]');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toBe('Choose two different languages');
+    expect(await page.getByTestId('case-new').isVisible()).toBe(true);
+    // The control is labelled and its error tied to it (axe-core: no critical or serious finding on the form).
+    const axe = await runAxe(page);
+    expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious')).toEqual([]);
+
+    const sent = page.waitForRequest((r) => r.url() === `${s.url}/api/cases` && r.method() === 'POST');
+    await page.getByTestId('case-submit').click();
+    expect(((await sent).postDataJSON() as { languages?: unknown }).languages).toEqual(['zh-Hant', 'en']);
+    await page.getByTestId('case-detail').waitFor();
+    expect(await page.getByTestId('case-languages').textContent()).toBe('繁體中文 · English');
+    const explicitId = await page.getByTestId('case-detail').getAttribute('data-case-id');
+    expect(await s.services.cases.languages(explicitId!)).toEqual(['zh-Hant', 'en']);
+
+    // Automatic: a Macau worker at a Guangzhou organisation; the form shows what the server will derive and sends nothing.
+    await page.goto(`${s.url}/`);
+    await page.getByTestId('case-list').waitFor();
+    await fillNewCase(page, { name: 'Maria Lei 李瑪莉', idType: 'macau_id', idNumber: '1234567(8)' });
+    await expect.poll(() => page.getByTestId('case-languages-derived').textContent()).toBe('简体中文 · Português');
+    const sentAuto = page.waitForRequest((r) => r.url() === `${s.url}/api/cases` && r.method() === 'POST');
+    await page.getByTestId('case-submit').click();
+    expect('languages' in ((await sentAuto).postDataJSON() as object)).toBe(false);
+    await page.getByTestId('case-detail').waitFor();
+    await expect.poll(() => page.getByTestId('case-detail').getAttribute('data-case-id')).not.toBe(explicitId);
+    expect(await page.getByTestId('case-languages').textContent()).toBe('简体中文 · Português');
     await ctx.close();
   });
 

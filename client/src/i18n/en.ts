@@ -79,6 +79,13 @@ export const en = {
   'newCase.submit': 'Register case',
   'newCase.submitting': 'Registering…',
   'newCase.fixErrors': 'Please correct the highlighted fields.',
+  'newCase.languages': 'Document languages',
+  'newCase.languagesHint': 'Agreements, notices, rulings and certificates are printed in these languages, the first one first.',
+  'newCase.languagesAuto': 'Automatic (from the parties and the site)',
+  'newCase.languagesChoose': 'Choose the languages',
+  'newCase.languageFirst': 'First language',
+  'newCase.languageSecond': 'Second language',
+  'newCase.languageNone': 'None (one language only)',
 
   'validation.required': 'Required',
   'validation.tooShort': 'At least {min} characters',
@@ -94,6 +101,7 @@ export const en = {
   'validation.range': 'Between {min} and {max}',
   'validation.datetime': 'Enter a valid date and time',
   'validation.invalid': 'Invalid value',
+  'validation.languagesRepeat': 'Choose two different languages',
   'validation.participants': 'Choose at least one participant',
 
   'detail.back': 'All cases',

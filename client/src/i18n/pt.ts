@@ -80,6 +80,13 @@ export const pt: Catalogue = {
   'newCase.submit': 'Registar processo',
   'newCase.submitting': 'A registar…',
   'newCase.fixErrors': 'Corrija os campos assinalados.',
+  'newCase.languages': 'Línguas dos documentos',
+  'newCase.languagesHint': 'Os acordos, avisos, decisões e certidões são impressos nestas línguas, a primeira à frente.',
+  'newCase.languagesAuto': 'Automático (pelas partes e pelo local)',
+  'newCase.languagesChoose': 'Escolher as línguas',
+  'newCase.languageFirst': 'Primeira língua',
+  'newCase.languageSecond': 'Segunda língua',
+  'newCase.languageNone': 'Nenhuma (só uma língua)',
 
   'validation.required': 'Obrigatório',
   'validation.tooShort': 'Pelo menos {min} caracteres',
@@ -95,6 +102,7 @@ export const pt: Catalogue = {
   'validation.range': 'Entre {min} e {max}',
   'validation.datetime': 'Indique uma data e hora válidas',
   'validation.invalid': 'Valor inválido',
+  'validation.languagesRepeat': 'Escolha duas línguas diferentes',
   'validation.participants': 'Escolha pelo menos um participante',
 
   'detail.back': 'Todos os processos',

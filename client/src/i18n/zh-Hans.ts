@@ -80,6 +80,13 @@ export const zhHans: Catalogue = {
   'newCase.submit': '登记案件',
   'newCase.submitting': '正在登记…',
   'newCase.fixErrors': '请修改标出的栏目。',
+  'newCase.languages': '文书语言',
+  'newCase.languagesHint': '调解协议、通知书、裁决书和证明书以这些语言印制，第一语言在前。',
+  'newCase.languagesAuto': '自动（按当事人和所属地点）',
+  'newCase.languagesChoose': '指定语言',
+  'newCase.languageFirst': '第一语言',
+  'newCase.languageSecond': '第二语言',
+  'newCase.languageNone': '无（仅一种语言）',
 
   'validation.required': '必填',
   'validation.tooShort': '至少 {min} 个字符',
@@ -95,6 +102,7 @@ export const zhHans: Catalogue = {
   'validation.range': '应在 {min} 至 {max} 之间',
   'validation.datetime': '请输入有效的日期和时间',
   'validation.invalid': '取值无效',
+  'validation.languagesRepeat': '请选择两种不同的语言',
   'validation.participants': '请至少选择一名参加人',
 
   'detail.back': '全部案件',

@@ -80,6 +80,13 @@ export const zhHant: Catalogue = {
   'newCase.submit': '登記案件',
   'newCase.submitting': '正在登記…',
   'newCase.fixErrors': '請修改標示的欄位。',
+  'newCase.languages': '文書語言',
+  'newCase.languagesHint': '調解協議、通知書、裁決書和證明書以這些語言印製，第一語言在前。',
+  'newCase.languagesAuto': '自動（按當事人和所屬地點）',
+  'newCase.languagesChoose': '指定語言',
+  'newCase.languageFirst': '第一語言',
+  'newCase.languageSecond': '第二語言',
+  'newCase.languageNone': '無（僅一種語言）',
 
   'validation.required': '必填',
   'validation.tooShort': '最少 {min} 個字元',
@@ -95,6 +102,7 @@ export const zhHant: Catalogue = {
   'validation.range': '應在 {min} 至 {max} 之間',
   'validation.datetime': '請輸入有效的日期及時間',
   'validation.invalid': '數值無效',
+  'validation.languagesRepeat': '請選擇兩種不同的語言',
   'validation.participants': '請最少選擇一名參與者',
 
   'detail.back': '全部案件',

@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { CreateCaseBody } from '../../../signaling/protocol/api.js';
 import { CURRENCIES, DISPUTE_TYPES, SITES, type Currency, type DisputeType, type Site } from '../../../signaling/protocol/domain.js';
 import { ApiError, api } from '../api.js';
+import { deriveCaseLanguages } from '../../../signaling/protocol/languages.js';
+import { CaseLanguagesField, chosenLanguages, languagesError, type LanguagesDraft } from '../components/CaseLanguagesField.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { Field, describedBy, val } from '../components/Field.js';
 import { PartyFieldset, type PartyDraft } from '../components/PartyFieldset.js';
@@ -9,7 +11,7 @@ import { t } from '../i18n/index.js';
 import { currencyLabel, disputeLabel, siteLabel } from '../labels.js';
 import { navigate, onLinkClick } from '../router.js';
 import type { StaffSession } from '../session.js';
-import { detailLines, zodFieldErrors, type FieldErrors } from '../validation.js';
+import { detailLines, serverIssues, zodFieldErrors, type FieldErrors } from '../validation.js';
 
 let nextKey = 1;
 const newParty = (side: PartyDraft['side']): PartyDraft => ({
@@ -27,17 +29,20 @@ export function CaseNewView({ session }: { session: StaffSession }) {
   const [site, setSite] = useState<Site | ''>('');
   const [summary, setSummary] = useState('');
   const [parties, setParties] = useState<PartyDraft[]>(() => [newParty('applicant'), newParty('respondent')]);
+  const [languages, setLanguages] = useState<LanguagesDraft>({ mode: 'auto' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
   function buildBody() {
+    const chosen = chosenLanguages(languages);
     return {
       disputeTypes: disputes,
       claim: { amount: amount.trim(), currency },
       summary: summary.trim(),
       ...(site ? { site } : {}),
+      ...(chosen ? { languages: chosen } : {}),
       parties: parties.map((p) => ({
         side: p.side, kind: p.kind, name: p.name.trim(), idType: p.idType, idNumber: p.idNumber.trim(),
         ...(opt(p.phone) ? { phone: opt(p.phone) } : {}),
@@ -65,7 +70,8 @@ export function CaseNewView({ session }: { session: StaffSession }) {
       navigate(`/cases/${encodeURIComponent(created.id)}`);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
-        const fe: FieldErrors = {};
+        const issues = serverIssues(err.details);
+        const fe: FieldErrors = issues.length ? zodFieldErrors(issues, body) : {};
         for (const l of detailLines(err.details)) if (l.field && !(l.field in fe)) fe[l.field] = l.message;
         setErrors(fe);
       }
@@ -128,6 +134,9 @@ export function CaseNewView({ session }: { session: StaffSession }) {
               onInput={(e) => setSummary(val(e))} />
           </Field>
         </div>
+
+        <CaseLanguagesField draft={languages} error={languagesError(errors)} onChange={setLanguages}
+          auto={deriveCaseLanguages(site || orgSite, parties.map((p) => p.idType))} />
 
         <h2>{t('newCase.parties')}</h2>
         {errors.parties ? <div class="field-error" data-testid="field-error" data-field="parties">{errors.parties}</div> : null}
