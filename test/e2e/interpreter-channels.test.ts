@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, DEMO_PASSWORD, type TestServer } from '../helpers/server.js';
 import { CHROMIUM, englishContext } from '../helpers/browser.js';
+import { submitAndEnter } from '../helpers/room.js';
 import { sleep } from '../helpers/hearing.js';
 import { createDemoCase, type DemoCase } from '../../server/demo.js';
 
@@ -133,13 +134,7 @@ describe('interpreter channels in Chromium', { timeout: 300_000 }, () => {
       await page.getByTestId('join-name').fill(guests[who].name);
       await page.getByTestId('join-id-number').fill(guests[who].idNumber);
     }
-    await page.getByTestId('join-submit').click();
-    const next = page.getByTestId('prejoin').or(page.getByTestId('enter-hearing'));
-    await next.first().waitFor();
-    if (await page.getByTestId('enter-hearing').isVisible()) await page.getByTestId('enter-hearing').click();
-    await page.getByTestId('prejoin').waitFor();
-    await page.getByTestId('prejoin-accept').check();
-    await page.getByTestId('prejoin-join').click();
+    await submitAndEnter(page);
     return { who, page, id: ids[who] };
   }
 

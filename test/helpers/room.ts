@@ -44,6 +44,12 @@ export async function enterRoom(page: Page, demo: DemoCase, role: DemoRole, pass
     await page.getByTestId('join-username').fill(demo.staff[role === 'court' ? 'court' : role].username);
     await page.getByTestId('join-password').fill(password);
   }
+  await submitAndEnter(page);
+  return page.evaluate<string>(`JSON.parse(sessionStorage.getItem('concord.participant')).participant.id`);
+}
+
+/** Submits a filled identity form, then passes the waiting page (if any) and the pre-join check into the room. */
+export async function submitAndEnter(page: Page): Promise<void> {
   await page.getByTestId('join-submit').click();
   // A hearing not started yet stops at the waiting page; a running one goes straight to the pre-join check.
   const next = page.getByTestId('prejoin').or(page.getByTestId('enter-hearing'));
@@ -52,7 +58,6 @@ export async function enterRoom(page: Page, demo: DemoCase, role: DemoRole, pass
   await page.getByTestId('prejoin').waitFor();
   await page.getByTestId('prejoin-accept').check();
   await page.getByTestId('prejoin-join').click();
-  return page.evaluate<string>(`JSON.parse(sessionStorage.getItem('concord.participant')).participant.id`);
 }
 
 export async function openRoom(browser: Browser, demo: DemoCase, role: DemoRole, password: string): Promise<RoomPerson> {
