@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { RecordingTapStats, RecordingTarget } from '../engine.js';
-import { h264Keyframe, parseVp8, seqDiff, type Vp8Descriptor } from '../werift/codecs.js';
+import { TapNumbering } from '../renumber.js';
+import { h264Keyframe, parseVp8, type Vp8Descriptor } from '../werift/codecs.js';
 import { tuneSocket } from '../werift/util.js';
 
 /** The stream the relay takes packets from: the current mediasoup consumer's SSRC and its codec. */
@@ -52,16 +53,9 @@ export function startsCopy(src: RelaySource, payload: Buffer): boolean {
  * SSRC (a previous consumer's, still in flight) are ignored; padding-only packets too, without a gap in the numbering.
  */
 export class TapRelay {
-  readonly stats: RecordingTapStats = { packets: 0, bytes: 0, firstPacketAt: null, lastPacketAt: null };
+  private readonly numbering = new TapNumbering();
   private source: RelaySource | null = null;
   private gate = false;
-  private needSync = true;
-  private seqOffset = 0;
-  private tsOffset = 0;
-  private syncSeq = 0;
-  private lastSeq = 0;
-  private lastTs = 0;
-  private lastSentAt = 0;
   private closed = false;
 
   private constructor(
@@ -86,6 +80,10 @@ export class TapRelay {
     });
   }
 
+  get stats(): RecordingTapStats {
+    return this.numbering.stats;
+  }
+
   get port(): number {
     return this.socket.address().port;
   }
@@ -97,12 +95,12 @@ export class TapRelay {
   /** The consumer packets are taken from (null: none); a new one re-syncs on its first keyframe. */
   setSource(src: RelaySource | null): void {
     this.source = src;
-    this.needSync = true;
+    this.numbering.needSync = true;
   }
 
   /** The gate: takes effect on the next packet received. Reopening re-syncs on a keyframe. */
   setOpen(open: boolean): void {
-    if (open && !this.gate) this.needSync = true;
+    if (open && !this.gate) this.numbering.needSync = true;
     this.gate = open;
   }
 
@@ -122,44 +120,29 @@ export class TapRelay {
     const end = b0 & 0x20 ? m.length - m[m.length - 1]! : m.length;
     if (end <= off) {
       // Padding only (or malformed): not copied, and its number not left as a gap when it was the next one.
-      if (!this.needSync && ((seq + this.seqOffset) & 0xffff) === ((this.lastSeq + 1) & 0xffff)) this.seqOffset = (this.seqOffset - 1) & 0xffff;
+      this.numbering.skip(seq);
       return;
     }
     const ts = m.readUInt32BE(4);
     const payload = m.subarray(off, end);
     const now = Date.now();
-    if (this.needSync) {
+    const n = this.numbering;
+    if (n.needSync) {
       if (!startsCopy(src, payload)) {
         this.needKeyframe();
         return;
       }
-      this.seqOffset = (this.lastSeq + 1 - seq) & 0xffff;
-      const gap = this.lastSentAt > 0 ? Math.max(1, Math.round(((now - this.lastSentAt) * src.clockRate) / 1000)) : 1;
-      this.tsOffset = (this.lastTs + gap - ts) >>> 0;
-      this.syncSeq = seq;
-      this.needSync = false;
-    } else {
-      const d = seqDiff(seq, this.syncSeq);
-      if (d < 0) return; // older than the sync point: from before the copy (re)started
-      if (d > 16384) this.syncSeq = (seq - 8192) & 0xffff;
+      n.start(seq, ts, src.clockRate, now);
     }
-    const outSeq = (seq + this.seqOffset) & 0xffff;
-    const outTs = (ts + this.tsOffset) >>> 0;
+    if (!n.next(seq, ts)) return; // older than the sync point: from before the copy (re)started
     const h = off - 12;
     m[h] = 0x80;
     m[h + 1] = (b1 & 0x80) | (this.target.payloadType & 0x7f);
-    m.writeUInt16BE(outSeq, h + 2);
-    m.writeUInt32BE(outTs, h + 4);
+    m.writeUInt16BE(n.seq, h + 2);
+    m.writeUInt32BE(n.ts, h + 4);
     m.writeUInt32BE(this.target.ssrc >>> 0, h + 8);
     this.socket.send(m.subarray(h, end), this.target.port, this.target.host);
-    this.lastSeq = outSeq;
-    this.lastTs = outTs;
-    this.lastSentAt = now;
-    const s = this.stats;
-    s.packets++;
-    s.bytes += end - h;
-    if (s.firstPacketAt === null) s.firstPacketAt = now;
-    s.lastPacketAt = now;
+    n.sent(end - h, now);
   }
 
   close(): void {

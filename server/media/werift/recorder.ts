@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { MediaKind, RecordableProducer, RecordingTapStats, RecordingTarget, TapPurpose } from '../engine.js';
-import { seqDiff } from './codecs.js';
+import { TapNumbering } from '../renumber.js';
 import { selectLayer, type Layer } from './layers.js';
 import type { InPacket, Producer, ProducerSink } from './producer.js';
 
@@ -20,16 +20,9 @@ export function recordable(p: Producer): RecordableProducer {
  * The per-packet work is one small header write and one send: it runs beside the forwarding, on the same bytes.
  */
 export class RecorderTap implements ProducerSink {
-  readonly stats: RecordingTapStats = { packets: 0, bytes: 0, firstPacketAt: null, lastPacketAt: null };
   producer: Producer | null = null;
+  private readonly numbering = new TapNumbering();
   private current: Layer | null = null;
-  private needSync = true;
-  private seqOffset = 0;
-  private tsOffset = 0;
-  private syncSeq = 0;
-  private lastSeq = 0;
-  private lastTs = 0;
-  private lastSentAt = 0;
   private lastKeyframeAsk = 0;
   private closed = false;
 
@@ -42,13 +35,17 @@ export class RecorderTap implements ProducerSink {
     private readonly roomOf: () => string = () => '',
   ) {}
 
+  get stats(): RecordingTapStats {
+    return this.numbering.stats;
+  }
+
   /** Follows the participant's current producer of this kind (or none). */
   attach(p: Producer | null): void {
     if (p === this.producer || this.closed) return;
     this.producer?.removeSink(this);
     this.producer = p;
     this.current = null;
-    this.needSync = true;
+    this.numbering.needSync = true;
     if (p) {
       p.addSink(this);
       this.askKeyframe(Date.now(), true);
@@ -81,7 +78,7 @@ export class RecorderTap implements ProducerSink {
     if (this.closed) return;
     if (this.target.room !== undefined && this.roomOf() !== this.target.room) {
       // Outside the recorded room (a caucus): nothing is copied; coming back re-syncs on a keyframe.
-      this.needSync = true;
+      this.numbering.needSync = true;
       this.current = null;
       return;
     }
@@ -92,40 +89,24 @@ export class RecorderTap implements ProducerSink {
         return;
       }
       this.current = p.layer;
-      this.needSync = true;
+      this.numbering.needSync = true;
     }
-    if (this.needSync) {
+    const n = this.numbering;
+    if (n.needSync) {
       if (!p.keyframe) return;
-      this.seqOffset = (this.lastSeq + 1 - p.seq) & 0xffff;
-      const rate = this.producer?.codec.clockRate ?? 90000;
-      const gap = this.lastSentAt > 0 ? Math.max(1, Math.round(((now - this.lastSentAt) * rate) / 1000)) : 1;
-      this.tsOffset = (this.lastTs + gap - p.ts) >>> 0;
-      this.syncSeq = p.seq;
-      this.needSync = false;
-    } else {
-      const d = seqDiff(p.seq, this.syncSeq);
-      if (d < 0) return;
-      if (d > 16384) this.syncSeq = (p.seq - 8192) & 0xffff;
+      n.start(p.seq, p.ts, this.producer?.codec.clockRate ?? 90000, now);
     }
-    const seq = (p.seq + this.seqOffset) & 0xffff;
-    const ts = (p.ts + this.tsOffset) >>> 0;
+    if (!n.next(p.seq, p.ts)) return;
     // A 12-byte header of its own (the send is asynchronous) and the payload as it is (nobody writes to a received
     // payload): one datagram from two pieces, no copy of the payload per packet.
     const hdr = Buffer.allocUnsafe(12);
     hdr[0] = 0x80;
     hdr[1] = (p.marker ? 0x80 : 0) | (this.target.payloadType & 0x7f);
-    hdr.writeUInt16BE(seq, 2);
-    hdr.writeUInt32BE(ts, 4);
+    hdr.writeUInt16BE(n.seq, 2);
+    hdr.writeUInt32BE(n.ts, 4);
     hdr.writeUInt32BE(this.target.ssrc >>> 0, 8);
     this.socket.send([hdr, p.payload], this.target.port, this.target.host);
-    this.lastSeq = seq;
-    this.lastTs = ts;
-    this.lastSentAt = now;
-    const s = this.stats;
-    s.packets++;
-    s.bytes += 12 + p.payload.length;
-    if (s.firstPacketAt === null) s.firstPacketAt = now;
-    s.lastPacketAt = now;
+    n.sent(12 + p.payload.length, now);
   }
 
   close(): RecordingTapStats {
