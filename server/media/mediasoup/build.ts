@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { missingBuildPackages } from './prerequisites.js';
 import { buildDir, findMediasoupPackage, MESON_OPTIONS, patchFile } from './worker-bin.js';
+import { processAlive } from '../../lib/process.js';
 
 /**
  * Builds the mediasoup worker from the sources in its npm package (issue 13): copy node_modules/mediasoup/worker into
@@ -96,19 +97,11 @@ export async function buildMediasoupWorker(opts: BuildOptions): Promise<BuildRes
 /** Writes our pid into the owner file; returns the pid of a live other owner instead (then nothing is written). */
 function takeOwnership(file: string): number | undefined {
   const other = fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : NaN;
-  if (Number.isInteger(other) && other > 0 && other !== process.pid && alive(other)) return other;
+  if (Number.isInteger(other) && other > 0 && other !== process.pid && processAlive(other)) return other;
   fs.writeFileSync(file, String(process.pid));
   return undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs one build command, its output appended to the log; rejects with the command line on a non-zero exit. */
 function run(cmd: string, args: readonly string[], log: string): Promise<void> {

@@ -4,20 +4,13 @@ import { Bot } from '../helpers/bot.js';
 import { sleep, until } from '../helpers/wait.js';
 import { engines } from './engines.js';
 import { throwawayOffer } from './sdp.js';
+import { processAlive } from '../../../server/lib/process.js';
 
 /**
  * Engine contract, lifecycle: routers placed on the least loaded worker; a killed worker fails its routers (event,
  * pending calls rejected, later calls refused) and is replaced, and a new router forwards again; close() is safe
  * twice and calls after it fail fast; closing the engine ends its worker processes.
  */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.each(engines())('engine contract, lifecycle: $name', (c) => {
   let engine: MediaEngine;
@@ -45,7 +38,7 @@ describe.each(engines())('engine contract, lifecycle: $name', (c) => {
     pids = engine?.stats().workers.map((w) => w.pid) ?? [];
     await engine?.close();
     await engine?.close(); // safe twice
-    if (c.pool) for (const pid of pids) await until(`worker ${pid} gone`, () => !alive(pid), 10_000);
+    if (c.pool) for (const pid of pids) await until(`worker ${pid} gone`, () => !processAlive(pid), 10_000);
   });
 
   it.skipIf(!c.pool)('places hearings on the least loaded worker', async () => {
